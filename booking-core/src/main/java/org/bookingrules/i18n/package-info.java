@@ -1,0 +1,4 @@
+/**
+ * Localized texts: refusal messages and notification subjects in English and Spanish.
+ */
+package org.bookingrules.i18n;

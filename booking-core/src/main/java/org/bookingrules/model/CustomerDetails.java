@@ -1,0 +1,44 @@
+package org.bookingrules.model;
+
+import jakarta.validation.constraints.Email;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The customer (client, patient) a booking is for. Immutable and thread-safe.
+ *
+ * <p>This is personal data: the library never logs it and never puts it in links or exception
+ * messages. {@link #toString()} shows the id only.
+ *
+ * @param id the customer's id in the embedding product, not blank
+ * @param name the customer's name, may be null
+ * @param email the e-mail address, may be null
+ * @param phone the phone number, may be null
+ * @param language the preferred language for messages, not null
+ */
+public record CustomerDetails(String id, String name, @Email String email, String phone, Locale language) {
+
+    /** Checks the fields; blank optional fields become null. */
+    public CustomerDetails {
+        Ids.require(id, "customer.id");
+        name = Texts.optional(name, "customer.name", 200);
+        email = Texts.optional(email, "customer.email", 254);
+        phone = Texts.optional(phone, "customer.phone", 40);
+        Objects.requireNonNull(language, "customer.language");
+    }
+
+    /**
+     * Whether a message can reach this customer (an e-mail or a phone is stored).
+     *
+     * @return true if there is an e-mail or a phone
+     */
+    public boolean isReachable() {
+        return email != null || phone != null;
+    }
+
+    /** Shows the id only: the other fields are personal data. */
+    @Override
+    public String toString() {
+        return "CustomerDetails[id=" + id + "]";
+    }
+}

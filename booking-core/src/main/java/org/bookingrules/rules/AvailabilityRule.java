@@ -1,0 +1,33 @@
+package org.bookingrules.rules;
+
+import java.util.Objects;
+import org.bookingrules.spi.Availability;
+
+/**
+ * A future slot must be inside the resource's opening hours as the embedding product defines them
+ * (R10); otherwise {@link RefusalReason#OUTSIDE_AVAILABILITY}. A slot that starts in the past is
+ * not checked: only staff get that far, and they may back-date a record (R12). Overlap with other
+ * bookings is decided atomically by the repository, not here.
+ */
+public final class AvailabilityRule implements BookingRule {
+
+    private final Availability availability;
+
+    /**
+     * @param availability the product's opening hours, not null
+     */
+    public AvailabilityRule(Availability availability) {
+        this.availability = Objects.requireNonNull(availability, "availability");
+    }
+
+    @Override
+    public Decision evaluate(RuleContext context) {
+        var slot = context.requireTargetSlot();
+        if (!slot.getStart().isAfter(context.now())) {
+            return Decision.allowed();
+        }
+        return availability.isOpen(context.tenantId(), context.targetResource().id(), slot)
+                ? Decision.allowed()
+                : context.refuse(RefusalReason.OUTSIDE_AVAILABILITY, null);
+    }
+}
