@@ -222,7 +222,10 @@ public final class BookingRules {
             if (booking.status() == BookingStatus.PENDING) {
                 return Step.UNCHANGED;
             }
-            return Step.change(allowed -> Apply.of(booking.revokeConfirmation(actor, now, change.reason()),
+            // R5: unconfirmed again, so it gets the slot's one reminder unless it had it already.
+            ReminderState reminder = booking.reminder().dueAt() != null ? booking.reminder()
+                    : reminderFor(booking.slot(), booking.customer().orElse(null), policy);
+            return Step.change(allowed -> Apply.of(booking.revokeConfirmation(actor, now, change.reason(), reminder),
                     NotificationKind.CONFIRMATION_REVOKED));
         });
     }
@@ -494,7 +497,7 @@ public final class BookingRules {
             }
             Step step = command.decide(booking, now, policy);
             if (step.unchanged()) {
-                LOG.debug("{} booking={} actor={}: already done, nothing changed", action, booking.id(), kind(actor));
+                LOG.debug("{} booking={} actor={}: already done, nothing changed", action, booking.id(), describe(actor));
                 return new Outcome.Done(booking, List.of(), List.of(), Set.of());
             }
             Decision decision = RuleBook.evaluate(ruleBook.rulesFor(action, actor), context);
@@ -570,12 +573,12 @@ public final class BookingRules {
             deliver(notification);
         }
         if (action != null) {
-            LOG.info("{} booking={} tenant={} actor={} done: {} -> version {}", action, change.booking().id(),
-                    change.booking().tenantId(), kind(actor), change.events().stream().map(BookingEvent::kind).toList(),
+            LOG.debug("{} booking={} tenant={} actor={} done: {} -> version {}", action, change.booking().id(),
+                    change.booking().tenantId(), describe(actor), change.events().stream().map(BookingEvent::kind).toList(),
                     change.booking().version());
         }
         if (!prepared.unreachable().isEmpty()) {
-            LOG.info("booking={}: could not notify {}", change.booking().id(), prepared.unreachable());
+            LOG.debug("booking={}: could not notify {}", change.booking().id(), prepared.unreachable());
         }
         return new Outcome.Done(change.booking(), change.events(), change.notifications(), prepared.unreachable());
     }
@@ -600,7 +603,7 @@ public final class BookingRules {
     }
 
     private Outcome refused(Action action, String bookingId, Actor actor, Refusal refusal) {
-        LOG.info("{} booking={} actor={} refused: {}", action, bookingId == null ? "(new)" : bookingId, kind(actor),
+        LOG.debug("{} booking={} actor={} refused: {}", action, bookingId == null ? "(new)" : bookingId, describe(actor),
                 refusal.reason());
         return new Outcome.Refused(refusal);
     }
@@ -635,9 +638,12 @@ public final class BookingRules {
         }
     }
 
-    /** R12: a slot in the future must be free; staff back-dating into the past need no check. */
+    /**
+     * R12: a slot that is not wholly past must be free; staff back-dating a record into the past
+     * need no check. A slot under way still ends in the future, so it is claimed.
+     */
     private static SlotClaim claimFor(Interval slot, Instant now) {
-        return slot.getStart().isAfter(now) ? SlotClaim.EXCLUSIVE : SlotClaim.NONE;
+        return slot.getEnd().isAfter(now) ? SlotClaim.EXCLUSIVE : SlotClaim.NONE;
     }
 
     /** R14: self-service notifies both; staff choose; the system tells the customer only. */
@@ -659,7 +665,7 @@ public final class BookingRules {
         return actor instanceof Actor.Staff ? choice.personalMessage() : null;
     }
 
-    private static String kind(Actor actor) {
+    private static String describe(Actor actor) {
         return actor == null ? "-" : actor.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ":" + actor.id();
     }
 
@@ -686,78 +692,117 @@ public final class BookingRules {
         private Builder() {
         }
 
-        /** @param v where bookings are kept; required @return this */
+        /**
+         * @param v where bookings are kept; required
+         * @return this
+         */
         public Builder repository(BookingRepository v) {
             repository = Objects.requireNonNull(v, "repository");
             return this;
         }
 
-        /** @param v who delivers notifications; default drops them @return this */
+        /**
+         * @param v who delivers notifications; default drops them
+         * @return this
+         */
         public Builder notifier(BookingNotifier v) {
             notifier = Objects.requireNonNull(v, "notifier");
             return this;
         }
 
-        /** @param v the product's opening hours; default always open @return this */
+        /**
+         * @param v the product's opening hours; default always open
+         * @return this
+         */
         public Builder availability(Availability v) {
             availability = Objects.requireNonNull(v, "availability");
             return this;
         }
 
-        /** @param v which policy applies; default {@link BookingPolicy#ofDefaults()} for all @return this */
+        /**
+         * @param v which policy applies; default {@link BookingPolicy#ofDefaults()} for all
+         * @return this
+         */
         public Builder policies(PolicyResolver v) {
             policies = Objects.requireNonNull(v, "policies");
             return this;
         }
 
-        /** @param v one policy for every booking @return this */
+        /**
+         * @param v one policy for every booking
+         * @return this
+         */
         public Builder policy(BookingPolicy v) {
             return policies(PolicyResolver.of(v));
         }
 
-        /** @param v the clock every decision reads; default {@link Clock#systemUTC()} @return this */
+        /**
+         * @param v the clock every decision reads; default {@link Clock#systemUTC()}
+         * @return this
+         */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
             return this;
         }
 
-        /** @param v issues manage links for customer notifications; default none @return this */
+        /**
+         * @param v issues manage links for customer notifications; default none
+         * @return this
+         */
         public Builder manageLinks(ManageLinkIssuer v) {
             links = Objects.requireNonNull(v, "manageLinks");
             return this;
         }
 
-        /** @param v makes booking ids; default random UUIDs @return this */
+        /**
+         * @param v makes booking ids; default random UUIDs
+         * @return this
+         */
         public Builder idGenerator(Supplier<String> v) {
             ids = Objects.requireNonNull(v, "idGenerator");
             return this;
         }
 
-        /** @param v makes confirmation codes; default {@link ConfirmationCodes} @return this */
+        /**
+         * @param v makes confirmation codes; default {@link ConfirmationCodes}
+         * @return this
+         */
         public Builder confirmationCodes(Supplier<String> v) {
             codes = Objects.requireNonNull(v, "confirmationCodes");
             return this;
         }
 
-        /** @param v language of resource notifications; default English @return this */
+        /**
+         * @param v language of resource notifications; default English
+         * @return this
+         */
         public Builder defaultLocale(Locale v) {
             defaultLocale = Objects.requireNonNull(v, "defaultLocale");
             return this;
         }
 
-        /** @param v attempts per command when it loses a race, 1 to 100; default 5 @return this */
+        /**
+         * @param v attempts per command when it loses a race, 1 to 100; default 5
+         * @return this
+         */
         public Builder maxAttempts(int v) {
             maxAttempts = checkRange(v, 1, 100, "maxAttempts");
             return this;
         }
 
-        /** @param v delivery attempts per notification, 1 to 20; default 3 @return this */
+        /**
+         * @param v delivery attempts per notification, 1 to 20; default 3
+         * @return this
+         */
         public Builder notificationAttempts(int v) {
             notificationAttempts = checkRange(v, 1, 20, "notificationAttempts");
             return this;
         }
 
-        /** @param v most reminders per sweep, 1 to 100000; default 1000 @return this */
+        /**
+         * @param v most reminders per sweep, 1 to 100000; default 1000
+         * @return this
+         */
         public Builder reminderBatch(int v) {
             reminderBatch = checkRange(v, 1, 100_000, "reminderBatch");
             return this;

@@ -12,6 +12,7 @@ public final class InvalidRequestException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The paths of the bad fields. */
     private final List<String> fields;
 
     /**

@@ -54,7 +54,14 @@ public sealed interface Outcome permits Outcome.Done, Outcome.Refused {
     record Done(Booking booking, List<BookingEvent> events, List<Notification> notifications,
                 Set<RecipientRole> unreachable) implements Outcome {
 
-        /** Checks the fields and copies the collections. */
+        /**
+         * Checks the fields and copies the collections.
+         *
+         * @param booking the booking as it is now
+         * @param events the events this command appended to its history, in order (the change by the actor, then any automatic change by the system it triggered, R6)
+         * @param notifications the notifications handed to the notifier (R14)
+         * @param unreachable recipients that should have been notified but could not be: a customer with no contact data, or none stored (R14); staff should tell them another way
+         */
         public Done {
             Objects.requireNonNull(booking, "booking");
             events = List.copyOf(events);
@@ -95,7 +102,11 @@ public sealed interface Outcome permits Outcome.Done, Outcome.Refused {
      */
     record Refused(Refusal refusal) implements Outcome {
 
-        /** Checks the field. */
+        /**
+         * Checks the field.
+         *
+         * @param refusal why, until when, whom to contact
+         */
         public Refused {
             Objects.requireNonNull(refusal, "refusal");
         }

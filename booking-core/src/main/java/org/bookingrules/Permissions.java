@@ -20,7 +20,15 @@ import org.bookingrules.rules.Decision;
 public record Permissions(Decision cancel, Decision reschedule, Decision confirm, Decision decline,
                           OptionalInt reschedulesLeft) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param cancel the decision on cancelling now
+     * @param reschedule the decision on rescheduling now (to a valid slot)
+     * @param confirm the decision on confirming now
+     * @param decline the decision on declining now
+     * @param reschedulesLeft customer reschedules left; empty for staff (no limit, R12)
+     */
     public Permissions {
         Objects.requireNonNull(cancel, "cancel");
         Objects.requireNonNull(reschedule, "reschedule");

@@ -38,15 +38,34 @@ public final class Messages {
     public static String text(Locale locale, String key, Object... args) {
         Objects.requireNonNull(locale, "locale");
         Objects.requireNonNull(key, "key");
-        ResourceBundle bundle = ResourceBundle.getBundle(BUNDLE, locale, Messages.class.getClassLoader(),
-                NO_DEFAULT_LOCALE);
-        String pattern = bundle.getString(key);
-        return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
+        String pattern = bundle(locale).getString(key);
+        // Always through MessageFormat, so a doubled apostrophe reads as one with or without args.
+        return new MessageFormat(pattern, resolvedLocale(locale)).format(args);
     }
 
     /**
-     * An instant as a medium date and short time in a zone and language, for example
-     * "29 mar 2026, 10:00" in Spanish.
+     * The language the library actually speaks for a requested one: the requested locale when a
+     * bundle has its language (so {@code es-CL} keeps its regional formats), otherwise English. Dates and numbers in a message use it too, so a German
+     * reader gets an English sentence with an English date, never a mix.
+     *
+     * @param locale the requested language, not null
+     * @return the language of the texts, never {@link Locale#ROOT}
+     */
+    public static Locale resolvedLocale(Locale locale) {
+        Objects.requireNonNull(locale, "locale");
+        Locale bundleLocale = bundle(locale).getLocale();
+        // The base bundle is English; its locale is ROOT.
+        String language = bundleLocale.equals(Locale.ROOT) ? "en" : bundleLocale.getLanguage();
+        return language.equals(locale.getLanguage()) ? locale : Locale.forLanguageTag(language);
+    }
+
+    private static ResourceBundle bundle(Locale locale) {
+        return ResourceBundle.getBundle(BUNDLE, locale, Messages.class.getClassLoader(), NO_DEFAULT_LOCALE);
+    }
+
+    /**
+     * An instant as a medium date and short time in a zone, in the {@linkplain #resolvedLocale
+     * language the library speaks} for {@code locale}, for example "29 mar 2026, 10:00" in Spanish.
      *
      * @param instant not null
      * @param zone not null
@@ -55,7 +74,7 @@ public final class Messages {
      */
     public static String dateTime(Instant instant, ZoneId zone, Locale locale) {
         return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
-                .withLocale(locale)
+                .withLocale(resolvedLocale(locale))
                 .format(instant.atZone(zone));
     }
 }

@@ -17,7 +17,11 @@ public sealed interface Actor permits Actor.Customer, Actor.Staff, Actor.System 
      * @param customerId the customer's id in the embedding product, not blank
      */
     record Customer(String customerId) implements Actor {
-        /** Checks the id. */
+        /**
+         * Checks the id.
+         *
+         * @param customerId the customer's id in the embedding product, not blank
+         */
         public Customer {
             Ids.require(customerId, "customerId");
         }
@@ -34,7 +38,11 @@ public sealed interface Actor permits Actor.Customer, Actor.Staff, Actor.System 
      * @param staffId the staff member's id in the embedding product, not blank
      */
     record Staff(String staffId) implements Actor {
-        /** Checks the id. */
+        /**
+         * Checks the id.
+         *
+         * @param staffId the staff member's id in the embedding product, not blank
+         */
         public Staff {
             Ids.require(staffId, "staffId");
         }

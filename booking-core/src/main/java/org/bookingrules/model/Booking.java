@@ -179,10 +179,27 @@ public final class Booking {
      * @throws IllegalStateException if the booking is not confirmed
      */
     public Transition revokeConfirmation(Actor actor, Instant at, String reason) {
+        return revokeConfirmation(actor, at, reason, reminder);
+    }
+
+    /**
+     * Revokes a confirmation, back to {@code PENDING} (R4), with the reminder state the booking
+     * should now have: a booking confirmed inside the reminder window had none armed (R6), and is
+     * unconfirmed again, so it gets one (R5).
+     *
+     * @param actor who revokes, not null
+     * @param at when, not null
+     * @param reason why, may be null
+     * @param newReminder the reminder state after the change, not null
+     * @return the pending booking and its event
+     * @throws IllegalStateException if the booking is not confirmed
+     */
+    public Transition revokeConfirmation(Actor actor, Instant at, String reason, ReminderState newReminder) {
+        Objects.requireNonNull(newReminder, "newReminder");
         if (status != BookingStatus.CONFIRMED) {
             throw new IllegalStateException("only a CONFIRMED booking can have its confirmation revoked, was " + status);
         }
-        Booking next = next(BookingStatus.PENDING, at).confirmedBy(null).build();
+        Booking next = next(BookingStatus.PENDING, at).confirmedBy(null).reminder(newReminder).build();
         return new Transition(next,
                 new BookingEvent.ConfirmationRevoked(actor, at, status, BookingStatus.PENDING, reason));
     }
@@ -456,97 +473,145 @@ public final class Booking {
         private Builder() {
         }
 
-        /** @param v tenant id, not blank @return this */
+        /**
+         * @param v tenant id, not blank
+         * @return this
+         */
         public Builder tenantId(String v) {
             tenantId = v;
             return this;
         }
 
-        /** @param v booking id, not blank @return this */
+        /**
+         * @param v booking id, not blank
+         * @return this
+         */
         public Builder id(String v) {
             id = v;
             return this;
         }
 
-        /** @param v confirmation code, 4 to 16 of A-Z, 0-9 @return this */
+        /**
+         * @param v confirmation code, 4 to 16 of A-Z, 0-9
+         * @return this
+         */
         public Builder confirmationCode(String v) {
             confirmationCode = v;
             return this;
         }
 
-        /** @param v the resource, not null @return this */
+        /**
+         * @param v the resource, not null
+         * @return this
+         */
         public Builder resource(Resource v) {
             resource = v;
             return this;
         }
 
-        /** @param v the service, not null @return this */
+        /**
+         * @param v the service, not null
+         * @return this
+         */
         public Builder service(Service v) {
             service = v;
             return this;
         }
 
-        /** @param v the customer, null when there is none @return this */
+        /**
+         * @param v the customer, null when there is none
+         * @return this
+         */
         public Builder customer(CustomerDetails v) {
             customer = v;
             return this;
         }
 
-        /** @param v the slot, non-empty and bounded @return this */
+        /**
+         * @param v the slot, non-empty and bounded
+         * @return this
+         */
         public Builder slot(Interval v) {
             slot = v;
             return this;
         }
 
-        /** @param v the display zone, not null @return this */
+        /**
+         * @param v the display zone, not null
+         * @return this
+         */
         public Builder zone(ZoneId v) {
             zone = v;
             return this;
         }
 
-        /** @param v the status, not null @return this */
+        /**
+         * @param v the status, not null
+         * @return this
+         */
         public Builder status(BookingStatus v) {
             status = v;
             return this;
         }
 
-        /** @param v the payment status, not null @return this */
+        /**
+         * @param v the payment status, not null
+         * @return this
+         */
         public Builder paymentStatus(PaymentStatus v) {
             paymentStatus = v;
             return this;
         }
 
-        /** @param v customer reschedules so far, zero or more @return this */
+        /**
+         * @param v customer reschedules so far, zero or more
+         * @return this
+         */
         public Builder customerReschedules(int v) {
             customerReschedules = v;
             return this;
         }
 
-        /** @param v who confirmed; set exactly when the status is CONFIRMED @return this */
+        /**
+         * @param v who confirmed; set exactly when the status is CONFIRMED
+         * @return this
+         */
         public Builder confirmedBy(Actor v) {
             confirmedBy = v;
             return this;
         }
 
-        /** @param v the reminder state, not null @return this */
+        /**
+         * @param v the reminder state, not null
+         * @return this
+         */
         public Builder reminder(ReminderState v) {
             reminder = v;
             return this;
         }
 
-        /** @param v the version, 1 or more @return this */
+        /**
+         * @param v the version, 1 or more
+         * @return this
+         */
         public Builder version(long v) {
             version = v;
             return this;
         }
 
-        /** @param v when it was booked, not null @return this */
+        /**
+         * @param v when it was booked, not null
+         * @return this
+         */
         public Builder createdAt(Instant v) {
             createdAt = v;
             return this;
         }
 
-        /** @param v when it last changed, not null @return this */
+        /**
+         * @param v when it last changed, not null
+         * @return this
+         */
         public Builder updatedAt(Instant v) {
             updatedAt = v;
             return this;

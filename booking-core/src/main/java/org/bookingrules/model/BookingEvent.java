@@ -63,7 +63,15 @@ public sealed interface BookingEvent
      */
     record Booked(Actor actor, Instant at, BookingStatus to, Interval slot, String resourceId)
             implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who booked
+         * @param at when
+         * @param to the initial status, {@link BookingStatus#PENDING}
+         * @param slot the slot booked
+         * @param resourceId the resource booked
+         */
         public Booked {
             Events.require(actor, at, to);
             Objects.requireNonNull(slot, "slot");
@@ -90,7 +98,14 @@ public sealed interface BookingEvent
      * @param to {@link BookingStatus#CONFIRMED}
      */
     record Confirmed(Actor actor, Instant at, BookingStatus from, BookingStatus to) implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who confirmed
+         * @param at when
+         * @param from the status before
+         * @param to {@link BookingStatus#CONFIRMED}
+         */
         public Confirmed {
             Events.require(actor, at, to);
             Objects.requireNonNull(from, "from");
@@ -113,7 +128,14 @@ public sealed interface BookingEvent
      */
     record AutoConfirmed(Instant at, BookingStatus from, BookingStatus to, Duration reminderLead)
             implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param at when
+         * @param from the status before, {@link BookingStatus#PENDING}
+         * @param to {@link BookingStatus#CONFIRMED}
+         * @param reminderLead the reminder lead that put the start inside the window
+         */
         public AutoConfirmed {
             Events.require(Actor.SYSTEM, at, to);
             Objects.requireNonNull(from, "from");
@@ -142,7 +164,15 @@ public sealed interface BookingEvent
      */
     record ConfirmationRevoked(Actor actor, Instant at, BookingStatus from, BookingStatus to, String reason)
             implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who revoked
+         * @param at when
+         * @param from {@link BookingStatus#CONFIRMED}
+         * @param to {@link BookingStatus#PENDING}
+         * @param reason why, or null
+         */
         public ConfirmationRevoked {
             Events.require(actor, at, to);
             Objects.requireNonNull(from, "from");
@@ -167,7 +197,16 @@ public sealed interface BookingEvent
      */
     record Declined(Actor actor, Instant at, BookingStatus from, BookingStatus to, String reason, boolean late)
             implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who declined
+         * @param at when
+         * @param from the status before
+         * @param to {@link BookingStatus#DECLINED}
+         * @param reason why, or null
+         * @param late true if it came inside the cancellation notice (R13)
+         */
         public Declined {
             Events.require(actor, at, to);
             Objects.requireNonNull(from, "from");
@@ -194,7 +233,18 @@ public sealed interface BookingEvent
      */
     record Cancelled(Actor actor, Instant at, BookingStatus from, BookingStatus to, String reason,
                      String personalMessage, boolean late, Money lateFee) implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who cancelled
+         * @param at when
+         * @param from the status before
+         * @param to {@link BookingStatus#CANCELLED}
+         * @param reason why, or null
+         * @param personalMessage the staff member's message to the customer, or null
+         * @param late true if a customer cancelled inside the notice under a late-fee policy (R13)
+         * @param lateFee the fee the embedding product should charge, or null
+         */
         public Cancelled {
             Events.require(actor, at, to);
             Objects.requireNonNull(from, "from");
@@ -227,7 +277,19 @@ public sealed interface BookingEvent
     record Rescheduled(Actor actor, Instant at, BookingStatus from, BookingStatus to, Interval oldSlot,
                        Interval newSlot, String oldResourceId, String newResourceId, String reason)
             implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who rescheduled
+         * @param at when
+         * @param from the status before (a cancelled or declined one is revived, R3)
+         * @param to {@link BookingStatus#PENDING}; an {@link AutoConfirmed} may follow (R6)
+         * @param oldSlot the slot before
+         * @param newSlot the slot after
+         * @param oldResourceId the resource before
+         * @param newResourceId the resource after
+         * @param reason why, or null
+         */
         public Rescheduled {
             Events.require(actor, at, to);
             Objects.requireNonNull(from, "from");
@@ -253,7 +315,13 @@ public sealed interface BookingEvent
      * @param dueAt when it was due
      */
     record ReminderSent(Instant at, BookingStatus status, Instant dueAt) implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param at when it was sent
+         * @param status the status, before and after ({@link BookingStatus#PENDING})
+         * @param dueAt when it was due
+         */
         public ReminderSent {
             Events.require(Actor.SYSTEM, at, status);
             Objects.requireNonNull(dueAt, "dueAt");
@@ -291,7 +359,15 @@ public sealed interface BookingEvent
      */
     record MarkedNoShow(Actor actor, Instant at, BookingStatus from, BookingStatus to, String reason)
             implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who recorded it
+         * @param at when
+         * @param from the status before
+         * @param to {@link BookingStatus#NO_SHOW}
+         * @param reason a note, or null
+         */
         public MarkedNoShow {
             Events.require(actor, at, to);
             Objects.requireNonNull(from, "from");
@@ -313,7 +389,14 @@ public sealed interface BookingEvent
      * @param to {@link BookingStatus#COMPLETED}
      */
     record Completed(Actor actor, Instant at, BookingStatus from, BookingStatus to) implements BookingEvent {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param actor who recorded it
+         * @param at when
+         * @param from the status before
+         * @param to {@link BookingStatus#COMPLETED}
+         */
         public Completed {
             Events.require(actor, at, to);
             Objects.requireNonNull(from, "from");

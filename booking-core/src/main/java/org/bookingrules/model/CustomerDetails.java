@@ -18,7 +18,15 @@ import java.util.Objects;
  */
 public record CustomerDetails(String id, String name, @Email String email, String phone, Locale language) {
 
-    /** Checks the fields; blank optional fields become null. */
+    /**
+     * Checks the fields; blank optional fields become null.
+     *
+     * @param id the customer's id in the embedding product, not blank
+     * @param name the customer's name, may be null
+     * @param email the e-mail address, may be null
+     * @param phone the phone number, may be null
+     * @param language the preferred language for messages, not null
+     */
     public CustomerDetails {
         Ids.require(id, "customer.id");
         name = Texts.optional(name, "customer.name", 200);

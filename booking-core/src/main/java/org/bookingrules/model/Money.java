@@ -7,12 +7,19 @@ import java.util.Objects;
 /**
  * An amount of money, for late-cancellation fees (R13). Immutable and thread-safe.
  *
- * @param amount the amount, zero or more, with no more decimals than the currency has
+ * @param amount the amount, zero or more, with no more decimals than the currency has; kept at
+ *     the currency's scale (20.0 EUR becomes 20.00 EUR)
  * @param currency the currency, not null
  */
 public record Money(BigDecimal amount, Currency currency) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param amount the amount, zero or more, with no more decimals than the currency has; kept at
+ *     the currency's scale (20.0 EUR becomes 20.00 EUR)
+     * @param currency the currency, not null
+     */
     public Money {
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(currency, "currency");
@@ -20,9 +27,13 @@ public record Money(BigDecimal amount, Currency currency) {
             throw new IllegalArgumentException("amount must not be negative, was " + amount);
         }
         int digits = currency.getDefaultFractionDigits();
-        if (digits >= 0 && amount.stripTrailingZeros().scale() > digits) {
-            throw new IllegalArgumentException(
-                    "amount has more decimals than " + currency.getCurrencyCode() + " allows: " + amount);
+        if (digits >= 0) {
+            if (amount.stripTrailingZeros().scale() > digits) {
+                throw new IllegalArgumentException(
+                        "amount has more decimals than " + currency.getCurrencyCode() + " allows: " + amount);
+            }
+            // One scale per currency, so 20.0 EUR equals 20.00 EUR and storage round-trips exactly.
+            amount = amount.setScale(digits);
         }
     }
 

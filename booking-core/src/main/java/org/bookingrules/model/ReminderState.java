@@ -17,7 +17,12 @@ public record ReminderState(Instant dueAt, Instant sentAt) {
 
     private static final ReminderState NONE = new ReminderState(null, null);
 
-    /** Checks that a sent reminder was armed. */
+    /**
+     * Checks that a sent reminder was armed.
+     *
+     * @param dueAt when the reminder is due, or null if none is armed (confirmed inside the reminder window, or no reachable customer)
+     * @param sentAt when it was sent, or null if not yet
+     */
     public ReminderState {
         if (sentAt != null) {
             Objects.requireNonNull(dueAt, "dueAt of a sent reminder");

@@ -13,7 +13,13 @@ import java.util.Optional;
  */
 public record Resource(String id, String name, String contact) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param id the resource's id in the embedding product, not blank
+     * @param name the display name, not blank, at most 200 characters
+     * @param contact how a customer reaches the resource when self-service refuses (R9), for example a phone number or the front desk's address; may be null
+     */
     public Resource {
         Ids.require(id, "resource.id");
         Objects.requireNonNull(name, "resource.name");

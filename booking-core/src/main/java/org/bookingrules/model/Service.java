@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record Service(String id, String name) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param id the service's id in the embedding product, not blank
+     * @param name the display name, not blank, at most 200 characters
+     */
     public Service {
         Ids.require(id, "service.id");
         Objects.requireNonNull(name, "service.name");

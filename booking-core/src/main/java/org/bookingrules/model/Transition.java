@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record Transition(Booking booking, BookingEvent event) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param booking the booking after the change, not null
+     * @param event the event to append to its history, not null
+     */
     public Transition {
         Objects.requireNonNull(booking, "booking");
         Objects.requireNonNull(event, "event");

@@ -195,8 +195,8 @@ public final class BookingPolicy {
 
     /**
      * Builds a {@link BookingPolicy}, starting from the defaults. Each setter checks its value at
-     * once and throws {@link IllegalArgumentException} naming the field and the value. Not
-     * thread-safe.
+     * once and throws {@link IllegalArgumentException} naming the field and the value, or
+     * {@link NullPointerException} naming the field for a null. Not thread-safe.
      */
     public static final class Builder {
         private Duration reminderLead = DEFAULT_REMINDER_LEAD;
@@ -223,25 +223,37 @@ public final class BookingPolicy {
             return this;
         }
 
-        /** @param enabled whether R6 applies @return this */
+        /**
+         * @param enabled whether R6 applies
+         * @return this
+         */
         public Builder autoConfirmInReminderWindow(boolean enabled) {
             autoConfirmInReminderWindow = enabled;
             return this;
         }
 
-        /** @param notice zero or more, at most {@link #MAX_DURATION} @return this */
+        /**
+         * @param notice zero or more, at most {@link #MAX_DURATION}
+         * @return this
+         */
         public Builder cancellationNotice(Duration notice) {
             cancellationNotice = checkDuration(notice, "cancellationNotice", true);
             return this;
         }
 
-        /** @param notice zero or more, at most {@link #MAX_DURATION} @return this */
+        /**
+         * @param notice zero or more, at most {@link #MAX_DURATION}
+         * @return this
+         */
         public Builder rescheduleNotice(Duration notice) {
             rescheduleNotice = checkDuration(notice, "rescheduleNotice", true);
             return this;
         }
 
-        /** @param max 0 (no customer reschedules) to {@link #MAX_RESCHEDULES_LIMIT} @return this */
+        /**
+         * @param max 0 (no customer reschedules) to {@link #MAX_RESCHEDULES_LIMIT}
+         * @return this
+         */
         public Builder maxCustomerReschedules(int max) {
             if (max < 0 || max > MAX_RESCHEDULES_LIMIT) {
                 throw new IllegalArgumentException(
@@ -251,31 +263,46 @@ public final class BookingPolicy {
             return this;
         }
 
-        /** @param enabled whether customers may cancel only unpaid bookings @return this */
+        /**
+         * @param enabled whether customers may cancel only unpaid bookings
+         * @return this
+         */
         public Builder unpaidOnlyCancellation(boolean enabled) {
             unpaidOnlyCancellation = enabled;
             return this;
         }
 
-        /** @param enabled whether customers may cancel by themselves @return this */
+        /**
+         * @param enabled whether customers may cancel by themselves
+         * @return this
+         */
         public Builder customerCancelEnabled(boolean enabled) {
             customerCancelEnabled = enabled;
             return this;
         }
 
-        /** @param enabled whether customers may reschedule by themselves @return this */
+        /**
+         * @param enabled whether customers may reschedule by themselves
+         * @return this
+         */
         public Builder customerRescheduleEnabled(boolean enabled) {
             customerRescheduleEnabled = enabled;
             return this;
         }
 
-        /** @param handling not null @return this */
+        /**
+         * @param handling not null
+         * @return this
+         */
         public Builder lateCancellation(LateCancellation handling) {
             lateCancellation = Objects.requireNonNull(handling, "lateCancellation");
             return this;
         }
 
-        /** @param notice zero or more, at most {@link #MAX_DURATION} @return this */
+        /**
+         * @param notice zero or more, at most {@link #MAX_DURATION}
+         * @return this
+         */
         public Builder minimumBookingNotice(Duration notice) {
             minimumBookingNotice = checkDuration(notice, "minimumBookingNotice", true);
             return this;

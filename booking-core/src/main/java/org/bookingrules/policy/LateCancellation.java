@@ -22,7 +22,12 @@ public record LateCancellation(Handling handling, Money fee) {
         ALLOW_WITH_FEE
     }
 
-    /** Checks that a fee is given exactly when late cancels are allowed. */
+    /**
+     * Checks that a fee is given exactly when late cancels are allowed.
+     *
+     * @param handling refuse, or allow with a fee
+     * @param fee the fee when allowed, null when refused
+     */
     public LateCancellation {
         Objects.requireNonNull(handling, "lateCancellation.handling");
         if ((handling == Handling.ALLOW_WITH_FEE) != (fee != null)) {

@@ -5,8 +5,9 @@ import org.bookingrules.spi.Availability;
 
 /**
  * A future slot must be inside the resource's opening hours as the embedding product defines them
- * (R10); otherwise {@link RefusalReason#OUTSIDE_AVAILABILITY}. A slot that starts in the past is
- * not checked: only staff get that far, and they may back-date a record (R12). Overlap with other
+ * (R10); otherwise {@link RefusalReason#OUTSIDE_AVAILABILITY}. A slot wholly in the past (it has
+ * ended) is not checked: only staff get that far, and they may back-date a record (R12). A slot
+ * under way is checked like a future one. Overlap with other
  * bookings is decided atomically by the repository, not here.
  */
 public final class AvailabilityRule implements BookingRule {
@@ -23,7 +24,7 @@ public final class AvailabilityRule implements BookingRule {
     @Override
     public Decision evaluate(RuleContext context) {
         var slot = context.requireTargetSlot();
-        if (!slot.getStart().isAfter(context.now())) {
+        if (!slot.getEnd().isAfter(context.now())) {
             return Decision.allowed();
         }
         return availability.isOpen(context.tenantId(), context.targetResource().id(), slot)

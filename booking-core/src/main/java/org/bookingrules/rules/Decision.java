@@ -48,7 +48,13 @@ public sealed interface Decision permits Decision.Allowed, Refusal {
 
         static final Allowed PLAIN = new Allowed(null, false, null);
 
-        /** Checks that a fee comes only with lateness. */
+        /**
+         * Checks that a fee comes only with lateness.
+         *
+         * @param until the deadline of the action, or null if no rule set one. A notice deadline ({@code start - notice}) is itself still in time; the start is not (customers act only before it)
+         * @param late true if the action is allowed but late (R7, R13)
+         * @param lateFee the fee a late cancellation carries (R13), or null
+         */
         public Allowed {
             if (lateFee != null && !late) {
                 throw new IllegalArgumentException("lateFee needs late = true");

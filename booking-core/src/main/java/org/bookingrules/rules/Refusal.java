@@ -19,7 +19,14 @@ import org.bookingrules.i18n.Messages;
 public record Refusal(RefusalReason reason, Instant allowedUntil, String contact, ZoneId zone)
         implements Decision {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param reason the stable reason code, not null
+     * @param allowedUntil the instant until which the action was allowed, or null when there was none
+     * @param contact the resource's contact to turn to, or null when none is stored
+     * @param zone the booking's zone, used to show {@code allowedUntil} in messages, not null
+     */
     public Refusal {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(zone, "zone");

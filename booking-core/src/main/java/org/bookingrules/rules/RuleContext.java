@@ -24,7 +24,18 @@ import org.threeten.extra.Interval;
 public record RuleContext(String tenantId, Booking booking, Actor actor, Instant now, BookingPolicy policy,
                           Interval targetSlot, Resource targetResource, ZoneId zone) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param tenantId the tenant, not null
+     * @param booking the booking acted on, or null when booking a new one
+     * @param actor who acts, not null
+     * @param now the instant of the decision, not null
+     * @param policy the policy that applies, not null
+     * @param targetSlot the slot asked for (book, reschedule), or null for other actions
+     * @param targetResource the resource asked for (book, reschedule), or null for other actions
+     * @param zone the booking's display zone, not null
+     */
     public RuleContext {
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(actor, "actor");

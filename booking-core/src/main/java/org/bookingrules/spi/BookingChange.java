@@ -18,7 +18,15 @@ import org.bookingrules.model.BookingEvent;
 public record BookingChange(Booking booking, long expectedVersion, SlotClaim slotClaim,
                             List<BookingEvent> events, List<Notification> notifications) {
 
-    /** Checks the fields and copies the lists. */
+    /**
+     * Checks the fields and copies the lists.
+     *
+     * @param booking the booking after the change, not null
+     * @param expectedVersion the stored version the change was decided on; 0 for a new booking
+     * @param slotClaim whether the write claims the slot, not null
+     * @param events the events to append, in order, not empty
+     * @param notifications the notifications to queue, possibly empty
+     */
     public BookingChange {
         Objects.requireNonNull(booking, "booking");
         Objects.requireNonNull(slotClaim, "slotClaim");

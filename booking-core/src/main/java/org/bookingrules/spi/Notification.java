@@ -27,7 +27,17 @@ import org.bookingrules.model.Texts;
 public record Notification(String id, NotificationKind kind, RecipientRole recipient, Booking booking,
                            String personalMessage, String manageLink, Locale locale) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param id the stable id, for de-duplication, not blank
+     * @param kind what happened, not null
+     * @param recipient who it is for, not null
+     * @param booking the booking after the change, not null
+     * @param personalMessage the staff member's message (R14), or null
+     * @param manageLink the customer's manage link (R8), or null when none is issued
+     * @param locale the recipient's language, not null
+     */
     public Notification {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");

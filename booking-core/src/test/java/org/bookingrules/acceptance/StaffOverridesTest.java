@@ -1,0 +1,329 @@
+package org.bookingrules.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.ANA_ACTS;
+import static org.bookingrules.testing.Fixture.BOB;
+import static org.bookingrules.testing.Fixture.BOB_ACTS;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.DR_SOTO;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.RECEPTION;
+import static org.bookingrules.testing.Fixture.ZONE;
+import static org.bookingrules.testing.Fixture.ref;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import org.bookingrules.BookRequest;
+import org.bookingrules.ChangeRequest;
+import org.bookingrules.NotificationChoice;
+import org.bookingrules.Outcome;
+import org.bookingrules.RescheduleRequest;
+import org.bookingrules.model.Booking;
+import org.bookingrules.model.BookingEvent;
+import org.bookingrules.model.BookingStatus;
+import org.bookingrules.policy.BookingPolicy;
+import org.bookingrules.rules.Refusal;
+import org.bookingrules.rules.RefusalReason;
+import org.bookingrules.spi.Availability;
+import org.bookingrules.spi.Notification;
+import org.bookingrules.spi.NotificationKind;
+import org.bookingrules.spi.RecipientRole;
+import org.bookingrules.testing.Fixture;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Acceptance points 6 and 9 of issue 2: staff are not bound by the customer policy (R12) but
+ * cannot break the calendar (R10), and choose whom to notify (R14).
+ */
+class StaffOverridesTest {
+
+    private static final BookingPolicy TWELVE_HOURS_NOTICE = BookingPolicy.builder()
+            .cancellationNotice(Duration.ofHours(12))
+            .build();
+    private static final String SORRY = "We are sorry, Dr. Ruiz is ill today.";
+
+    /** Opening hours 08:00 to 20:00, Madrid time; closed at night. */
+    private static final Availability DAYTIME_ONLY = (tenantId, resourceId, slot) -> {
+        LocalTime from = slot.getStart().atZone(ZONE).toLocalTime();
+        LocalTime to = slot.getEnd().atZone(ZONE).toLocalTime();
+        return !from.isBefore(LocalTime.of(8, 0)) && !to.isAfter(LocalTime.of(20, 0)) && from.isBefore(to);
+    };
+
+    // ------------------------------------------------------------------ point 6: staff cancel, R14 choices
+
+    @Test
+    @DisplayName("R12 R14 staff cancel a booking inside the 12 h notice, notifying the customer only with a message: done, one CANCELLED to CUSTOMER")
+    void staff_cancel_late_booking_notifying_customer_only() {
+        // given: a booking 10 h away that the customer may no longer cancel
+        Fixture f = new Fixture(TWELVE_HOURS_NOTICE);
+        Booking late = f.bookForAna(Duration.ofHours(10));
+        assertThat(Fixture.reason(f.rules.cancel(ANA_ACTS, ref(late), ChangeRequest.none())))
+                .isEqualTo(RefusalReason.CANCELLATION_NOTICE_PASSED);
+        f.notifier.clear();
+
+        // when
+        Outcome outcome = f.rules.cancel(RECEPTION, ref(late),
+                ChangeRequest.none().notifying(NotificationChoice.customerOnly().withMessage(SORRY)));
+
+        // then
+        Outcome.Done done = outcome.orElseThrow();
+        assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(f.notifier.delivered()).hasSize(1);
+        Notification toCustomer = f.notifier.to(NotificationKind.CANCELLED, RecipientRole.CUSTOMER).get(0);
+        assertThat(toCustomer.message()).contains(SORRY);
+        assertThat(f.notifier.to(NotificationKind.CANCELLED, RecipientRole.RESOURCE)).isEmpty();
+        assertThat(done.notifications()).containsExactly(toCustomer);
+        assertThat(done.unreachable()).isEmpty();
+        BookingEvent.Cancelled event = (BookingEvent.Cancelled) done.events().get(0);
+        assertThat(event.personalMessage()).isEqualTo(SORRY);
+        assertThat(event.actor()).isEqualTo(RECEPTION);
+        assertThat(event.late()).isFalse();
+        assertThat(f.rules.history(RECEPTION, ref(late))).last().isEqualTo(event);
+    }
+
+    @Test
+    @DisplayName("R12 R14 staff cancel a booking inside the 12 h notice, notifying the resource only: done, one CANCELLED to RESOURCE, none to CUSTOMER")
+    void staff_cancel_late_booking_notifying_resource_only() {
+        // given
+        Fixture f = new Fixture(TWELVE_HOURS_NOTICE);
+        Booking late = f.bookForAna(Duration.ofHours(10));
+        f.notifier.clear();
+
+        // when
+        Outcome outcome = f.rules.cancel(RECEPTION, ref(late),
+                ChangeRequest.none().notifying(NotificationChoice.resourceOnly().withMessage(SORRY)));
+
+        // then
+        Outcome.Done done = outcome.orElseThrow();
+        assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(f.notifier.delivered()).hasSize(1);
+        Notification toResource = f.notifier.to(NotificationKind.CANCELLED, RecipientRole.RESOURCE).get(0);
+        assertThat(toResource.message()).contains(SORRY);
+        assertThat(f.notifier.to(NotificationKind.CANCELLED, RecipientRole.CUSTOMER)).isEmpty();
+        assertThat(((BookingEvent.Cancelled) done.events().get(0)).personalMessage()).isEqualTo(SORRY);
+    }
+
+    @Test
+    @DisplayName("R12 R14 staff cancel a booking inside the 12 h notice, notifying nobody: done, no notification")
+    void staff_cancel_late_booking_notifying_nobody() {
+        // given
+        Fixture f = new Fixture(TWELVE_HOURS_NOTICE);
+        Booking late = f.bookForAna(Duration.ofHours(10));
+        f.notifier.clear();
+
+        // when
+        Outcome outcome = f.rules.cancel(RECEPTION, ref(late),
+                ChangeRequest.none().notifying(NotificationChoice.nobody()));
+
+        // then
+        Outcome.Done done = outcome.orElseThrow();
+        assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(done.notifications()).isEmpty();
+        assertThat(done.unreachable()).isEmpty();
+        assertThat(f.notifier.delivered()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ point 9: slots
+
+    @Test
+    @DisplayName("R12 staff reschedule into the past over a slot occupied by another active booking: done (back-dating)")
+    void staff_may_backdate_over_an_occupied_slot() {
+        // given: Ana's booking took place two hours ago and is still active; Bob's is in the future
+        Fixture f = new Fixture();
+        Booking past = f.bookForAna(Duration.ofDays(2));
+        Booking bobs = bookForBob(f, NOW.plus(Duration.ofDays(5)));
+        f.clock.setInstant(past.start().plus(Duration.ofHours(2)));
+
+        // when
+        Outcome outcome = f.rules.reschedule(RECEPTION, ref(bobs), RescheduleRequest.to(past.start(), past.end()));
+
+        // then
+        Booking moved = outcome.orElseThrow().booking();
+        assertThat(moved.slot()).isEqualTo(past.slot());
+        assertThat(moved.isActive()).isTrue();
+        assertThat(f.repository.find(past.tenantId(), past.id()).orElseThrow().isActive()).isTrue();
+    }
+
+    @Test
+    @DisplayName("R10 R12 staff reschedule into the future over a slot occupied by another active booking: refused SLOT_UNAVAILABLE")
+    void staff_may_not_double_book_the_future() {
+        // given
+        Fixture f = new Fixture();
+        Booking anas = f.bookForAna(Duration.ofDays(2));
+        Booking bobs = bookForBob(f, NOW.plus(Duration.ofDays(5)));
+
+        // when: overlap by half an hour
+        Instant start = anas.start().plus(Duration.ofMinutes(30));
+        Outcome outcome = f.rules.reschedule(RECEPTION, ref(bobs),
+                RescheduleRequest.to(start, start.plus(Duration.ofHours(1))));
+
+        // then
+        assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.SLOT_UNAVAILABLE);
+        assertThat(f.repository.find(bobs.tenantId(), bobs.id()).orElseThrow().slot()).isEqualTo(bobs.slot());
+    }
+
+    @Test
+    @DisplayName("R10 customer reschedule into the past: refused SLOT_IN_PAST")
+    void customer_may_not_move_into_the_past() {
+        // given
+        Fixture f = new Fixture();
+        Booking booking = f.bookForAna(Duration.ofDays(3));
+
+        // when
+        Instant yesterday = NOW.minus(Duration.ofDays(1));
+        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
+                RescheduleRequest.to(yesterday, yesterday.plus(Duration.ofHours(1))));
+
+        // then
+        Refusal refusal = CustomerPolicyTest.refusalOf(outcome);
+        assertThat(refusal.reason()).isEqualTo(RefusalReason.SLOT_IN_PAST);
+        assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
+        assertThat(f.repository.find(booking.tenantId(), booking.id()).orElseThrow().slot()).isEqualTo(booking.slot());
+    }
+
+    @Test
+    @DisplayName("R10 customer reschedule to 22:00, outside the opening hours 08:00-20:00: refused OUTSIDE_AVAILABILITY")
+    void customer_may_not_move_outside_availability() {
+        // given: Thursday 5 March 2026 10:00 Madrid, inside the opening hours
+        Fixture f = new Fixture(BookingPolicy.ofDefaults(), DAYTIME_ONLY);
+        Booking booking = f.bookForAna(Duration.ofDays(3));
+
+        // when
+        Instant night = ZonedDateTime.of(2026, 3, 6, 22, 0, 0, 0, ZONE).toInstant();
+        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
+                RescheduleRequest.to(night, night.plus(Duration.ofHours(1))));
+
+        // then
+        assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.OUTSIDE_AVAILABILITY);
+    }
+
+    @Test
+    @DisplayName("R10 customer reschedule to 11:00 the next day, inside the opening hours 08:00-20:00: done (negative control)")
+    void customer_may_move_inside_availability() {
+        // given
+        Fixture f = new Fixture(BookingPolicy.ofDefaults(), DAYTIME_ONLY);
+        Booking booking = f.bookForAna(Duration.ofDays(3));
+
+        // when
+        Instant day = ZonedDateTime.of(2026, 3, 6, 11, 0, 0, 0, ZONE).toInstant();
+        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
+                RescheduleRequest.to(day, day.plus(Duration.ofHours(1))));
+
+        // then
+        assertThat(outcome.orElseThrow().booking().start()).isEqualTo(day);
+    }
+
+    @Test
+    @DisplayName("R12 customer reschedule to another resource: refused ACTION_NOT_PERMITTED")
+    void customer_may_not_move_to_another_resource() {
+        // given
+        Fixture f = new Fixture();
+        Booking booking = f.bookForAna(Duration.ofDays(3));
+
+        // when
+        Instant start = NOW.plus(Duration.ofDays(4));
+        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
+                RescheduleRequest.to(start, start.plus(Duration.ofHours(1))).withResource(DR_SOTO));
+
+        // then
+        Refusal refusal = CustomerPolicyTest.refusalOf(outcome);
+        assertThat(refusal.reason()).isEqualTo(RefusalReason.ACTION_NOT_PERMITTED);
+        Booking stored = f.repository.find(booking.tenantId(), booking.id()).orElseThrow();
+        assertThat(stored.resource()).isEqualTo(DR_RUIZ);
+        assertThat(stored.slot()).isEqualTo(booking.slot());
+    }
+
+    @Test
+    @DisplayName("R12 staff reschedule to another resource: done, the booking is with the new resource")
+    void staff_may_move_to_another_resource() {
+        // given
+        Fixture f = new Fixture();
+        Booking booking = f.bookForAna(Duration.ofDays(3));
+
+        // when
+        Instant start = NOW.plus(Duration.ofDays(4));
+        Outcome outcome = f.rules.reschedule(RECEPTION, ref(booking),
+                RescheduleRequest.to(start, start.plus(Duration.ofHours(1))).withResource(DR_SOTO));
+
+        // then
+        Booking moved = outcome.orElseThrow().booking();
+        assertThat(moved.resource()).isEqualTo(DR_SOTO);
+        assertThat(moved.start()).isEqualTo(start);
+        assertThat(moved.customerReschedules()).isZero();
+        BookingEvent.Rescheduled event = (BookingEvent.Rescheduled) outcome.orElseThrow().events().get(0);
+        assertThat(event.oldResourceId()).isEqualTo(DR_RUIZ.id());
+        assertThat(event.newResourceId()).isEqualTo(DR_SOTO.id());
+        assertThat(f.repository.calendar(Fixture.TENANT, DR_SOTO.id(), moved.slot())).containsExactly(moved);
+        assertThat(f.repository.calendar(Fixture.TENANT, DR_RUIZ.id(), booking.slot())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("R9 R10 minimum booking notice 48 h, customer reschedules to 24 h from now: refused MINIMUM_BOOKING_NOTICE")
+    void customer_reschedule_respects_minimum_booking_notice() {
+        // given
+        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
+        Booking booking = f.bookForAna(Duration.ofDays(5));
+
+        // when
+        Instant tooSoon = NOW.plus(Duration.ofHours(24));
+        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
+                RescheduleRequest.to(tooSoon, tooSoon.plus(Duration.ofHours(1))));
+
+        // then
+        assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.MINIMUM_BOOKING_NOTICE);
+    }
+
+    @Test
+    @DisplayName("R12 minimum booking notice 48 h, staff reschedule to 24 h from now: done")
+    void staff_reschedule_ignores_minimum_booking_notice() {
+        // given
+        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
+        Booking booking = f.bookForAna(Duration.ofDays(5));
+
+        // when
+        Instant soon = NOW.plus(Duration.ofHours(24));
+        Outcome outcome = f.rules.reschedule(RECEPTION, ref(booking),
+                RescheduleRequest.to(soon, soon.plus(Duration.ofHours(1))));
+
+        // then
+        assertThat(outcome.orElseThrow().booking().start()).isEqualTo(soon);
+    }
+
+    @Test
+    @DisplayName("R9 R10 minimum booking notice 48 h, customer books 24 h from now: refused MINIMUM_BOOKING_NOTICE")
+    void customer_booking_respects_minimum_booking_notice() {
+        // given
+        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
+
+        // when
+        Outcome outcome = f.rules.book(ANA_ACTS, Fixture.request(ANA, Duration.ofHours(24)));
+
+        // then
+        assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.MINIMUM_BOOKING_NOTICE);
+        assertThat(f.repository.all(Fixture.TENANT)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("R12 minimum booking notice 48 h, staff book 24 h from now: done")
+    void staff_booking_ignores_minimum_booking_notice() {
+        // given
+        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
+
+        // when
+        Outcome outcome = f.rules.book(RECEPTION, Fixture.request(ANA, Duration.ofHours(24)));
+
+        // then
+        assertThat(outcome.orElseThrow().booking().start()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Booking bookForBob(Fixture f, Instant start) {
+        return f.rules.book(BOB_ACTS, BookRequest.of(Fixture.TENANT, DR_RUIZ, Fixture.CONSULTATION,
+                BOB, start, start.plus(Duration.ofHours(1)), ZONE)).orElseThrow().booking();
+    }
+}

@@ -1,0 +1,214 @@
+package org.bookingrules.i18n;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.MissingResourceException;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.bookingrules.rules.RefusalReason;
+import org.bookingrules.spi.NotificationKind;
+import org.bookingrules.spi.RecipientRole;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@DisplayName("Messages: English and Spanish texts for every refusal and notification (R9, R14)")
+class MessagesTest {
+
+    private static final String ENGLISH_BUNDLE = "org/bookingrules/i18n/messages.properties";
+    private static final String SPANISH_BUNDLE = "org/bookingrules/i18n/messages_es.properties";
+    private static final Properties ENGLISH = load(ENGLISH_BUNDLE);
+    private static final Properties SPANISH = load(SPANISH_BUNDLE);
+    private static final Locale SPANISH_LOCALE = Locale.forLanguageTag("es");
+
+    private static Properties load(String resource) {
+        Properties properties = new Properties();
+        try (InputStream in = MessagesTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource + " on the classpath").isNotNull();
+            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource, e);
+        }
+        return properties;
+    }
+
+    @ParameterizedTest
+    @EnumSource(RefusalReason.class)
+    @DisplayName("R9 every refusal reason has a non-blank text in the English base bundle and in the Spanish bundle")
+    void everyRefusalReasonHasTexts(RefusalReason reason) {
+        assertThat(ENGLISH.getProperty(reason.messageKey())).as("English " + reason).isNotBlank();
+        assertThat(SPANISH.getProperty(reason.messageKey())).as("Spanish " + reason).isNotBlank();
+    }
+
+    static Stream<Arguments> everyNotification() {
+        List<Arguments> pairs = new ArrayList<>();
+        for (NotificationKind kind : NotificationKind.values()) {
+            for (RecipientRole role : RecipientRole.values()) {
+                pairs.add(arguments(kind, role));
+            }
+        }
+        return pairs.stream();
+    }
+
+    @ParameterizedTest(name = "{0} to {1}")
+    @MethodSource("everyNotification")
+    @DisplayName("R14 every notification kind has a subject for every recipient role, in English and Spanish, with "
+            + "the service {0} and the time {1}")
+    void everyNotificationHasTexts(NotificationKind kind, RecipientRole role) {
+        String key = "notification." + kind + "." + role;
+
+        assertThat(ENGLISH.getProperty(key)).as("English " + key).isNotBlank().contains("{0}", "{1}");
+        assertThat(SPANISH.getProperty(key)).as("Spanish " + key).isNotBlank().contains("{0}", "{1}");
+    }
+
+    @Test
+    @DisplayName("the English and Spanish bundles have exactly the same keys, so no text silently falls back")
+    void sameKeys() {
+        assertThat(SPANISH.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(ENGLISH.stringPropertyNames());
+    }
+
+    @Test
+    @DisplayName("R9 every refusal text is translated: no Spanish refusal text equals its English one")
+    void refusalsAreTranslated() {
+        List<String> refusalKeys = ENGLISH.stringPropertyNames().stream()
+                .filter(key -> key.startsWith("refusal."))
+                .sorted()
+                .toList();
+
+        assertThat(refusalKeys).hasSize(RefusalReason.values().length + 2);
+        for (String key : refusalKeys) {
+            assertThat(SPANISH.getProperty(key)).as(key).isNotEqualTo(ENGLISH.getProperty(key));
+        }
+    }
+
+    @Test
+    @DisplayName("the Spanish bundle is read as UTF-8 by Messages: accented letters arrive intact")
+    void spanishAccentsSurvive() {
+        assertThat(Messages.text(SPANISH_LOCALE, "refusal.NOT_ACTIVE"))
+                .isEqualTo("Esta reserva ya no está activa, por lo que no se puede modificar.")
+                .isEqualTo(SPANISH.getProperty("refusal.NOT_ACTIVE"));
+    }
+
+    @Test
+    @DisplayName("R9 a language without a bundle (German) gets English even when the JVM's default is Spanish")
+    void germanFallsBackToEnglishNotToTheDefaultLocale() {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(SPANISH_LOCALE);
+
+            assertThat(Messages.text(Locale.GERMAN, "refusal.CANCELLATION_NOTICE_PASSED"))
+                    .isEqualTo("It is too late to cancel this booking online.");
+            assertThat(Messages.text(Locale.GERMANY, "refusal.contact", "+49 30 000000"))
+                    .isEqualTo("Please contact +49 30 000000.");
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    @DisplayName("R9 a regional Spanish (es-MX) gets the Spanish bundle; English stays English under a Spanish default")
+    void regionalSpanishAndEnglishUnderASpanishDefault() {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(SPANISH_LOCALE);
+
+            assertThat(Messages.text(Locale.forLanguageTag("es-MX"), "refusal.SLOT_IN_PAST"))
+                    .isEqualTo("El horario elegido ya pasó.");
+            assertThat(Messages.text(Locale.ENGLISH, "refusal.SLOT_IN_PAST"))
+                    .isEqualTo("The time you chose is in the past.");
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    @DisplayName("R9 the language spoken: a bundle's language keeps the requested region; any other gets English, "
+            + "whatever the JVM's default")
+    void resolvedLocale() {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(SPANISH_LOCALE);
+
+            assertThat(Messages.resolvedLocale(Locale.GERMAN)).isEqualTo(Locale.forLanguageTag("en"));
+            assertThat(Messages.resolvedLocale(Locale.forLanguageTag("es-CL"))).isEqualTo(Locale.forLanguageTag("es-CL"));
+            assertThat(Messages.resolvedLocale(SPANISH_LOCALE)).isEqualTo(SPANISH_LOCALE);
+            assertThat(Messages.resolvedLocale(Locale.UK)).isEqualTo(Locale.UK);
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    @DisplayName("R9 a German reader gets an English date with the English sentence, never a mix")
+    void germanDatesAreEnglish() {
+        Instant tenUtc = Instant.parse("2026-03-10T10:00:00Z");
+        ZoneId madrid = ZoneId.of("Europe/Madrid");
+
+        assertThat(Messages.dateTime(tenUtc, madrid, Locale.GERMAN))
+                .isEqualTo(Messages.dateTime(tenUtc, madrid, Locale.ENGLISH));
+    }
+
+    @Test
+    @DisplayName("R14 arguments are formatted into the pattern")
+    void formatsArguments() {
+        assertThat(Messages.text(Locale.ENGLISH, "notification.CANCELLED.RESOURCE", "Consultation", "Mar 10"))
+                .isEqualTo("Cancelled: Consultation on Mar 10");
+        assertThat(Messages.text(SPANISH_LOCALE, "notification.CANCELLED.CUSTOMER", "Consulta", "10 mar"))
+                .isEqualTo("Tu cita de Consulta el 10 mar fue anulada");
+    }
+
+    static Stream<Arguments> everyText() {
+        List<Arguments> texts = new ArrayList<>();
+        ENGLISH.stringPropertyNames().stream().sorted()
+                .forEach(key -> texts.add(arguments("en " + key, ENGLISH.getProperty(key))));
+        SPANISH.stringPropertyNames().stream().sorted()
+                .forEach(key -> texts.add(arguments("es " + key, SPANISH.getProperty(key))));
+        return texts.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyText")
+    @DisplayName("every text is a valid MessageFormat pattern; one without arguments has no apostrophe, because "
+            + "Messages.text returns such a text unformatted and a doubled '' would show as is")
+    void everyTextIsAValidPattern(String label, String pattern) {
+        MessageFormat format = new MessageFormat(pattern, Locale.ROOT);
+
+        if (format.getFormatsByArgumentIndex().length == 0) {
+            assertThat(pattern).doesNotContain("'");
+        }
+    }
+
+    @Test
+    @DisplayName("an unknown key is a bug and throws MissingResourceException")
+    void unknownKeyThrows() {
+        assertThatThrownBy(() -> Messages.text(Locale.ENGLISH, "refusal.NO_SUCH_REASON"))
+                .isInstanceOf(MissingResourceException.class);
+    }
+
+    @Test
+    @DisplayName("R9 dates are shown in the booking's zone, not UTC and not the JVM's zone")
+    void dateTimeUsesTheGivenZone() {
+        Instant tenUtc = Instant.parse("2026-03-10T10:00:00Z");
+
+        assertThat(Messages.dateTime(tenUtc, ZoneId.of("Asia/Tokyo"), SPANISH_LOCALE)).contains("19:00");
+        assertThat(Messages.dateTime(tenUtc, ZoneId.of("Europe/Madrid"), SPANISH_LOCALE)).contains("11:00");
+    }
+}
