@@ -1,11 +1,16 @@
 package org.bookingrules;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -36,6 +41,7 @@ import org.bookingrules.spi.Availability;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.ManageLinkIssuer;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
@@ -131,13 +137,20 @@ public final class BookingRules {
         validator.checkNotNull("actor", actor);
         validator.check("request", request);
         validator.checkSlot(request.start(), request.end());
-        Interval slot = Interval.of(request.start(), request.end());
+        Interval slot = micros(request.start(), request.end());
+        String fingerprint = request.idempotencyKey() == null ? null : fingerprint(actor, request);
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            Instant now = clock.instant();
+            Instant now = now();
             BookingPolicy policy = policies.policyFor(request.tenantId(), request.resource().id(),
                     request.service().id());
             RuleContext context = new RuleContext(request.tenantId(), null, actor, now, policy, slot,
                     request.resource(), request.zone());
+            if (fingerprint != null) {
+                Optional<Outcome> repeat = repeatOf(request, fingerprint, actor, context);
+                if (repeat.isPresent()) {
+                    return repeat.get();
+                }
+            }
             Decision decision = RuleBook.evaluate(ruleBook.bookTarget(actor, request.customer()), context);
             if (decision instanceof Refusal refusal) {
                 return refused(Action.BOOK, null, actor, refusal);
@@ -158,7 +171,10 @@ public final class BookingRules {
             autoConfirmIfDue(steps, now, policy);
             Plan plan = new Plan(steps, claimFor(slot, now), NotificationKind.BOOKED,
                     recipients(actor, request.notification()), personalMessage(actor, request.notification()));
-            Prepared prepared = prepare(plan, 0);
+            Booking booked = steps.get(0).booking();
+            IdempotencyKey idempotency = fingerprint == null ? null
+                    : new IdempotencyKey(request.idempotencyKey(), fingerprint, booked.id());
+            Prepared prepared = prepare(plan, 0, idempotency);
             SaveResult result = repository.insert(prepared.change);
             switch (result) {
                 case SAVED:
@@ -168,11 +184,49 @@ public final class BookingRules {
                 case CODE_TAKEN:
                     LOG.debug("book: confirmation code clash, drawing another (attempt {})", attempt);
                     continue;
+                case IDEMPOTENCY_KEY_TAKEN:
+                    // A concurrent repeat won; the next attempt finds its key and answers as it did.
+                    LOG.debug("book: idempotency key stored concurrently (attempt {})", attempt);
+                    continue;
                 default:
                     throw new IllegalStateException("unexpected insert result " + result);
             }
         }
-        throw new BookingConflictException("book: no free confirmation code after " + maxAttempts + " attempts");
+        throw new BookingConflictException("book: could not store the booking in " + maxAttempts + " attempts");
+    }
+
+    /**
+     * A repeat of an earlier request with the same idempotency key: the first booking as it is now
+     * (nothing changed, nobody notified), or a refusal if the key came with other content.
+     */
+    private Optional<Outcome> repeatOf(BookRequest request, String fingerprint, Actor actor, RuleContext context) {
+        Optional<IdempotencyKey> seen = repository.findIdempotencyKey(request.tenantId(), request.idempotencyKey());
+        if (seen.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!seen.get().fingerprint().equals(fingerprint)) {
+            return Optional.of(refused(Action.BOOK, null, actor,
+                    context.refuse(RefusalReason.IDEMPOTENCY_KEY_REUSED, null)));
+        }
+        Booking first = repository.find(request.tenantId(), seen.get().bookingId())
+                .orElseThrow(() -> new IllegalStateException("idempotency key points to a missing booking"));
+        LOG.debug("BOOK booking={}: repeat of an idempotent request, nothing changed", first.id());
+        return Optional.of(new Outcome.Done(first, List.of(), List.of(), Set.of()));
+    }
+
+    /** SHA-256 of what identifies a booking request, so a repeat can be told from a key's reuse. */
+    private static String fingerprint(Actor actor, BookRequest request) {
+        String canonical = String.join("\n", actor.getClass().getSimpleName(), actor.id(), request.tenantId(),
+                request.resource().id(), request.service().id(),
+                request.customer() == null ? "-" : request.customer().id(),
+                request.start().toString(), request.end().toString(), request.zone().getId(),
+                request.paymentStatus().name());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
     }
 
     /**
@@ -294,7 +348,7 @@ public final class BookingRules {
     public Outcome reschedule(Actor actor, BookingRef ref, RescheduleRequest request) {
         validator.check("request", request);
         validator.checkSlot(request.start(), request.end());
-        Interval newSlot = Interval.of(request.start(), request.end());
+        Interval newSlot = micros(request.start(), request.end());
         ChangeRequest change = request.change();
         return command(Action.RESCHEDULE, actor, ref, change, (booking, now, policy) -> {
             Resource target = request.resource() != null ? request.resource() : booking.resource();
@@ -362,7 +416,7 @@ public final class BookingRules {
      *     {@link Builder#reminderBatch(int)}
      */
     public List<Outcome.Done> sendDueReminders() {
-        Instant now = clock.instant();
+        Instant now = now();
         List<Outcome.Done> sent = new ArrayList<>();
         for (Booking due : repository.dueReminders(now, reminderBatch)) {
             if (due.status() != BookingStatus.PENDING || !due.reminder().isArmed()
@@ -371,7 +425,7 @@ public final class BookingRules {
             }
             Plan plan = new Plan(List.of(due.markReminderSent(now)), SlotClaim.NONE, NotificationKind.REMINDER,
                     EnumSet.of(RecipientRole.CUSTOMER), null);
-            Prepared prepared = prepare(plan, due.version());
+            Prepared prepared = prepare(plan, due.version(), null);
             SaveResult result = repository.update(prepared.change);
             if (result == SaveResult.SAVED) {
                 sent.add((Outcome.Done) done(null, Actor.SYSTEM, prepared));
@@ -403,7 +457,7 @@ public final class BookingRules {
             return new Permissions(notFound, notFound, notFound, notFound, OptionalInt.empty());
         }
         Booking booking = found.get();
-        RuleContext context = RuleContext.of(booking, actor, clock.instant(), policyOf(booking));
+        RuleContext context = RuleContext.of(booking, actor, now(), policyOf(booking));
         OptionalInt left = actor instanceof Actor.Customer
                 ? OptionalInt.of(Math.max(0, context.policy().maxCustomerReschedules() - booking.customerReschedules()))
                 : OptionalInt.empty();
@@ -489,7 +543,7 @@ public final class BookingRules {
                 return refused(action, ref.bookingId(), actor, notFound());
             }
             Booking booking = found.get();
-            Instant now = clock.instant();
+            Instant now = now();
             BookingPolicy policy = policyOf(booking);
             RuleContext context = RuleContext.of(booking, actor, now, policy);
             if (!ruleBook.mayAct(action, actor)) {
@@ -515,7 +569,7 @@ public final class BookingRules {
             Apply apply = step.apply().apply((Decision.Allowed) decision);
             Plan plan = new Plan(apply.transitions(), apply.claim(), apply.kind(),
                     recipients(actor, change.notification()), personalMessage(actor, change.notification()));
-            Prepared prepared = prepare(plan, booking.version());
+            Prepared prepared = prepare(plan, booking.version(), null);
             SaveResult result = repository.update(prepared.change);
             switch (result) {
                 case SAVED:
@@ -543,7 +597,7 @@ public final class BookingRules {
     private record Prepared(BookingChange change, Set<RecipientRole> unreachable) {
     }
 
-    private Prepared prepare(Plan plan, long expectedVersion) {
+    private Prepared prepare(Plan plan, long expectedVersion, IdempotencyKey idempotency) {
         Booking after = plan.transitions().get(plan.transitions().size() - 1).booking();
         List<BookingEvent> events = plan.transitions().stream().map(Transition::event).toList();
         List<Notification> notifications = new ArrayList<>();
@@ -563,7 +617,8 @@ public final class BookingRules {
                         role, after, plan.personalMessage(), null, defaultLocale));
             }
         }
-        return new Prepared(new BookingChange(after, expectedVersion, plan.claim(), events, notifications),
+        return new Prepared(
+                new BookingChange(after, expectedVersion, plan.claim(), events, notifications, idempotency),
                 unreachable);
     }
 
@@ -608,6 +663,14 @@ public final class BookingRules {
         return new Outcome.Refused(refusal);
     }
 
+    /**
+     * The clock's instant to the microsecond: what SQL databases keep, so a booking reads back from
+     * any store exactly as it was written.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
     private Optional<Booking> visible(Actor actor, BookingRef ref) {
         return repository.find(ref.tenantId(), ref.bookingId())
                 .filter(b -> VISIBILITY.evaluate(RuleContext.of(b, actor, Instant.EPOCH, BookingPolicy.ofDefaults()))
@@ -620,6 +683,11 @@ public final class BookingRules {
 
     private static Refusal notFound() {
         return new Refusal(RefusalReason.BOOKING_NOT_FOUND, null, null, ZoneOffset.UTC);
+    }
+
+    /** A slot to the microsecond, like {@link #now()}. */
+    private static Interval micros(Instant start, Instant end) {
+        return Interval.of(start.truncatedTo(ChronoUnit.MICROS), end.truncatedTo(ChronoUnit.MICROS));
     }
 
     /** R5: the reminder is armed for an unconfirmed booking whose customer can be reached. */

@@ -42,7 +42,8 @@ public sealed interface Outcome permits Outcome.Done, Outcome.Refused {
      * The command went through.
      *
      * <p>{@code events} empty means nothing needed to change (for example cancelling a booking that
-     * is already cancelled, R11): the booking is returned as it is and nobody is notified.
+     * is already cancelled, R11, or repeating a booking request with the same idempotency key):
+     * the booking is returned as it is and nobody is notified.
      *
      * @param booking the booking as it is now
      * @param events the events this command appended to its history, in order (the change by the

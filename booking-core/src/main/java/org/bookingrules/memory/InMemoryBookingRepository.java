@@ -16,6 +16,7 @@ import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
@@ -42,6 +43,7 @@ public final class InMemoryBookingRepository implements BookingRepository {
     private final Map<Key, List<String>> idsByResource = new HashMap<>();
     private final Map<Key, List<BookingEvent>> events = new HashMap<>();
     private final Map<Key, List<Notification>> notifications = new HashMap<>();
+    private final Map<Key, IdempotencyKey> idempotencyKeys = new HashMap<>();
 
     /** An empty repository. */
     public InMemoryBookingRepository() {
@@ -56,6 +58,11 @@ public final class InMemoryBookingRepository implements BookingRepository {
     public Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode) {
         return read(() -> Optional.ofNullable(idByCode.get(new Key(tenantId, confirmationCode)))
                 .map(id -> bookings.get(new Key(tenantId, id))));
+    }
+
+    @Override
+    public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
+        return read(() -> Optional.ofNullable(idempotencyKeys.get(new Key(tenantId, key))));
     }
 
     @Override
@@ -74,8 +81,15 @@ public final class InMemoryBookingRepository implements BookingRepository {
             if (idByCode.containsKey(new Key(booking.tenantId(), booking.confirmationCode()))) {
                 return SaveResult.CODE_TAKEN;
             }
+            IdempotencyKey idempotency = change.idempotency();
+            if (idempotency != null && idempotencyKeys.containsKey(new Key(booking.tenantId(), idempotency.key()))) {
+                return SaveResult.IDEMPOTENCY_KEY_TAKEN;
+            }
             if (overlapsAnother(change)) {
                 return SaveResult.SLOT_TAKEN;
+            }
+            if (idempotency != null) {
+                idempotencyKeys.put(new Key(booking.tenantId(), idempotency.key()), idempotency);
             }
             idByCode.put(new Key(booking.tenantId(), booking.confirmationCode()), booking.id());
             write(key, null, change);

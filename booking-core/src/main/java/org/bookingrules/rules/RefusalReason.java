@@ -37,7 +37,12 @@ public enum RefusalReason {
     /** The requested slot is outside the resource's opening hours or in blocked time (R10). */
     OUTSIDE_AVAILABILITY,
     /** Another active booking of the resource overlaps the requested slot (R10, R12). */
-    SLOT_UNAVAILABLE;
+    SLOT_UNAVAILABLE,
+    /**
+     * The request's idempotency key was already used for a request with other content: the client
+     * reused a key it should not have. Nothing was booked.
+     */
+    IDEMPOTENCY_KEY_REUSED;
 
     /**
      * The message key of this reason in {@link org.bookingrules.i18n.Messages}.

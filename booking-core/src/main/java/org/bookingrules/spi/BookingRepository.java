@@ -35,11 +35,22 @@ public interface BookingRepository {
     Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode);
 
     /**
-     * Stores a new booking with its first events and notifications, atomically.
+     * Finds the idempotency key a client sent with a booking request.
+     *
+     * @param tenantId not null
+     * @param key the client's key, not null
+     * @return the key with its fingerprint and booking, or empty if the tenant never used it
+     */
+    Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key);
+
+    /**
+     * Stores a new booking with its first events and notifications, and its idempotency key if
+     * it has one, atomically.
      *
      * @param change an insert ({@link BookingChange#isInsert()}), not null
-     * @return {@link SaveResult#SAVED}, {@link SaveResult#SLOT_TAKEN} or
-     *     {@link SaveResult#CODE_TAKEN}; nothing is written unless SAVED
+     * @return {@link SaveResult#SAVED}, {@link SaveResult#SLOT_TAKEN},
+     *     {@link SaveResult#CODE_TAKEN} or {@link SaveResult#IDEMPOTENCY_KEY_TAKEN}; nothing is
+     *     written unless SAVED
      * @throws IllegalArgumentException if the change is not an insert or the id is taken
      */
     SaveResult insert(BookingChange change);

@@ -9,5 +9,7 @@ public enum SaveResult {
     /** Not written: the stored version is not the expected one (someone else changed it first). */
     VERSION_CONFLICT,
     /** Not written: the confirmation code is already used in the tenant; pick another. */
-    CODE_TAKEN
+    CODE_TAKEN,
+    /** Not written: the change's idempotency key is already stored in the tenant (a concurrent repeat). */
+    IDEMPOTENCY_KEY_TAKEN
 }

@@ -104,7 +104,7 @@ class BadInputTest {
     void bookWithNullTenantId() {
         BookRequest request = validBookRequest();
         BookRequest noTenant = new BookRequest(null, request.resource(), request.service(), request.customer(),
-                request.start(), request.end(), request.zone(), request.paymentStatus(), request.notification());
+                request.start(), request.end(), request.zone(), request.paymentStatus(), request.notification(), null);
 
         rejects(() -> f.rules.book(ANA_ACTS, noTenant), "tenantId");
     }

@@ -1,0 +1,608 @@
+package org.bookingrules.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.model.BookingEvent;
+import org.bookingrules.model.BookingStatus;
+import org.bookingrules.model.CustomerDetails;
+import org.bookingrules.model.PaymentStatus;
+import org.bookingrules.model.ReminderState;
+import org.bookingrules.model.Resource;
+import org.bookingrules.model.Service;
+import org.bookingrules.spi.BookingChange;
+import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.IdempotencyKey;
+import org.bookingrules.spi.Notification;
+import org.bookingrules.spi.SaveResult;
+import org.bookingrules.spi.SlotClaim;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.threeten.extra.Interval;
+
+/**
+ * The {@link BookingRepository} on H2, PostgreSQL and MariaDB, over plain JDBC. Thread-safe.
+ *
+ * <p>Every write is one transaction: the booking row, its history events and its notifications
+ * (the transactional outbox, delivered by {@link OutboxRelay}) commit together or not at all.
+ * A write that claims its slot first locks the resource's row in {@code br_resource_lock}
+ * ({@code SELECT ... FOR UPDATE}), then checks for an overlapping active booking, then writes, so
+ * two writers can never both take one slot; on PostgreSQL an exclusion constraint stands behind it
+ * (see {@link JdbcSchema}). Updates are checked against the version the command decided on.
+ *
+ * <p>Two ways to get connections:
+ * <ul>
+ *   <li>{@link #create(DataSource)}: the repository runs its own short transactions (READ COMMITTED)
+ *       and retries one a few times on a deadlock or serialization failure;</li>
+ *   <li>{@link #joining(ConnectionProvider)}: it works inside the caller's transaction, under a
+ *       savepoint, and never commits, rolls back or closes the caller's connection.</li>
+ * </ul>
+ * The dialect is detected from the database's metadata at creation, and logged once.
+ */
+public final class JdbcBookingRepository implements BookingRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcBookingRepository.class);
+    private static final int MAX_TRANSACTION_ATTEMPTS = 5;
+
+    private final DataSource dataSource;
+    private final ConnectionProvider joined;
+    private final JdbcDialect dialect;
+    private final Sql sql;
+
+    private JdbcBookingRepository(DataSource dataSource, ConnectionProvider joined) {
+        this.dataSource = dataSource;
+        this.joined = joined;
+        try {
+            Connection connection = open();
+            try {
+                this.dialect = JdbcDialect.detect(connection);
+            } finally {
+                close(connection);
+            }
+        } catch (SQLException e) {
+            throw fault("detect dialect", e);
+        }
+        this.sql = dialect.sql();
+        LOG.info("booking repository on {} ({})", dialect, joined == null ? "own transactions" : "joined transactions");
+    }
+
+    /**
+     * A repository that runs its own transactions on connections from a pool.
+     *
+     * @param dataSource the pool, not null; the schema must exist ({@link JdbcSchema})
+     * @return the repository
+     * @throws BookingStorageException if the database cannot be reached
+     * @throws IllegalArgumentException if the database is not supported
+     */
+    public static JdbcBookingRepository create(DataSource dataSource) {
+        return new JdbcBookingRepository(Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /**
+     * A repository that works inside the caller's transactions.
+     *
+     * @param provider hands out the connection of the current transaction, not null
+     * @return the repository
+     * @throws BookingStorageException if the database cannot be reached
+     * @throws IllegalArgumentException if the database is not supported
+     */
+    public static JdbcBookingRepository joining(ConnectionProvider provider) {
+        return new JdbcBookingRepository(null, Objects.requireNonNull(provider, "provider"));
+    }
+
+    /** @return the detected dialect */
+    public JdbcDialect dialect() {
+        return dialect;
+    }
+
+    // ----------------------------------------------------------------------------------- reads
+
+    @Override
+    public Optional<Booking> find(String tenantId, String bookingId) {
+        return read("find", c -> queryOne(c, sql.findBooking, tenantId, bookingId));
+    }
+
+    @Override
+    public Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode) {
+        return read("findByConfirmationCode", c -> queryOne(c, sql.findBookingByCode, tenantId, confirmationCode));
+    }
+
+    @Override
+    public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
+        return read("findIdempotencyKey", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.findIdempotencyKey)) {
+                s.setString(1, tenantId);
+                s.setString(2, key);
+                try (ResultSet rows = s.executeQuery()) {
+                    return rows.next()
+                            ? Optional.of(new IdempotencyKey(rows.getString(1), rows.getString(2), rows.getString(3)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Booking> calendar(String tenantId, String resourceId, Interval interval) {
+        return read("calendar", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.calendar)) {
+                s.setString(1, tenantId);
+                s.setString(2, resourceId);
+                sql.bindInstant(s, 3, interval.getEnd());
+                sql.bindInstant(s, 4, interval.getStart());
+                return bookings(s);
+            }
+        });
+    }
+
+    @Override
+    public List<Booking> customerBookings(String tenantId, String customerId) {
+        return read("customerBookings", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.customerBookings)) {
+                s.setString(1, tenantId);
+                s.setString(2, customerId);
+                return bookings(s);
+            }
+        });
+    }
+
+    @Override
+    public List<BookingEvent> history(String tenantId, String bookingId) {
+        return read("history", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.history)) {
+                s.setString(1, tenantId);
+                s.setString(2, bookingId);
+                List<BookingEvent> events = new ArrayList<>();
+                try (ResultSet rows = s.executeQuery()) {
+                    while (rows.next()) {
+                        String from = rows.getString("from_status");
+                        events.add(Codec.event(rows.getString("kind"),
+                                Codec.actor(rows.getString("actor_kind"), rows.getString("actor_id")),
+                                sql.readInstant(rows, "at"), from == null ? null : BookingStatus.valueOf(from),
+                                BookingStatus.valueOf(rows.getString("to_status")), rows.getString("details")));
+                    }
+                }
+                return List.copyOf(events);
+            }
+        });
+    }
+
+    @Override
+    public List<Booking> dueReminders(Instant now, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        return read("dueReminders", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.dueReminders)) {
+                sql.bindInstant(s, 1, now);
+                sql.bindInstant(s, 2, now);
+                s.setInt(3, limit);
+                return bookings(s);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------- writes
+
+    @Override
+    public SaveResult insert(BookingChange change) {
+        Objects.requireNonNull(change, "change");
+        if (!change.isInsert()) {
+            throw new IllegalArgumentException("insert needs a new booking (expectedVersion 0)");
+        }
+        Booking booking = change.booking();
+        return write("insert", change, c -> {
+            if (exists(c, sql.idExists, booking.tenantId(), booking.id())) {
+                throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
+            }
+            if (exists(c, sql.codeExists, booking.tenantId(), booking.confirmationCode())) {
+                return SaveResult.CODE_TAKEN;
+            }
+            IdempotencyKey idempotency = change.idempotency();
+            if (idempotency != null && findKey(c, booking.tenantId(), idempotency.key())) {
+                return SaveResult.IDEMPOTENCY_KEY_TAKEN;
+            }
+            if (claims(change) && overlaps(c, booking)) {
+                return SaveResult.SLOT_TAKEN;
+            }
+            insertBooking(c, booking, change.slotClaim() == SlotClaim.EXCLUSIVE);
+            if (idempotency != null) {
+                try (PreparedStatement s = c.prepareStatement(sql.insertIdempotencyKey)) {
+                    s.setString(1, booking.tenantId());
+                    s.setString(2, idempotency.key());
+                    s.setString(3, idempotency.fingerprint());
+                    s.setString(4, booking.id());
+                    sql.bindInstant(s, 5, booking.createdAt());
+                    s.executeUpdate();
+                }
+            }
+            appendEventsAndNotifications(c, change);
+            return SaveResult.SAVED;
+        });
+    }
+
+    @Override
+    public SaveResult update(BookingChange change) {
+        Objects.requireNonNull(change, "change");
+        if (change.isInsert()) {
+            throw new IllegalArgumentException("update needs an expected version above 0");
+        }
+        Booking booking = change.booking();
+        return write("update", change, c -> {
+            if (claims(change) && overlaps(c, booking)) {
+                return SaveResult.SLOT_TAKEN;
+            }
+            if (updateBooking(c, change) == 0) {
+                return SaveResult.VERSION_CONFLICT;
+            }
+            appendEventsAndNotifications(c, change);
+            return SaveResult.SAVED;
+        });
+    }
+
+    private static boolean claims(BookingChange change) {
+        return change.slotClaim() == SlotClaim.EXCLUSIVE && change.booking().isActive();
+    }
+
+    /** The write path: lock the resource if the change claims a slot, run the work, commit or undo. */
+    private SaveResult write(String operation, BookingChange change, SqlWork<SaveResult> work) {
+        Booking booking = change.booking();
+        for (int attempt = 1; ; attempt++) {
+            Connection c = null;
+            Savepoint savepoint = null;
+            boolean committed = false;
+            try {
+                c = open();
+                if (claims(change) && joined == null) {
+                    // Created in its own auto-commit statement: on MariaDB two transactions that both
+                    // insert-ignore the same new row and then lock it would deadlock.
+                    c.setAutoCommit(true);
+                    ensureLockRow(c, booking);
+                }
+                if (joined == null) {
+                    c.setAutoCommit(false);
+                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                } else {
+                    savepoint = c.setSavepoint();
+                }
+                if (claims(change)) {
+                    if (joined != null) {
+                        ensureLockRow(c, booking);
+                    }
+                    lockResource(c, booking);
+                }
+                SaveResult result = work.run(c);
+                if (result == SaveResult.SAVED) {
+                    if (joined == null) {
+                        c.commit();
+                    } else {
+                        c.releaseSavepoint(savepoint);
+                    }
+                    committed = true;
+                }
+                return result;
+            } catch (SQLException e) {
+                undo(c, savepoint);
+                c = done(c);
+                if (sql.isOverlapViolation(e)) {
+                    LOG.warn("booking={}: the database's overlap constraint refused a slot the lock check allowed",
+                            booking.id());
+                    return SaveResult.SLOT_TAKEN;
+                }
+                if (sql.isUniqueViolation(e)) {
+                    // A concurrent insert of the same code or key got there first.
+                    return classifyDuplicate(change);
+                }
+                if (joined == null && sql.isRetryable(e) && attempt < MAX_TRANSACTION_ATTEMPTS) {
+                    LOG.debug("{} booking={}: {} (SQLState {}), running the transaction again", operation,
+                            booking.id(), e.getClass().getSimpleName(), e.getSQLState());
+                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000L, 5_000_000L) * attempt);
+                    continue;
+                }
+                throw fault(operation, e);
+            } finally {
+                if (!committed) {
+                    undo(c, savepoint);
+                }
+                done(c);
+            }
+        }
+    }
+
+    private SaveResult classifyDuplicate(BookingChange change) {
+        Booking booking = change.booking();
+        IdempotencyKey idempotency = change.idempotency();
+        if (idempotency != null && findIdempotencyKey(booking.tenantId(), idempotency.key()).isPresent()) {
+            return SaveResult.IDEMPOTENCY_KEY_TAKEN;
+        }
+        if (findByConfirmationCode(booking.tenantId(), booking.confirmationCode()).isPresent()) {
+            return SaveResult.CODE_TAKEN;
+        }
+        throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
+    }
+
+    private void ensureLockRow(Connection c, Booking booking) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.ensureResourceLock())) {
+            s.setString(1, booking.tenantId());
+            s.setString(2, booking.resource().id());
+            s.executeUpdate();
+        }
+    }
+
+    private void lockResource(Connection c, Booking booking) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.lockResource)) {
+            s.setString(1, booking.tenantId());
+            s.setString(2, booking.resource().id());
+            try (ResultSet rows = s.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("lock row missing for resource " + booking.resource().id());
+                }
+            }
+        }
+    }
+
+    private boolean overlaps(Connection c, Booking booking) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.overlapExists)) {
+            s.setString(1, booking.tenantId());
+            s.setString(2, booking.resource().id());
+            s.setString(3, booking.id());
+            sql.bindInstant(s, 4, booking.end());
+            sql.bindInstant(s, 5, booking.start());
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private boolean findKey(Connection c, String tenantId, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.findIdempotencyKey)) {
+            s.setString(1, tenantId);
+            s.setString(2, key);
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String query, String tenantId, String value) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(query)) {
+            s.setString(1, tenantId);
+            s.setString(2, value);
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private void insertBooking(Connection c, Booking b, boolean claimsSlot) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.insertBooking)) {
+            s.setString(1, b.tenantId());
+            s.setString(2, b.id());
+            s.setString(3, b.confirmationCode());
+            int next = bindBookingBody(s, 4, b);
+            sql.bindInstant(s, next, b.createdAt());
+            sql.bindInstant(s, next + 1, b.updatedAt());
+            s.setBoolean(next + 2, claimsSlot);
+            s.executeUpdate();
+        }
+    }
+
+    private int updateBooking(Connection c, BookingChange change) throws SQLException {
+        Booking b = change.booking();
+        try (PreparedStatement s = c.prepareStatement(sql.updateBooking)) {
+            s.setBoolean(1, change.slotClaim() == SlotClaim.EXCLUSIVE);
+            s.setString(2, b.resource().id());
+            sql.bindInstant(s, 3, b.start());
+            sql.bindInstant(s, 4, b.end());
+            int next = bindBookingBody(s, 5, b);
+            sql.bindInstant(s, next, b.updatedAt());
+            s.setString(next + 1, b.tenantId());
+            s.setString(next + 2, b.id());
+            s.setLong(next + 3, change.expectedVersion());
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Binds the columns from resource_id to version, in {@link Sql#BOOKING_COLUMNS} order.
+     *
+     * @return the next parameter index
+     */
+    private int bindBookingBody(PreparedStatement s, int first, Booking b) throws SQLException {
+        int i = first;
+        s.setString(i++, b.resource().id());
+        s.setString(i++, b.resource().name());
+        s.setString(i++, b.resource().contact());
+        s.setString(i++, b.service().id());
+        s.setString(i++, b.service().name());
+        CustomerDetails customer = b.customer().orElse(null);
+        s.setString(i++, customer == null ? null : customer.id());
+        s.setString(i++, customer == null ? null : customer.name());
+        s.setString(i++, customer == null ? null : customer.email());
+        s.setString(i++, customer == null ? null : customer.phone());
+        s.setString(i++, customer == null ? null : customer.language().toLanguageTag());
+        sql.bindInstant(s, i++, b.start());
+        sql.bindInstant(s, i++, b.end());
+        s.setString(i++, b.zone().getId());
+        s.setString(i++, b.status().name());
+        s.setString(i++, b.paymentStatus().name());
+        s.setInt(i++, b.customerReschedules());
+        Actor confirmedBy = b.confirmedBy().orElse(null);
+        s.setString(i++, confirmedBy == null ? null : Codec.actorKind(confirmedBy));
+        s.setString(i++, confirmedBy == null ? null : confirmedBy.id());
+        sql.bindInstant(s, i++, b.reminder().dueAt());
+        sql.bindInstant(s, i++, b.reminder().sentAt());
+        s.setLong(i++, b.version());
+        return i;
+    }
+
+    private void appendEventsAndNotifications(Connection c, BookingChange change) throws SQLException {
+        Booking b = change.booking();
+        try (PreparedStatement s = c.prepareStatement(sql.insertEvent)) {
+            // Each event raised the version by one: its sequence number is the version it produced.
+            long seq = b.version() - change.events().size();
+            for (BookingEvent event : change.events()) {
+                s.setString(1, b.tenantId());
+                s.setString(2, b.id());
+                s.setLong(3, ++seq);
+                s.setString(4, event.kind());
+                s.setString(5, Codec.actorKind(event.actor()));
+                s.setString(6, event.actor().id());
+                sql.bindInstant(s, 7, event.at());
+                s.setString(8, event.from() == null ? null : event.from().name());
+                s.setString(9, event.to().name());
+                s.setString(10, Codec.eventDetails(event));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        if (change.notifications().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(sql.insertOutbox)) {
+            for (Notification n : change.notifications()) {
+                s.setString(1, b.tenantId());
+                s.setString(2, n.id());
+                s.setString(3, b.id());
+                s.setString(4, n.kind().name());
+                s.setString(5, n.recipient().name());
+                s.setString(6, Codec.notification(n));
+                sql.bindInstant(s, 7, b.updatedAt());
+                sql.bindInstant(s, 8, b.updatedAt());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- mapping
+
+    private Optional<Booking> queryOne(Connection c, String query, String tenantId, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(query)) {
+            s.setString(1, tenantId);
+            s.setString(2, key);
+            List<Booking> found = bookings(s);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        }
+    }
+
+    private List<Booking> bookings(PreparedStatement s) throws SQLException {
+        List<Booking> result = new ArrayList<>();
+        try (ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+                result.add(booking(rows));
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private Booking booking(ResultSet r) throws SQLException {
+        String customerId = r.getString("customer_id");
+        CustomerDetails customer = customerId == null ? null : new CustomerDetails(customerId,
+                r.getString("customer_name"), r.getString("customer_email"), r.getString("customer_phone"),
+                Locale.forLanguageTag(r.getString("customer_language")));
+        String confirmedByKind = r.getString("confirmed_by_kind");
+        return Booking.builder()
+                .tenantId(r.getString("tenant_id"))
+                .id(r.getString("id"))
+                .confirmationCode(r.getString("confirmation_code"))
+                .resource(new Resource(r.getString("resource_id"), r.getString("resource_name"),
+                        r.getString("resource_contact")))
+                .service(new Service(r.getString("service_id"), r.getString("service_name")))
+                .customer(customer)
+                .slot(Interval.of(sql.readInstant(r, "slot_start"), sql.readInstant(r, "slot_end")))
+                .zone(ZoneId.of(r.getString("zone_id")))
+                .status(BookingStatus.valueOf(r.getString("status")))
+                .paymentStatus(PaymentStatus.valueOf(r.getString("payment_status")))
+                .customerReschedules(r.getInt("customer_reschedules"))
+                .confirmedBy(confirmedByKind == null ? null : Codec.actor(confirmedByKind, r.getString("confirmed_by_id")))
+                .reminder(new ReminderState(sql.readInstant(r, "reminder_due_at"), sql.readInstant(r, "reminder_sent_at")))
+                .version(r.getLong("version"))
+                .createdAt(sql.readInstant(r, "created_at"))
+                .updatedAt(sql.readInstant(r, "updated_at"))
+                .build();
+    }
+
+    // ------------------------------------------------------------------------------ connections
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T read(String operation, SqlWork<T> work) {
+        Connection c = null;
+        try {
+            c = open();
+            return work.run(c);
+        } catch (SQLException e) {
+            throw fault(operation, e);
+        } finally {
+            done(c);
+        }
+    }
+
+    private Connection open() throws SQLException {
+        return joined != null ? joined.acquire() : dataSource.getConnection();
+    }
+
+    private void close(Connection c) throws SQLException {
+        if (joined != null) {
+            joined.release(c);
+        } else {
+            c.close();
+        }
+    }
+
+    /** Gives a connection back, once; returns null so a caller can mark it given back. */
+    private Connection done(Connection c) {
+        if (c != null) {
+            try {
+                if (joined == null && !c.getAutoCommit()) {
+                    // Hand the pool a connection in its usual state; the work was committed or undone.
+                    c.setAutoCommit(true);
+                }
+                close(c);
+            } catch (SQLException e) {
+                LOG.debug("closing a connection failed: SQLState {}", e.getSQLState());
+            }
+        }
+        return null;
+    }
+
+    private void undo(Connection c, Savepoint savepoint) {
+        if (c == null) {
+            return;
+        }
+        try {
+            if (joined == null) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            } else if (savepoint != null) {
+                c.rollback(savepoint);
+            }
+        } catch (SQLException e) {
+            LOG.debug("rollback failed: SQLState {}", e.getSQLState());
+        }
+    }
+
+    private static BookingStorageException fault(String operation, SQLException e) {
+        return new BookingStorageException(operation + " failed: SQLState " + e.getSQLState()
+                + ", error " + e.getErrorCode(), e);
+    }
+}

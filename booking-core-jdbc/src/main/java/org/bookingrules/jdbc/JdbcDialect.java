@@ -1,0 +1,70 @@
+package org.bookingrules.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The databases the JDBC adapter speaks, detected from {@link DatabaseMetaData}. Each has its SQL in
+ * one place ({@link Sql}) and its schema files under
+ * {@code org/bookingrules/jdbc/schema/<folder>/V<n>__<name>.sql}.
+ */
+public enum JdbcDialect {
+    /** H2 2.x, the embedded default. */
+    H2("h2", List.of("V1__booking_tables.sql")),
+    /** PostgreSQL 12 or later. {@code V2__overlap_guard.sql} needs the btree_gist extension. */
+    POSTGRESQL("postgresql", List.of("V1__booking_tables.sql", "V2__overlap_guard.sql")),
+    /** MariaDB 10.6 or later (InnoDB). */
+    MARIADB("mariadb", List.of("V1__booking_tables.sql"));
+
+    private final String folder;
+    private final List<String> scripts;
+
+    JdbcDialect(String folder, List<String> scripts) {
+        this.folder = folder;
+        this.scripts = scripts;
+    }
+
+    /**
+     * The dialect of a connection's database.
+     *
+     * @param connection an open connection, not null
+     * @return the dialect
+     * @throws SQLException if the metadata cannot be read
+     * @throws IllegalArgumentException if the database is not supported (the message names it)
+     */
+    public static JdbcDialect detect(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (name.contains("h2")) {
+            return H2;
+        }
+        if (name.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (name.contains("mariadb") || name.contains("mysql")) {
+            return MARIADB;
+        }
+        throw new IllegalArgumentException("unsupported database: " + product
+                + " (supported: H2, PostgreSQL, MariaDB)");
+    }
+
+    /**
+     * The classpath locations of this dialect's schema files, in the order to run them.
+     *
+     * @return resource paths such as {@code org/bookingrules/jdbc/schema/h2/V1__booking_tables.sql}
+     */
+    public List<String> schemaResources() {
+        return scripts.stream().map(s -> "org/bookingrules/jdbc/schema/" + folder + "/" + s).toList();
+    }
+
+    Sql sql() {
+        return switch (this) {
+            case H2 -> Sql.H2;
+            case POSTGRESQL -> Sql.POSTGRESQL;
+            case MARIADB -> Sql.MARIADB;
+        };
+    }
+}

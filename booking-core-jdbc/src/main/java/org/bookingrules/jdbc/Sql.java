@@ -1,0 +1,233 @@
+package org.bookingrules.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Every SQL statement of the adapter, per dialect, in one place. Values are always bound as
+ * parameters, never concatenated. The statements common to all three dialects are written once
+ * here; the subclasses hold what differs (insert-if-absent of the lock row, how an instant is bound
+ * and read, which SQLStates mean what). Immutable.
+ */
+abstract class Sql {
+
+    static final Sql H2 = new H2Sql();
+    static final Sql POSTGRESQL = new PostgresSql();
+    static final Sql MARIADB = new MariaDbSql();
+
+    static final String BOOKING_COLUMNS = "tenant_id, id, confirmation_code, resource_id, resource_name, "
+            + "resource_contact, service_id, service_name, customer_id, customer_name, customer_email, "
+            + "customer_phone, customer_language, slot_start, slot_end, zone_id, status, payment_status, "
+            + "customer_reschedules, confirmed_by_kind, confirmed_by_id, reminder_due_at, reminder_sent_at, "
+            + "version, created_at, updated_at";
+
+    final String findBooking = "SELECT " + BOOKING_COLUMNS + " FROM br_booking WHERE tenant_id = ? AND id = ?";
+
+    final String findBookingByCode = "SELECT " + BOOKING_COLUMNS
+            + " FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?";
+
+    final String codeExists = "SELECT 1 FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?";
+
+    final String idExists = "SELECT 1 FROM br_booking WHERE tenant_id = ? AND id = ?";
+
+    final String insertBooking = "INSERT INTO br_booking (" + BOOKING_COLUMNS + ", claims_slot) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * Version-checked update. {@code claims_slot} comes first because MariaDB evaluates SET
+     * assignments left to right against the already-updated columns: it must see the old slot.
+     * It stays claimed while the slot and resource stay, and is claimed anew by a claiming write.
+     */
+    final String updateBooking = "UPDATE br_booking SET "
+            + "claims_slot = CASE WHEN ? THEN TRUE "
+            + "WHEN resource_id = ? AND slot_start = ? AND slot_end = ? THEN claims_slot ELSE FALSE END, "
+            + "resource_id = ?, resource_name = ?, resource_contact = ?, service_id = ?, service_name = ?, "
+            + "customer_id = ?, customer_name = ?, customer_email = ?, customer_phone = ?, customer_language = ?, "
+            + "slot_start = ?, slot_end = ?, zone_id = ?, status = ?, payment_status = ?, customer_reschedules = ?, "
+            + "confirmed_by_kind = ?, confirmed_by_id = ?, reminder_due_at = ?, reminder_sent_at = ?, "
+            + "version = ?, updated_at = ? "
+            + "WHERE tenant_id = ? AND id = ? AND version = ?";
+
+    /** Another active booking of the resource whose slot overlaps [start, end). */
+    final String overlapExists = "SELECT 1 FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
+            + "AND status IN ('PENDING', 'CONFIRMED') AND id <> ? AND slot_start < ? AND slot_end > ? LIMIT 1";
+
+    final String lockResource = "SELECT resource_id FROM br_resource_lock WHERE tenant_id = ? AND resource_id = ? "
+            + "FOR UPDATE";
+
+    final String calendar = "SELECT " + BOOKING_COLUMNS + " FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
+            + "AND status IN ('PENDING', 'CONFIRMED') AND slot_start < ? AND slot_end > ? ORDER BY slot_start, id";
+
+    final String customerBookings = "SELECT " + BOOKING_COLUMNS
+            + " FROM br_booking WHERE tenant_id = ? AND customer_id = ? ORDER BY slot_start, id";
+
+    /** Matches the reminder index: pending, unsent, due, not started. */
+    final String dueReminders = "SELECT " + BOOKING_COLUMNS + " FROM br_booking "
+            + "WHERE status = 'PENDING' AND reminder_sent_at IS NULL AND reminder_due_at <= ? AND slot_start > ? "
+            + "ORDER BY reminder_due_at LIMIT ?";
+
+    final String insertEvent = "INSERT INTO br_booking_event "
+            + "(tenant_id, booking_id, seq, kind, actor_kind, actor_id, at, from_status, to_status, details) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    final String history = "SELECT kind, actor_kind, actor_id, at, from_status, to_status, details "
+            + "FROM br_booking_event WHERE tenant_id = ? AND booking_id = ? ORDER BY seq";
+
+    final String insertOutbox = "INSERT INTO br_outbox (tenant_id, notification_id, booking_id, kind, recipient, "
+            + "payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+
+    /** Due outbox rows, locked; rows another relay holds are skipped, not waited for. */
+    final String claimOutbox = "SELECT tenant_id, notification_id, payload, attempts FROM br_outbox "
+            + "WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? "
+            + "FOR UPDATE SKIP LOCKED";
+
+    final String outboxDelivered = "UPDATE br_outbox SET status = 'SENT', attempts = attempts + 1, "
+            + "delivered_at = ?, last_error = NULL WHERE tenant_id = ? AND notification_id = ?";
+
+    final String outboxFailed = "UPDATE br_outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? "
+            + "WHERE tenant_id = ? AND notification_id = ?";
+
+    final String outboxByBooking = "SELECT notification_id, status, attempts, payload FROM br_outbox "
+            + "WHERE tenant_id = ? AND booking_id = ? ORDER BY created_at, notification_id";
+
+    final String insertIdempotencyKey = "INSERT INTO br_idempotency_key "
+            + "(tenant_id, idem_key, fingerprint, booking_id, created_at) VALUES (?, ?, ?, ?, ?)";
+
+    final String findIdempotencyKey = "SELECT idem_key, fingerprint, booking_id FROM br_idempotency_key "
+            + "WHERE tenant_id = ? AND idem_key = ?";
+
+    /**
+     * Creates the lock row of a resource if it is missing, without failing or waiting long when it
+     * exists.
+     *
+     * @return the statement, with parameters (tenant_id, resource_id)
+     */
+    abstract String ensureResourceLock();
+
+    /**
+     * Binds an instant, or SQL NULL.
+     *
+     * @param statement the statement
+     * @param index the parameter index
+     * @param instant the instant, may be null
+     * @throws SQLException from the driver
+     */
+    void bindInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, instant.atOffset(ZoneOffset.UTC));
+        }
+    }
+
+    /**
+     * Reads an instant.
+     *
+     * @param rows the result set on a row
+     * @param column the column label
+     * @return the instant, or null for SQL NULL
+     * @throws SQLException from the driver
+     */
+    Instant readInstant(ResultSet rows, String column) throws SQLException {
+        OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /**
+     * Whether a failure is a uniqueness violation (a key or unique constraint).
+     *
+     * @param e the failure
+     * @return true if so
+     */
+    boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /**
+     * Whether a failure is the database refusing an overlapping slot by constraint.
+     *
+     * @param e the failure
+     * @return true if so
+     */
+    boolean isOverlapViolation(SQLException e) {
+        return false;
+    }
+
+    /**
+     * Whether a failure is a deadlock or serialization failure, after which the whole transaction
+     * may be run again.
+     *
+     * @param e the failure
+     * @return true if so
+     */
+    boolean isRetryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    private static final class H2Sql extends Sql {
+        @Override
+        String ensureResourceLock() {
+            return "MERGE INTO br_resource_lock (tenant_id, resource_id) KEY (tenant_id, resource_id) VALUES (?, ?)";
+        }
+
+        @Override
+        boolean isRetryable(SQLException e) {
+            // H2 reports a deadlock as 40001 and a lock timeout as HYT00.
+            return super.isRetryable(e) || "HYT00".equals(e.getSQLState());
+        }
+    }
+
+    private static final class PostgresSql extends Sql {
+        @Override
+        String ensureResourceLock() {
+            return "INSERT INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+        }
+
+        @Override
+        boolean isOverlapViolation(SQLException e) {
+            // exclusion_violation from the btree_gist constraint of V2__overlap_guard.sql.
+            return "23P01".equals(e.getSQLState());
+        }
+    }
+
+    private static final class MariaDbSql extends Sql {
+        @Override
+        String ensureResourceLock() {
+            return "INSERT IGNORE INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?)";
+        }
+
+        @Override
+        void bindInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+            // DATETIME(6) has no zone: store the UTC wall time, whatever the session time zone is.
+            if (instant == null) {
+                statement.setNull(index, Types.TIMESTAMP);
+            } else {
+                statement.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+            }
+        }
+
+        @Override
+        Instant readInstant(ResultSet rows, String column) throws SQLException {
+            LocalDateTime value = rows.getObject(column, LocalDateTime.class);
+            return value == null ? null : value.toInstant(ZoneOffset.UTC);
+        }
+
+        @Override
+        boolean isUniqueViolation(SQLException e) {
+            return "23000".equals(e.getSQLState()) && e.getErrorCode() == 1062;
+        }
+
+        @Override
+        boolean isRetryable(SQLException e) {
+            // 1213 deadlock, 1205 lock wait timeout.
+            return super.isRetryable(e) || e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
+        }
+    }
+}
