@@ -136,8 +136,7 @@ public final class BookingRules {
     public Outcome book(Actor actor, BookRequest request) {
         validator.checkNotNull("actor", actor);
         validator.check("request", request);
-        validator.checkSlot(request.start(), request.end());
-        Interval slot = micros(request.start(), request.end());
+        Interval slot = slotOf(request.start(), request.end());
         String fingerprint = request.idempotencyKey() == null ? null : fingerprint(actor, request);
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Instant now = now();
@@ -347,8 +346,7 @@ public final class BookingRules {
      */
     public Outcome reschedule(Actor actor, BookingRef ref, RescheduleRequest request) {
         validator.check("request", request);
-        validator.checkSlot(request.start(), request.end());
-        Interval newSlot = micros(request.start(), request.end());
+        Interval newSlot = slotOf(request.start(), request.end());
         ChangeRequest change = request.change();
         return command(Action.RESCHEDULE, actor, ref, change, (booking, now, policy) -> {
             Resource target = request.resource() != null ? request.resource() : booking.resource();
@@ -685,9 +683,12 @@ public final class BookingRules {
         return new Refusal(RefusalReason.BOOKING_NOT_FOUND, null, null, ZoneOffset.UTC);
     }
 
-    /** A slot to the microsecond, like {@link #now()}. */
-    private static Interval micros(Instant start, Instant end) {
-        return Interval.of(start.truncatedTo(ChronoUnit.MICROS), end.truncatedTo(ChronoUnit.MICROS));
+    /** A requested slot to the microsecond, like {@link #now()}, checked to end after it starts. */
+    private Interval slotOf(Instant start, Instant end) {
+        Instant from = start.truncatedTo(ChronoUnit.MICROS);
+        Instant to = end.truncatedTo(ChronoUnit.MICROS);
+        validator.checkSlot(from, to);
+        return Interval.of(from, to);
     }
 
     /** R5: the reminder is armed for an unconfirmed booking whose customer can be reached. */
