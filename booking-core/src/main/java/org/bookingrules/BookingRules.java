@@ -137,7 +137,7 @@ public final class BookingRules {
         validator.checkNotNull("actor", actor);
         validator.check("request", request);
         Interval slot = slotOf(request.start(), request.end());
-        String fingerprint = request.idempotencyKey() == null ? null : fingerprint(actor, request);
+        String fingerprint = request.idempotencyKey() == null ? null : fingerprint(actor, request, slot);
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Instant now = now();
             BookingPolicy policy = policies.policyFor(request.tenantId(), request.resource().id(),
@@ -213,12 +213,16 @@ public final class BookingRules {
         return Optional.of(new Outcome.Done(first, List.of(), List.of(), Set.of()));
     }
 
-    /** SHA-256 of what identifies a booking request, so a repeat can be told from a key's reuse. */
-    private static String fingerprint(Actor actor, BookRequest request) {
+    /**
+     * SHA-256 of what identifies a booking request, so a repeat can be told from a key's reuse. It
+     * takes the slot as stored (to the microsecond), so a retry that echoes the booking's own slot
+     * is a repeat.
+     */
+    private static String fingerprint(Actor actor, BookRequest request, Interval slot) {
         String canonical = String.join("\n", actor.getClass().getSimpleName(), actor.id(), request.tenantId(),
                 request.resource().id(), request.service().id(),
                 request.customer() == null ? "-" : request.customer().id(),
-                request.start().toString(), request.end().toString(), request.zone().getId(),
+                slot.getStart().toString(), slot.getEnd().toString(), request.zone().getId(),
                 request.paymentStatus().name());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));

@@ -50,7 +50,9 @@ public interface BookingRepository {
      * @param change an insert ({@link BookingChange#isInsert()}), not null
      * @return {@link SaveResult#SAVED}, {@link SaveResult#SLOT_TAKEN},
      *     {@link SaveResult#CODE_TAKEN} or {@link SaveResult#IDEMPOTENCY_KEY_TAKEN}; nothing is
-     *     written unless SAVED
+     *     written unless SAVED. When the change's idempotency key is already stored, the answer is
+     *     IDEMPOTENCY_KEY_TAKEN even if the slot is taken too (a concurrent repeat of the request
+     *     took it), so the facade can answer the repeat with the first booking
      * @throws IllegalArgumentException if the change is not an insert or the id is taken
      */
     SaveResult insert(BookingChange change);

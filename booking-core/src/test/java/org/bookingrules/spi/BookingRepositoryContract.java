@@ -326,6 +326,144 @@ public abstract class BookingRepositoryContract {
         assertThat(repository.history(TENANT_A, booking.id())).hasSize(1);
     }
 
+    // --- idempotency keys ---
+
+    /** A SHA-256 hex digest, as the facade fingerprints a request. */
+    protected static final String FINGERPRINT_1 = "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b";
+    /** Another request's digest. */
+    protected static final String FINGERPRINT_2 = "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c";
+
+    /** The same insert, carrying an idempotency key for the booking it creates. */
+    protected static BookingChange withKey(BookingChange insert, String key, String fingerprint) {
+        return new BookingChange(insert.booking(), insert.expectedVersion(), insert.slotClaim(), insert.events(),
+                insert.notifications(), new IdempotencyKey(key, fingerprint, insert.booking().id()));
+    }
+
+    @Test
+    @DisplayName("Idempotent book: findIdempotencyKey of a key the tenant never used is empty")
+    public void unknownIdempotencyKeyIsNotFound() {
+        insert(spec(TENANT_A, RUIZ, hours(10, 11)));
+
+        assertThat(repository.findIdempotencyKey(TENANT_A, "never-used")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Idempotent book: an insert with an idempotency key stores it: key, fingerprint and booking id "
+            + "read back exactly")
+    public void insertStoresTheIdempotencyKey() {
+        String key = "5f0c8d4e-1b2a-4c3d-9e8f-7a6b5c4d3e2f";
+        BookingChange change = withKey(insertOf(spec(TENANT_A, RUIZ, hours(10, 11)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_1);
+
+        assertThat(repository.insert(change)).isEqualTo(SaveResult.SAVED);
+
+        assertThat(repository.findIdempotencyKey(TENANT_A, key))
+                .contains(new IdempotencyKey(key, FINGERPRINT_1, change.booking().id()));
+        assertThat(repository.find(TENANT_A, change.booking().id())).contains(change.booking());
+        assertThat(repository.history(TENANT_A, change.booking().id())).containsExactlyElementsOf(change.events());
+    }
+
+    @Test
+    @DisplayName("Idempotent book: a key of the longest length (128 characters) is stored whole and compared "
+            + "exactly: another case or a prefix is another key")
+    public void longestIdempotencyKeyRoundTripsExactly() {
+        String key = "Ab" + "x".repeat(125) + "Z";
+        BookingChange change = withKey(insertOf(spec(TENANT_A, RUIZ, hours(10, 11)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_1);
+
+        assertThat(repository.insert(change)).isEqualTo(SaveResult.SAVED);
+
+        assertThat(key).hasSize(128);
+        assertThat(repository.findIdempotencyKey(TENANT_A, key))
+                .contains(new IdempotencyKey(key, FINGERPRINT_1, change.booking().id()));
+        assertThat(repository.findIdempotencyKey(TENANT_A, key.toUpperCase(Locale.ROOT))).isEmpty();
+        assertThat(repository.findIdempotencyKey(TENANT_A, key.substring(0, 127))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Idempotent book: a second insert with a key already stored in the tenant is IDEMPOTENCY_KEY_TAKEN "
+            + "and writes nothing: no booking, no events, the key unchanged")
+    public void idempotencyKeyTaken() {
+        String key = "retry-me";
+        BookingChange first = withKey(insertOf(spec(TENANT_A, RUIZ, hours(10, 11)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_1);
+        assertThat(repository.insert(first)).isEqualTo(SaveResult.SAVED);
+        BookingChange second = withKey(insertOf(spec(TENANT_A, RUIZ, hours(14, 15)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_2);
+        assertThat(second.booking().id()).isNotEqualTo(first.booking().id());
+        assertThat(second.booking().confirmationCode()).isNotEqualTo(first.booking().confirmationCode());
+
+        assertThat(repository.insert(second)).isEqualTo(SaveResult.IDEMPOTENCY_KEY_TAKEN);
+
+        assertThat(repository.find(TENANT_A, second.booking().id())).isEmpty();
+        assertThat(repository.findByConfirmationCode(TENANT_A, second.booking().confirmationCode())).isEmpty();
+        assertThat(repository.history(TENANT_A, second.booking().id())).isEmpty();
+        assertThat(repository.calendar(TENANT_A, RUIZ.id(), hours(0, 24))).containsExactly(first.booking());
+        assertThat(repository.customerBookings(TENANT_A, ANA.id())).containsExactly(first.booking());
+        assertThat(repository.findIdempotencyKey(TENANT_A, key))
+                .contains(new IdempotencyKey(key, FINGERPRINT_1, first.booking().id()));
+        assertThat(repository.history(TENANT_A, first.booking().id())).containsExactlyElementsOf(first.events());
+    }
+
+    @Test
+    @DisplayName("Idempotent book: the same key in another tenant is another key: both inserts are saved and each "
+            + "tenant finds its own")
+    public void sameIdempotencyKeyInTwoTenants() {
+        String key = "shared-key";
+        BookingChange inA = withKey(insertOf(spec(TENANT_A, RUIZ, hours(10, 11)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_1);
+        BookingChange inB = withKey(insertOf(spec(TENANT_B, SOTO, hours(14, 15)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_2);
+
+        assertThat(repository.insert(inA)).isEqualTo(SaveResult.SAVED);
+        assertThat(repository.findIdempotencyKey(TENANT_B, key)).isEmpty();
+        assertThat(repository.insert(inB)).isEqualTo(SaveResult.SAVED);
+
+        assertThat(repository.findIdempotencyKey(TENANT_A, key))
+                .contains(new IdempotencyKey(key, FINGERPRINT_1, inA.booking().id()));
+        assertThat(repository.findIdempotencyKey(TENANT_B, key))
+                .contains(new IdempotencyKey(key, FINGERPRINT_2, inB.booking().id()));
+        assertThat(repository.find(TENANT_B, inB.booking().id())).contains(inB.booking());
+    }
+
+    @Test
+    @DisplayName("Idempotent book: an insert refused as SLOT_TAKEN does not store its key; the key stays free")
+    public void slotTakenInsertDoesNotStoreItsKey() {
+        String key = "slot-clash";
+        Booking existing = insert(spec(TENANT_A, RUIZ, hours(10, 11)));
+        BookingChange clash = withKey(insertOf(spec(TENANT_A, RUIZ, hours(10, 11)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_1);
+
+        assertThat(repository.insert(clash)).isEqualTo(SaveResult.SLOT_TAKEN);
+
+        assertThat(repository.findIdempotencyKey(TENANT_A, key)).isEmpty();
+        assertThat(repository.calendar(TENANT_A, RUIZ.id(), hours(0, 24))).containsExactly(existing);
+        BookingChange later = withKey(insertOf(spec(TENANT_A, RUIZ, hours(12, 13)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_2);
+        assertThat(repository.insert(later)).isEqualTo(SaveResult.SAVED);
+        assertThat(repository.findIdempotencyKey(TENANT_A, key))
+                .contains(new IdempotencyKey(key, FINGERPRINT_2, later.booking().id()));
+    }
+
+    @Test
+    @DisplayName("Idempotent book: an insert refused as CODE_TAKEN does not store its key; the key stays free")
+    public void codeTakenInsertDoesNotStoreItsKey() {
+        String key = "code-clash";
+        Booking existing = insert(spec(TENANT_A, RUIZ, hours(10, 11)));
+        BookingChange clash = withKey(insertOf(spec(TENANT_A, SOTO, hours(14, 15))
+                .confirmationCode(existing.confirmationCode()), SlotClaim.EXCLUSIVE), key, FINGERPRINT_1);
+
+        assertThat(repository.insert(clash)).isEqualTo(SaveResult.CODE_TAKEN);
+
+        assertThat(repository.findIdempotencyKey(TENANT_A, key)).isEmpty();
+        assertThat(repository.find(TENANT_A, clash.booking().id())).isEmpty();
+        BookingChange retry = withKey(insertOf(spec(TENANT_A, SOTO, hours(14, 15)), SlotClaim.EXCLUSIVE), key,
+                FINGERPRINT_1);
+        assertThat(repository.insert(retry)).isEqualTo(SaveResult.SAVED);
+        assertThat(repository.findIdempotencyKey(TENANT_A, key))
+                .contains(new IdempotencyKey(key, FINGERPRINT_1, retry.booking().id()));
+    }
+
     // --- update ---
 
     @Test
