@@ -27,14 +27,14 @@ abstract class Sql {
             + "customer_reschedules, confirmed_by_kind, confirmed_by_id, reminder_due_at, reminder_sent_at, "
             + "version, created_at, updated_at";
 
-    final String findBooking = "SELECT " + BOOKING_COLUMNS + " FROM br_booking WHERE tenant_id = ? AND id = ?";
+    final String findBooking = read("SELECT " + BOOKING_COLUMNS + " FROM br_booking WHERE tenant_id = ? AND id = ?");
 
-    final String findBookingByCode = "SELECT " + BOOKING_COLUMNS
-            + " FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?";
+    final String findBookingByCode = read("SELECT " + BOOKING_COLUMNS
+            + " FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?");
 
-    final String codeExists = "SELECT 1 FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?";
+    final String codeExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?");
 
-    final String idExists = "SELECT 1 FROM br_booking WHERE tenant_id = ? AND id = ?";
+    final String idExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND id = ?");
 
     final String insertBooking = "INSERT INTO br_booking (" + BOOKING_COLUMNS + ", claims_slot) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -55,37 +55,34 @@ abstract class Sql {
             + "WHERE tenant_id = ? AND id = ? AND version = ?";
 
     /** Another active booking of the resource whose slot overlaps [start, end). */
-    final String overlapExists = "SELECT 1 FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
-            + "AND status IN ('PENDING', 'CONFIRMED') AND id <> ? AND slot_start < ? AND slot_end > ? LIMIT 1";
+    final String overlapExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
+            + "AND status IN ('PENDING', 'CONFIRMED') AND id <> ? AND slot_start < ? AND slot_end > ? LIMIT 1");
 
     final String lockResource = "SELECT resource_id FROM br_resource_lock WHERE tenant_id = ? AND resource_id = ? "
             + "FOR UPDATE";
 
-    final String calendar = "SELECT " + BOOKING_COLUMNS + " FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
-            + "AND status IN ('PENDING', 'CONFIRMED') AND slot_start < ? AND slot_end > ? ORDER BY slot_start, id";
+    final String calendar = read("SELECT " + BOOKING_COLUMNS
+            + " FROM br_booking WHERE tenant_id = ? AND resource_id = ? AND status IN ('PENDING', 'CONFIRMED') "
+            + "AND slot_start < ? AND slot_end > ? ORDER BY slot_start, id");
 
-    final String customerBookings = "SELECT " + BOOKING_COLUMNS
-            + " FROM br_booking WHERE tenant_id = ? AND customer_id = ? ORDER BY slot_start, id";
+    final String customerBookings = read("SELECT " + BOOKING_COLUMNS
+            + " FROM br_booking WHERE tenant_id = ? AND customer_id = ? ORDER BY slot_start, id");
 
     /** Matches the reminder index: pending, unsent, due, not started. */
-    final String dueReminders = "SELECT " + BOOKING_COLUMNS + " FROM br_booking "
+    final String dueReminders = read("SELECT " + BOOKING_COLUMNS + " FROM br_booking "
             + "WHERE status = 'PENDING' AND reminder_sent_at IS NULL AND reminder_due_at <= ? AND slot_start > ? "
-            + "ORDER BY reminder_due_at LIMIT ?";
+            + "ORDER BY reminder_due_at LIMIT ?");
 
     final String insertEvent = "INSERT INTO br_booking_event "
             + "(tenant_id, booking_id, seq, kind, actor_kind, actor_id, at, from_status, to_status, details) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    final String history = "SELECT kind, actor_kind, actor_id, at, from_status, to_status, details "
-            + "FROM br_booking_event WHERE tenant_id = ? AND booking_id = ? ORDER BY seq";
+    final String history = read("SELECT kind, actor_kind, actor_id, at, from_status, to_status, details "
+            + "FROM br_booking_event WHERE tenant_id = ? AND booking_id = ? ORDER BY seq");
 
     final String insertOutbox = "INSERT INTO br_outbox (tenant_id, notification_id, booking_id, kind, recipient, "
             + "payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
 
-    /** Due outbox rows, locked; rows another relay holds are skipped, not waited for. */
-    final String claimOutbox = "SELECT tenant_id, notification_id, payload, attempts FROM br_outbox "
-            + "WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? "
-            + "FOR UPDATE SKIP LOCKED";
 
     final String outboxDelivered = "UPDATE br_outbox SET status = 'SENT', attempts = attempts + 1, "
             + "delivered_at = ?, last_error = NULL WHERE tenant_id = ? AND notification_id = ?";
@@ -99,8 +96,19 @@ abstract class Sql {
     final String insertIdempotencyKey = "INSERT INTO br_idempotency_key "
             + "(tenant_id, idem_key, fingerprint, booking_id, created_at) VALUES (?, ?, ?, ?, ?)";
 
-    final String findIdempotencyKey = "SELECT idem_key, fingerprint, booking_id FROM br_idempotency_key "
-            + "WHERE tenant_id = ? AND idem_key = ?";
+    final String findIdempotencyKey = read("SELECT idem_key, fingerprint, booking_id FROM br_idempotency_key "
+            + "WHERE tenant_id = ? AND idem_key = ?");
+
+    /**
+     * A read statement as this dialect must run it; the statement itself, except on H2.
+     * Called while the fields above are initialized, so implementations must not use any state.
+     *
+     * @param select a SELECT with one top-level {@code FROM}, no {@code FOR UPDATE}
+     * @return the statement to run
+     */
+    String read(String select) {
+        return select;
+    }
 
     /**
      * Creates the lock row of a resource if it is missing, without failing or waiting long when it
@@ -109,6 +117,19 @@ abstract class Sql {
      * @return the statement, with parameters (tenant_id, resource_id)
      */
     abstract String ensureResourceLock();
+
+    /**
+     * Due outbox rows, oldest first, locked for the claiming transaction; rows another relay holds
+     * are skipped, not waited for, so two relays never take the same row.
+     *
+     * @return the statement, with parameters (now, limit), selecting
+     *     (tenant_id, notification_id, payload, attempts)
+     */
+    String claimOutbox() {
+        return "SELECT tenant_id, notification_id, payload, attempts FROM br_outbox "
+                + "WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? "
+                + "FOR UPDATE SKIP LOCKED";
+    }
 
     /**
      * Binds an instant, or SQL NULL.
@@ -172,9 +193,34 @@ abstract class Sql {
     }
 
     private static final class H2Sql extends Sql {
+        /**
+         * Adds a non-deterministic column, so that H2 evaluates the query every time instead of
+         * answering a repeat from its per-session result cache: that cache can hand back rows older
+         * than another session's commit (h2database issues 3894 and 4208; seen here on 2.3.232 and
+         * 2.4.240 as a stale "no idempotency key" after the key's booking was visible, so a retried
+         * request was refused SLOT_UNAVAILABLE). Rows are read by column label, or by index before
+         * this last column, so the extra column is ignored.
+         */
+        @Override
+        String read(String select) {
+            int from = select.indexOf(" FROM ");
+            return select.substring(0, from) + ", RAND() AS br_no_result_reuse" + select.substring(from);
+        }
+
         @Override
         String ensureResourceLock() {
             return "MERGE INTO br_resource_lock (tenant_id, resource_id) KEY (tenant_id, resource_id) VALUES (?, ?)";
+        }
+
+        @Override
+        String claimOutbox() {
+            // H2 2.3 accepts SKIP LOCKED, but with an ORDER BY it locks every matching row while it
+            // scans, before sorting and cutting at the LIMIT: one relay then holds all due rows and
+            // the other finds none. Without ORDER BY the scan stops at the LIMIT and skips locked
+            // rows as it goes. The (status, next_attempt_at) index it scans still yields the oldest
+            // rows first in practice; exactly-once does not depend on the order.
+            return "SELECT tenant_id, notification_id, payload, attempts FROM br_outbox "
+                    + "WHERE status = 'PENDING' AND next_attempt_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED";
         }
 
         @Override

@@ -6,7 +6,10 @@ CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'br_booking_no_overlap') THEN
+    -- Looked up on the br_booking the search path resolves to, not by name alone: another schema of the
+    -- same database may hold its own br_booking with a constraint of that name.
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                   WHERE conname = 'br_booking_no_overlap' AND conrelid = 'br_booking'::regclass) THEN
         ALTER TABLE br_booking ADD CONSTRAINT br_booking_no_overlap EXCLUDE USING gist (
             tenant_id WITH =,
             resource_id WITH =,

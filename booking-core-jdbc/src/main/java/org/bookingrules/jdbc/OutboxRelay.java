@@ -1,0 +1,485 @@
+package org.bookingrules.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.bookingrules.spi.BookingNotifier;
+import org.bookingrules.spi.Notification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the notifications that {@link JdbcBookingRepository} wrote into the outbox table
+ * ({@code br_outbox}) in the same transaction as the booking change: the other half of the
+ * transactional outbox. Immutable and thread-safe; build one with {@link #builder()}.
+ *
+ * <p>Each {@link #deliverDue()} is one pass in one transaction (READ COMMITTED): it claims up to
+ * {@link Builder#batchSize(int) batchSize} due rows with {@code SELECT ... FOR UPDATE SKIP LOCKED},
+ * so relays on several nodes share the work and never take the same row; it hands each
+ * notification to the {@link BookingNotifier}; it marks the row {@code SENT} when the notifier
+ * returns, or, when the notifier throws a {@link RuntimeException}, counts the attempt and schedules
+ * the next one after a backoff that doubles per failed attempt ({@link Builder#initialBackoff},
+ * capped at {@link Builder#maxBackoff}); after {@link Builder#maxAttempts} failed attempts the row
+ * is {@code PARKED} and never retried automatically. Then it commits.
+ *
+ * <p>Delivery is at least once: if the process dies, or the commit fails, after the notifier
+ * accepted a notification but before the pass committed, that notification is delivered again by
+ * a later pass. Every notification carries a stable {@link Notification#id()} so the notifier can
+ * drop the repeat.
+ *
+ * <p>The relay records the failure's exception class name only, in {@code last_error} and in the
+ * log, never the exception's message, which could quote personal data. Logs carry notification
+ * ids, kinds and attempt counts.
+ *
+ * <p>The dialect is detected from the first connection's metadata and logged once.
+ */
+public final class OutboxRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+
+    /** Default number of rows claimed per pass: 100. */
+    public static final int DEFAULT_BATCH_SIZE = 100;
+    /** Largest allowed batch size: 10000. */
+    public static final int MAX_BATCH_SIZE = 10_000;
+    /** Default number of failed attempts after which a notification is parked: 8. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 8;
+    /** Default wait after the first failed attempt: 30 seconds. */
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(30);
+    /** Default longest wait between attempts: 1 hour. */
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofHours(1);
+    /** Longest allowed backoff: 365 days. */
+    public static final Duration LIMIT_BACKOFF = Duration.ofDays(365);
+
+    private static final String PENDING = "PENDING";
+    private static final String PARKED = "PARKED";
+    private static final int LAST_ERROR_LENGTH = 500;
+    private static final int MAX_PASSES_PER_RUN = 1000;
+
+    private final DataSource dataSource;
+    private final BookingNotifier notifier;
+    private final Clock clock;
+    private final int batchSize;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+
+    /** Detected on the first connection; a race detects it twice, harmlessly, with the same result. */
+    private volatile JdbcDialect dialect;
+
+    private OutboxRelay(Builder b) {
+        this.dataSource = b.dataSource;
+        this.notifier = b.notifier;
+        this.clock = b.clock;
+        this.batchSize = b.batchSize;
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+    }
+
+    /**
+     * A builder. {@link Builder#dataSource} and {@link Builder#notifier} are required; every other
+     * setting has a default.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this relay's settings, to derive another relay from it.
+     *
+     * @return a new builder with every setting of this relay
+     */
+    public Builder toBuilder() {
+        return new Builder()
+                .dataSource(dataSource)
+                .notifier(notifier)
+                .clock(clock)
+                .batchSize(batchSize)
+                .maxAttempts(maxAttempts)
+                .initialBackoff(initialBackoff)
+                .maxBackoff(maxBackoff);
+    }
+
+    /**
+     * One pass: claims up to the batch size of due notifications, delivers them, records each
+     * result and commits, all in one transaction. Rows other relays hold are skipped. A pass that
+     * delivered a full batch may have left more due rows; call it again until it returns 0 to
+     * drain the outbox.
+     *
+     * @return the number of notifications delivered (marked {@code SENT}) in this pass; failed and
+     *     parked ones are not counted
+     * @throws BookingStorageException if the database fails; the pass is rolled back and its
+     *     notifications stay due (those the notifier already accepted are delivered again later)
+     * @throws IllegalArgumentException if the database is not supported
+     */
+    public int deliverDue() {
+        Connection c = null;
+        boolean committed = false;
+        try {
+            c = dataSource.getConnection();
+            Sql sql = dialectOf(c).sql();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            c.setAutoCommit(false);
+            List<Claimed> claimed = claim(c, sql);
+            if (claimed.isEmpty()) {
+                c.commit();
+                committed = true;
+                return 0;
+            }
+            int delivered = 0;
+            int failed = 0;
+            try (PreparedStatement sent = c.prepareStatement(sql.outboxDelivered);
+                 PreparedStatement retry = c.prepareStatement(sql.outboxFailed)) {
+                for (Claimed row : claimed) {
+                    if (deliver(sql, row, sent, retry)) {
+                        delivered++;
+                    } else {
+                        failed++;
+                    }
+                }
+                if (delivered > 0) {
+                    sent.executeBatch();
+                }
+                if (failed > 0) {
+                    retry.executeBatch();
+                }
+            }
+            c.commit();
+            committed = true;
+            LOG.debug("outbox pass: claimed {}, delivered {}, failed {}", claimed.size(), delivered, failed);
+            return delivered;
+        } catch (SQLException e) {
+            throw new BookingStorageException("outbox relay pass failed: SQLState " + e.getSQLState()
+                    + ", error " + e.getErrorCode(), e);
+        } finally {
+            if (c != null) {
+                release(c, committed);
+            }
+        }
+    }
+
+    /**
+     * Runs {@link #deliverDue()} on the caller's executor, draining what is due every
+     * {@code period} (the delay counts from the end of one run to the start of the next, so runs
+     * never overlap). A failing run is logged (exception class name only) and the schedule goes
+     * on. The caller owns the executor: cancel the returned future, or shut the executor down, to
+     * stop.
+     *
+     * @param period the delay between runs, positive, not null
+     * @param executor where to run, not null; not shut down by the relay
+     * @return the scheduled task, for cancelling
+     * @throws IllegalArgumentException if the period is not positive
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the task
+     */
+    public ScheduledFuture<?> runEvery(Duration period, ScheduledExecutorService executor) {
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(executor, "executor");
+        if (period.isZero() || period.isNegative()) {
+            throw new IllegalArgumentException("period must be positive, was " + period);
+        }
+        long nanos = saturatedNanos(period);
+        return executor.scheduleWithFixedDelay(this::drainQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void drainQuietly() {
+        try {
+            // A full batch may have left more due rows behind it. Bounded, so one run ends even
+            // while new rows keep arriving.
+            for (int pass = 1; pass <= MAX_PASSES_PER_RUN; pass++) {
+                if (deliverDue() < batchSize) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("outbox relay run failed: {}", e.getClass().getName());
+        }
+    }
+
+    // -------------------------------------------------------------------------------- internals
+
+    /** One claimed outbox row. */
+    private record Claimed(String tenantId, String notificationId, String payload, int attempts) {
+    }
+
+    private JdbcDialect dialectOf(Connection c) throws SQLException {
+        JdbcDialect known = dialect;
+        if (known == null) {
+            known = JdbcDialect.detect(c);
+            dialect = known;
+            LOG.info("outbox relay on {}", known);
+        }
+        return known;
+    }
+
+    private List<Claimed> claim(Connection c, Sql sql) throws SQLException {
+        List<Claimed> claimed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql.claimOutbox())) {
+            sql.bindInstant(s, 1, now());
+            s.setInt(2, batchSize);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    claimed.add(new Claimed(rows.getString("tenant_id"), rows.getString("notification_id"),
+                            rows.getString("payload"), rows.getInt("attempts")));
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /**
+     * Delivers one claimed row and queues its status update.
+     *
+     * @return true if delivered
+     */
+    private boolean deliver(Sql sql, Claimed row, PreparedStatement sent, PreparedStatement retry)
+            throws SQLException {
+        Notification notification;
+        try {
+            notification = Codec.notification(row.payload());
+        } catch (RuntimeException e) {
+            // A payload this version cannot read will not become readable by waiting: park it at once.
+            LOG.warn("outbox notification {} (tenant {}) cannot be decoded: {}; parked", row.notificationId(),
+                    row.tenantId(), e.getClass().getName());
+            queueFailure(sql, retry, row, PARKED, row.attempts() + 1, now(), e);
+            return false;
+        }
+        try {
+            notifier.deliver(notification);
+        } catch (RuntimeException e) {
+            int attempts = row.attempts() + 1;
+            Instant now = now();
+            if (attempts >= maxAttempts) {
+                LOG.warn("notification {} ({}, booking={}) failed attempt {} of {}: {}; parked, not retried",
+                        notification.id(), notification.kind(), notification.booking().id(), attempts, maxAttempts,
+                        e.getClass().getName());
+                queueFailure(sql, retry, row, PARKED, attempts, now, e);
+            } else {
+                Duration wait = backoff(attempts);
+                LOG.info("notification {} ({}, booking={}) failed attempt {} of {}: {}; next attempt in {}",
+                        notification.id(), notification.kind(), notification.booking().id(), attempts, maxAttempts,
+                        e.getClass().getName(), wait);
+                queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), e);
+            }
+            return false;
+        }
+        sql.bindInstant(sent, 1, now());
+        sent.setString(2, row.tenantId());
+        sent.setString(3, row.notificationId());
+        sent.addBatch();
+        LOG.debug("notification {} ({}, booking={}) delivered after {} failed attempts", notification.id(),
+                notification.kind(), notification.booking().id(), row.attempts());
+        return true;
+    }
+
+    private static void queueFailure(Sql sql, PreparedStatement retry, Claimed row, String status, int attempts,
+                                     Instant next, RuntimeException failure) throws SQLException {
+        String error = failure.getClass().getName();
+        retry.setString(1, status);
+        retry.setInt(2, attempts);
+        sql.bindInstant(retry, 3, next);
+        retry.setString(4, error.length() > LAST_ERROR_LENGTH ? error.substring(0, LAST_ERROR_LENGTH) : error);
+        retry.setString(5, row.tenantId());
+        retry.setString(6, row.notificationId());
+        retry.addBatch();
+    }
+
+    /**
+     * The wait after the given number of failed attempts: the initial backoff, doubled for each
+     * failed attempt after the first, capped at the maximum.
+     */
+    Duration backoff(int failedAttempts) {
+        Duration wait = initialBackoff;
+        for (int i = 1; i < failedAttempts; i++) {
+            if (wait.compareTo(maxBackoff) >= 0) {
+                break;
+            }
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+    }
+
+    /** The clock's instant to the microsecond, what every supported database keeps. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static void release(Connection c, boolean committed) {
+        try {
+            if (!committed && !c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            LOG.debug("outbox rollback failed: SQLState {}", e.getSQLState());
+        }
+        try {
+            if (!c.getAutoCommit()) {
+                // Hand the pool a connection in its usual state; the pass was committed or undone.
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            LOG.debug("outbox connection reset failed: SQLState {}", e.getSQLState());
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing an outbox connection failed: SQLState {}", e.getSQLState());
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Builds an {@link OutboxRelay}. A bad value fails at once, naming the setting and the value.
+     * Not thread-safe; the built relay is.
+     */
+    public static final class Builder {
+        private DataSource dataSource;
+        private BookingNotifier notifier;
+        private Clock clock = Clock.systemUTC();
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+
+        private Builder() {
+        }
+
+        /**
+         * Where the outbox table is (required). The relay runs its own short transactions on it.
+         *
+         * @param v the data source, not null; the schema must exist ({@link JdbcSchema})
+         * @return this builder
+         */
+        public Builder dataSource(DataSource v) {
+            dataSource = Objects.requireNonNull(v, "dataSource");
+            return this;
+        }
+
+        /**
+         * Who delivers the notifications (required).
+         *
+         * @param v the notifier, not null; thread-safe if several relays share it
+         * @return this builder
+         */
+        public Builder notifier(BookingNotifier v) {
+            notifier = Objects.requireNonNull(v, "notifier");
+            return this;
+        }
+
+        /**
+         * The clock that says which rows are due and when to try again. Default
+         * {@link Clock#systemUTC()}.
+         *
+         * @param v the clock, not null
+         * @return this builder
+         */
+        public Builder clock(Clock v) {
+            clock = Objects.requireNonNull(v, "clock");
+            return this;
+        }
+
+        /**
+         * How many rows one pass claims at most. Default {@value OutboxRelay#DEFAULT_BATCH_SIZE}.
+         *
+         * @param v from 1 to {@value OutboxRelay#MAX_BATCH_SIZE}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder batchSize(int v) {
+            if (v < 1 || v > MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("batchSize must be 1.." + MAX_BATCH_SIZE + ", was " + v);
+            }
+            batchSize = v;
+            return this;
+        }
+
+        /**
+         * After how many failed attempts a notification is parked ({@code PARKED}) and no longer
+         * retried automatically. Default {@value OutboxRelay#DEFAULT_MAX_ATTEMPTS}.
+         *
+         * @param v 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxAttempts(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("maxAttempts must be 1 or more, was " + v);
+            }
+            maxAttempts = v;
+            return this;
+        }
+
+        /**
+         * The wait after the first failed attempt; it doubles after each further failure, up to
+         * {@link #maxBackoff(Duration)}. Default 30 seconds.
+         *
+         * @param v positive, at most {@link OutboxRelay#LIMIT_BACKOFF}, not null
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder initialBackoff(Duration v) {
+            initialBackoff = positive("initialBackoff", v);
+            return this;
+        }
+
+        /**
+         * The longest wait between two attempts. Default 1 hour. Must not be shorter than the
+         * initial backoff (checked by {@link #build()}).
+         *
+         * @param v positive, at most {@link OutboxRelay#LIMIT_BACKOFF}, not null
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxBackoff(Duration v) {
+            maxBackoff = positive("maxBackoff", v);
+            return this;
+        }
+
+        /**
+         * Builds the relay. It does not connect yet; the first {@link OutboxRelay#deliverDue()}
+         * does.
+         *
+         * @return the relay
+         * @throws NullPointerException if the data source or the notifier is missing
+         * @throws IllegalArgumentException if maxBackoff is shorter than initialBackoff
+         */
+        public OutboxRelay build() {
+            Objects.requireNonNull(dataSource, "dataSource");
+            Objects.requireNonNull(notifier, "notifier");
+            if (maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("maxBackoff must not be shorter than initialBackoff ("
+                        + initialBackoff + "), was " + maxBackoff);
+            }
+            return new OutboxRelay(this);
+        }
+
+        private static Duration positive(String name, Duration v) {
+            Objects.requireNonNull(v, name);
+            if (v.isZero() || v.isNegative() || v.compareTo(LIMIT_BACKOFF) > 0) {
+                throw new IllegalArgumentException(name + " must be positive and at most " + LIMIT_BACKOFF
+                        + ", was " + v);
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.bookingrules.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.BookingRepositoryContract;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The repository contract on H2, the embedded default (issue 3, acceptance 1). Always runs. */
+@DisplayName("JdbcBookingRepository on H2 keeps the repository contract (issue 3 acceptance 1)")
+class H2BookingRepositoryTest extends BookingRepositoryContract {
+
+    private Database database;
+
+    @Override
+    protected BookingRepository newRepository() {
+        database = TestDatabases.h2();
+        database.clean();
+        return JdbcBookingRepository.create(database.dataSource());
+    }
+
+    @Test
+    @DisplayName("the dialect is detected as H2 from the database's metadata")
+    void dialectIsDetected() {
+        assertThat(((JdbcBookingRepository) repository()).dialect()).isEqualTo(JdbcDialect.H2);
+    }
+}

@@ -1,0 +1,211 @@
+package org.bookingrules.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.bookingrules.BookRequest;
+import org.bookingrules.BookingRules;
+import org.bookingrules.Outcome;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.model.BookingEvent;
+import org.bookingrules.model.CustomerDetails;
+import org.bookingrules.model.Resource;
+import org.bookingrules.model.Service;
+import org.bookingrules.rules.RefusalReason;
+import org.bookingrules.testing.RecordingNotifier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.threeten.extra.Interval;
+
+/**
+ * Issue 3, acceptance 2 (R10): many threads racing through one shared {@link BookingRules} over
+ * {@link JdbcBookingRepository} for one slot of one resource, on H2, PostgreSQL and MariaDB; and,
+ * in the same harness, the negative control of STYLE 13: a naive check-then-insert written with
+ * plain JDBC, which must double-book on at least one store, or the harness proves nothing.
+ */
+@DisplayName("R10 racing for one slot on H2, PostgreSQL and MariaDB (issue 3 acceptance 2)")
+class SlotRaceTest {
+
+    static final int THREADS = 32;
+    static final int ATTEMPTS = 200;
+    private static final String TENANT = "race-clinic";
+    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
+    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
+    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
+    private static final Service CONSULTATION = new Service("consultation", "Consultation");
+    /** Three days ahead: not inside the reminder window, so nobody is auto-confirmed. */
+    private static final Interval SLOT = Interval.of(NOW.plus(Duration.ofDays(3)), Duration.ofHours(1));
+    private static final List<CustomerDetails> CUSTOMERS = IntStream.range(0, THREADS)
+            .mapToObj(i -> new CustomerDetails("cust-" + i, "Customer " + i, "c" + i + "@example.org", null,
+                    Locale.ENGLISH))
+            .toList();
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    @DisplayName("R10 32 threads x 200 attempts at one slot of one resource through one BookingRules: exactly one "
+            + "booking, every other attempt Refused SLOT_UNAVAILABLE, no exception reaches the caller")
+    void exactlyOneBookingWins(Store store) throws Exception {
+        Database db = TestDatabases.get(store);
+        JdbcBookingRepository repository = db.emptyRepository();
+        RecordingNotifier notifier = new RecordingNotifier();
+        BookingRules rules = BookingRules.builder()
+                .repository(repository)
+                .notifier(notifier)
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .build();
+        Collection<Throwable> faults = new ConcurrentLinkedQueue<>();
+
+        long started = System.nanoTime();
+        List<List<Outcome>> perThread = Race.run(THREADS, i -> () -> {
+            CustomerDetails customer = CUSTOMERS.get(i);
+            BookRequest request = BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, customer, SLOT.getStart(),
+                    SLOT.getEnd(), ZONE);
+            List<Outcome> outcomes = new ArrayList<>(ATTEMPTS);
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                try {
+                    outcomes.add(rules.book(Actor.customer(customer.id()), request));
+                } catch (Throwable e) {
+                    // Counted, not thrown: the acceptance is that none reaches the caller.
+                    faults.add(e);
+                }
+            }
+            return outcomes;
+        });
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf(Locale.ROOT, "[SlotRaceTest] %s: %d threads x %d attempts = %d in %d ms (%.0f attempts/s)%n",
+                store, THREADS, ATTEMPTS, THREADS * ATTEMPTS, took.toMillis(),
+                THREADS * ATTEMPTS / Math.max(0.001, took.toNanos() / 1e9));
+
+        assertThat(faults).as("exceptions that reached the caller (SQLException, BookingStorageException, ...)")
+                .isEmpty();
+        List<Outcome> outcomes = perThread.stream().flatMap(List::stream).toList();
+        assertThat(outcomes).hasSize(THREADS * ATTEMPTS);
+        List<Outcome.Done> winners = outcomes.stream().filter(Outcome::isDone).map(Outcome.Done.class::cast).toList();
+        assertThat(winners).as("exactly one attempt books the slot").hasSize(1);
+        assertThat(outcomes).filteredOn(o -> !o.isDone()).as("every other attempt is told the slot is taken")
+                .hasSize(THREADS * ATTEMPTS - 1)
+                .allSatisfy(o -> assertThat(o.asRefusal().orElseThrow().reason())
+                        .isEqualTo(RefusalReason.SLOT_UNAVAILABLE));
+
+        Booking winner = winners.get(0).booking();
+        assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
+                .as("rows in br_booking: a refused attempt leaves nothing behind").isEqualTo(1);
+        assertThat(repository.calendar(TENANT, DR_RUIZ.id(), SLOT)).containsExactly(winner);
+        assertThat(repository.history(TENANT, winner.id())).as("R15").singleElement()
+                .isInstanceOf(BookingEvent.Booked.class);
+        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT))
+                .as("R14 outbox: only the winner's two notifications").isEqualTo(2);
+        assertThat(notifier.delivered()).as("R14 only the winner's customer and resource are told").hasSize(2)
+                .allSatisfy(n -> assertThat(n.booking().id()).isEqualTo(winner.id()));
+    }
+
+    @Test
+    @DisplayName("STYLE 13 negative control: a naive check-then-insert (SELECT overlapping rows, then INSERT, no "
+            + "lock), 32 threads x 200 attempts in the same harness, double-books on at least one store")
+    void naiveCheckThenInsertDoubleBooks() throws Exception {
+        Map<Store, Long> bookedPerStore = new EnumMap<>(Store.class);
+        List<String> notRun = new ArrayList<>();
+        for (Store store : Store.values()) {
+            if (!TestDatabases.isConfigured(store)) {
+                notRun.add(store + " (not configured)");
+                continue;
+            }
+            Database db = TestDatabases.get(store);
+            db.clean();
+            Sql sql = db.dialect().sql();
+            Collection<Throwable> faults = new ConcurrentLinkedQueue<>();
+            long started = System.nanoTime();
+            Race.run(THREADS, i -> () -> {
+                for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                    try {
+                        naiveBook(db, sql, i, attempt);
+                    } catch (Throwable e) {
+                        faults.add(e);
+                    }
+                }
+                return null;
+            });
+            long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertThat(faults).as("%s: the naive code runs without faults too", store).isEmpty();
+            long booked = db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ? AND resource_id = ?", TENANT,
+                    DR_RUIZ.id());
+            bookedPerStore.put(store, booked);
+            System.out.printf(Locale.ROOT, "[SlotRaceTest] naive check-then-insert on %s: %d bookings of the one slot "
+                    + "after %d attempts (%d ms)%n", store, booked, THREADS * ATTEMPTS, millis);
+            db.clean();
+        }
+
+        assertThat(bookedPerStore.values())
+                .as("bookings of one slot per store %s (not run: %s); if even a naive check-then-insert never "
+                        + "double-books, this race harness proves nothing", bookedPerStore, notRun)
+                .anyMatch(n -> n > 1);
+    }
+
+    /**
+     * The bug from DESIGN.md "Lessons": availability checked, then inserted, with no lock, each in
+     * its own auto-commit statement, as hand-written booking code often does.
+     */
+    private static void naiveBook(Database db, Sql sql, int thread, int attempt) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            try (PreparedStatement check = c.prepareStatement("SELECT 1 FROM br_booking WHERE tenant_id = ? "
+                    + "AND resource_id = ? AND status IN ('PENDING', 'CONFIRMED') "
+                    + "AND slot_start < ? AND slot_end > ?")) {
+                check.setString(1, TENANT);
+                check.setString(2, DR_RUIZ.id());
+                sql.bindInstant(check, 3, SLOT.getEnd());
+                sql.bindInstant(check, 4, SLOT.getStart());
+                try (ResultSet rows = check.executeQuery()) {
+                    if (rows.next()) {
+                        return;
+                    }
+                }
+            }
+            // The application's own round trip between its check and its insert (half a millisecond);
+            // on an in-memory H2 the two statements alone are too quick for threads to interleave often.
+            LockSupport.parkNanos(500_000);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO br_booking (tenant_id, id, "
+                    + "confirmation_code, resource_id, resource_name, service_id, service_name, customer_id, "
+                    + "slot_start, slot_end, zone_id, status, payment_status, customer_reschedules, claims_slot, "
+                    + "version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 'UNPAID', "
+                    + "0, FALSE, 1, ?, ?)")) {
+                // claims_slot FALSE: the naive code knows nothing of the library's second wall on PostgreSQL.
+                insert.setString(1, TENANT);
+                insert.setString(2, "naive-" + thread + "-" + attempt);
+                insert.setString(3, String.format(Locale.ROOT, "NV%02d%03d", thread, attempt));
+                insert.setString(4, DR_RUIZ.id());
+                insert.setString(5, DR_RUIZ.name());
+                insert.setString(6, CONSULTATION.id());
+                insert.setString(7, CONSULTATION.name());
+                insert.setString(8, CUSTOMERS.get(thread).id());
+                sql.bindInstant(insert, 9, SLOT.getStart());
+                sql.bindInstant(insert, 10, SLOT.getEnd());
+                insert.setString(11, ZONE.getId());
+                sql.bindInstant(insert, 12, NOW);
+                sql.bindInstant(insert, 13, NOW);
+                insert.executeUpdate();
+            }
+        }
+    }
+}
