@@ -471,6 +471,65 @@ public final class BookingRules {
                 left);
     }
 
+    /** Longest range {@link #freeSlots} looks at. */
+    public static final Duration MAX_FREE_SLOT_RANGE = Duration.ofDays(31);
+    /** Smallest step {@link #freeSlots} takes. */
+    public static final Duration MIN_FREE_SLOT_STEP = Duration.ofMinutes(5);
+
+    /**
+     * The slots this actor could move the booking to now: slots of the booking's length, starting
+     * every {@code step} from {@code range}'s start, inside the range, that the same rules a
+     * reschedule applies would allow (future, minimum notice, opening hours from
+     * {@link Availability}, R10) and that no other active booking of the resource overlaps. Changes
+     * nothing; a slot can still be taken before the reschedule, which then says so.
+     *
+     * @param actor not null
+     * @param ref the booking, not null
+     * @param range where to look, at most {@link #MAX_FREE_SLOT_RANGE}, not null
+     * @param step the grid of start times, at least {@link #MIN_FREE_SLOT_STEP}, not null
+     * @return the free slots by start; empty if the booking is unknown or not visible, or this actor
+     *     may not reschedule it now
+     * @throws InvalidRequestException if an argument is malformed
+     */
+    public List<Interval> freeSlots(Actor actor, BookingRef ref, Interval range, Duration step) {
+        validator.checkNotNull("actor", actor);
+        validator.check("ref", ref);
+        validator.checkNotNull("range", range);
+        validator.checkNotNull("step", step);
+        if (range.toDuration().compareTo(MAX_FREE_SLOT_RANGE) > 0 || range.isUnboundedStart() || range.isUnboundedEnd()) {
+            throw new InvalidRequestException(List.of("range"), "range: must be at most " + MAX_FREE_SLOT_RANGE);
+        }
+        if (step.compareTo(MIN_FREE_SLOT_STEP) < 0) {
+            throw new InvalidRequestException(List.of("step"), "step: must be at least " + MIN_FREE_SLOT_STEP);
+        }
+        Optional<Booking> found = visible(actor, ref);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        Booking booking = found.get();
+        RuleContext context = RuleContext.of(booking, actor, now(), policyOf(booking));
+        if (!ruleBook.mayAct(Action.RESCHEDULE, actor)
+                || !RuleBook.evaluate(ruleBook.rulesFor(Action.RESCHEDULE, actor), context).isAllowed()) {
+            return List.of();
+        }
+        Duration length = booking.slot().toDuration();
+        List<Booking> taken = repository.calendar(booking.tenantId(), booking.resource().id(), range).stream()
+                .filter(other -> !other.id().equals(booking.id()))
+                .toList();
+        List<Interval> free = new ArrayList<>();
+        for (Instant start = range.getStart(); !start.plus(length).isAfter(range.getEnd()); start = start.plus(step)) {
+            Interval candidate = Interval.of(start, length);
+            if (candidate.equals(booking.slot()) || taken.stream().anyMatch(b -> b.slot().overlaps(candidate))) {
+                continue;
+            }
+            if (RuleBook.evaluate(ruleBook.rescheduleTarget(actor), context.withTarget(candidate, booking.resource()))
+                    .isAllowed()) {
+                free.add(candidate);
+            }
+        }
+        return List.copyOf(free);
+    }
+
     /**
      * The booking as this actor may see it.
      *

@@ -1,0 +1,22 @@
+package org.bookingrules.links;
+
+/**
+ * Why a self-service link did not get the holder in. Stable codes, with English and Spanish
+ * messages under {@code link.<CODE>}.
+ */
+public enum LinkDenial {
+    /**
+     * The link is not valid: unknown, tampered, expired, revoked, of another tenant, or for a
+     * booking that is no longer active. All look alike on purpose (no existence leak).
+     */
+    LINK_INVALID,
+    /** The identity answer was wrong. */
+    WRONG_ANSWER,
+    /** Too many wrong answers: the link is locked for a while. */
+    LOCKED;
+
+    /** @return the message key, {@code "link." + name()} */
+    public String messageKey() {
+        return "link." + name();
+    }
+}

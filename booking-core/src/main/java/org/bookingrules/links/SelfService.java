@@ -1,0 +1,345 @@
+package org.bookingrules.links;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.bookingrules.BookingRef;
+import org.bookingrules.BookingRules;
+import org.bookingrules.ChangeRequest;
+import org.bookingrules.InvalidRequestException;
+import org.bookingrules.Outcome;
+import org.bookingrules.RescheduleRequest;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.spi.BookingRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.threeten.extra.Interval;
+
+/**
+ * Customer self-service through a signed manage link (R7, R8, R9): open the link, prove who you
+ * are, then confirm, decline, cancel or reschedule under the service's policy. Every action goes
+ * through {@link BookingRules} as {@link Actor.Customer}, so every rule applies exactly as it does
+ * anywhere else. Immutable and thread-safe.
+ *
+ * <p>The flow: {@link #open} shows the appointment ({@link ManageView}); {@link #verifyIdentity}
+ * checks the answer ({@link IdentityCheck}, default the e-mail on the booking) and yields a
+ * short-lived {@link Grant}; the actions take the grant. Failed answers are counted in the
+ * {@link LinkGuardStore} shared by every node: by default five in 15 minutes lock the link for
+ * 15 minutes. An unknown booking, another tenant's, a tampered, expired or revoked link and a booking
+ * that is no longer active all answer {@link LinkDenial#LINK_INVALID}, alike.
+ *
+ * <p>Logs name booking ids and denial codes, never the answer or the token.
+ */
+public final class SelfService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SelfService.class);
+
+    /** Default validity of a grant: 15 minutes. */
+    public static final Duration DEFAULT_GRANT_VALIDITY = Duration.ofMinutes(15);
+    /** Default grid of the free slots offered for a reschedule: every 15 minutes. */
+    public static final Duration DEFAULT_SLOT_STEP = Duration.ofMinutes(15);
+
+    private final BookingRules rules;
+    private final BookingRepository repository;
+    private final ManageLinks links;
+    private final IdentityCheck identity;
+    private final LockoutPolicy lockout;
+    private final Duration grantValidity;
+    private final Duration slotStep;
+    private final Clock clock;
+    private final LinkGuardStore guards;
+
+    private SelfService(Builder b) {
+        this.rules = Objects.requireNonNull(b.rules, "rules");
+        this.repository = Objects.requireNonNull(b.repository, "repository");
+        this.links = Objects.requireNonNull(b.links, "links");
+        this.identity = b.identity;
+        this.lockout = b.lockout;
+        this.grantValidity = b.grantValidity;
+        this.slotStep = b.slotStep;
+        this.clock = links.clock();
+        this.guards = links.guardStore();
+    }
+
+    /**
+     * A builder. The rules, the repository they use, and the links are required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens a manage link: the appointment and what the customer may do, before any identity check.
+     *
+     * @param manageToken the token from the link, may be null
+     * @return the view, or {@link LinkDenial#LINK_INVALID}
+     */
+    public LinkResult<ManageView> open(String manageToken) {
+        Optional<Booking> booking = bookingOf(manageToken, LinkPurpose.MANAGE);
+        if (booking.isEmpty()) {
+            return denied(LinkDenial.LINK_INVALID);
+        }
+        Booking b = booking.get();
+        return new LinkResult.Ok<>(new ManageView(b.service().name(), b.resource().name(),
+                ZonedDateTime.ofInstant(b.start(), b.zone()), ZonedDateTime.ofInstant(b.end(), b.zone()), b.status(),
+                rules.permissions(customerOf(b), ref(b))));
+    }
+
+    /**
+     * Checks the holder's answer (R8). A right answer yields a grant and forgets earlier failures;
+     * a wrong one is counted, and the last allowed one locks the link.
+     *
+     * @param manageToken the token from the link, may be null
+     * @param answer what the holder typed, may be null (then wrong)
+     * @return the grant, or {@link LinkDenial#LINK_INVALID}, {@link LinkDenial#WRONG_ANSWER} (with
+     *     attempts left) or {@link LinkDenial#LOCKED} (with until when)
+     */
+    public LinkResult<Grant> verifyIdentity(String manageToken, String answer) {
+        Optional<Booking> booking = bookingOf(manageToken, LinkPurpose.MANAGE);
+        if (booking.isEmpty()) {
+            return denied(LinkDenial.LINK_INVALID);
+        }
+        Booking b = booking.get();
+        Instant now = clock.instant();
+        GuardState state = guards.state(b.tenantId(), b.id());
+        if (state.isLockedAt(now)) {
+            LOG.info("identity check booking={}: link locked until {}", b.id(), state.lockedUntil());
+            return new LinkResult.Denied<>(LinkDenial.LOCKED, state.lockedUntil(), 0);
+        }
+        if (!identity.passes(b, answer)) {
+            GuardState after = guards.recordFailure(b.tenantId(), b.id(), now, lockout);
+            LOG.info("identity check booking={}: wrong answer ({} in window)", b.id(), after.failures());
+            return new LinkResult.Denied<>(LinkDenial.WRONG_ANSWER, after.isLockedAt(now) ? after.lockedUntil() : null,
+                    Math.max(0, lockout.maxFailures() - after.failures()));
+        }
+        guards.update(b.tenantId(), b.id(), GuardState::afterSuccess);
+        Instant expiresAt = now.plus(grantValidity);
+        LOG.debug("identity check booking={}: passed", b.id());
+        return new LinkResult.Ok<>(new Grant(links.issue(LinkPurpose.GRANT, b.tenantId(), b.id(), expiresAt), expiresAt));
+    }
+
+    /**
+     * Confirms attendance (R7).
+     *
+     * @param grantToken the grant's token
+     * @return the outcome of {@link BookingRules#confirm}, or {@link LinkDenial#LINK_INVALID}
+     */
+    public LinkResult<Outcome> confirm(String grantToken) {
+        return act(grantToken, b -> rules.confirm(customerOf(b), ref(b), ChangeRequest.none()));
+    }
+
+    /**
+     * Declines attendance (R7): allowed inside the cancellation notice, marked late.
+     *
+     * @param grantToken the grant's token
+     * @param reason why, may be null
+     * @return the outcome of {@link BookingRules#decline}, or {@link LinkDenial#LINK_INVALID}
+     */
+    public LinkResult<Outcome> decline(String grantToken, String reason) {
+        return act(grantToken, b -> rules.decline(customerOf(b), ref(b), ChangeRequest.because(reason)));
+    }
+
+    /**
+     * Cancels under the service's policy (R9, R11, R13).
+     *
+     * @param grantToken the grant's token
+     * @param reason why, may be null
+     * @return the outcome of {@link BookingRules#cancel}, or {@link LinkDenial#LINK_INVALID}
+     */
+    public LinkResult<Outcome> cancel(String grantToken, String reason) {
+        return act(grantToken, b -> rules.cancel(customerOf(b), ref(b), ChangeRequest.because(reason)));
+    }
+
+    /**
+     * The free slots the booking could move to between two dates in the booking's zone (R10):
+     * within the resource's opening hours from {@link org.bookingrules.spi.Availability}, minus the
+     * calendar, under the same rules a reschedule applies.
+     *
+     * @param grantToken the grant's token
+     * @param from the first day, not null
+     * @param to the last day (inclusive), not before {@code from}, at most 31 days after it
+     * @return the slots, or {@link LinkDenial#LINK_INVALID}
+     * @throws InvalidRequestException if the dates are malformed
+     */
+    public LinkResult<List<Interval>> freeSlots(String grantToken, LocalDate from, LocalDate to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (to.isBefore(from)) {
+            throw new InvalidRequestException(List.of("to"), "to: must not be before from");
+        }
+        Optional<Booking> booking = bookingOf(grantToken, LinkPurpose.GRANT);
+        if (booking.isEmpty()) {
+            return denied(LinkDenial.LINK_INVALID);
+        }
+        Booking b = booking.get();
+        Interval range = Interval.of(from.atStartOfDay(b.zone()).toInstant(),
+                to.plusDays(1).atStartOfDay(b.zone()).toInstant());
+        return new LinkResult.Ok<>(rules.freeSlots(customerOf(b), ref(b), range, slotStep));
+    }
+
+    /**
+     * Moves the booking to a slot of the same length starting at {@code start} (R9, R10); counts
+     * toward the customer's reschedule limit.
+     *
+     * @param grantToken the grant's token
+     * @param start the new start, not null
+     * @return the outcome of {@link BookingRules#reschedule}, or {@link LinkDenial#LINK_INVALID}
+     */
+    public LinkResult<Outcome> reschedule(String grantToken, Instant start) {
+        Objects.requireNonNull(start, "start");
+        return act(grantToken, b -> rules.reschedule(customerOf(b), ref(b),
+                RescheduleRequest.to(start, start.plus(b.slot().toDuration()))));
+    }
+
+    /**
+     * Revokes every link and grant issued so far for a booking (staff or the system, for example
+     * after a leaked e-mail); new links can be issued.
+     *
+     * @param tenantId not null
+     * @param bookingId not null
+     */
+    public void revokeLinks(String tenantId, String bookingId) {
+        guards.update(tenantId, bookingId, GuardState::revoked);
+        LOG.info("links of booking={} revoked", bookingId);
+    }
+
+    private LinkResult<Outcome> act(String grantToken, Function<Booking, Outcome> action) {
+        Optional<Booking> booking = bookingOf(grantToken, LinkPurpose.GRANT);
+        return booking.<LinkResult<Outcome>>map(b -> new LinkResult.Ok<>(action.apply(b)))
+                .orElseGet(() -> denied(LinkDenial.LINK_INVALID));
+    }
+
+    /** The active booking a valid token of the purpose names, or empty for every kind of invalid. */
+    private Optional<Booking> bookingOf(String token, LinkPurpose purpose) {
+        TokenCheck check = links.verify(token, purpose);
+        if (check instanceof TokenCheck.Invalid invalid) {
+            LOG.info("{} link rejected: {}", purpose, invalid.reason());
+            return Optional.empty();
+        }
+        LinkClaims claims = ((TokenCheck.Valid) check).claims();
+        Optional<Booking> booking = repository.find(claims.tenantId(), claims.bookingId())
+                .filter(Booking::isActive)
+                .filter(b -> b.customer().isPresent());
+        if (booking.isEmpty()) {
+            LOG.info("{} link of booking={} rejected: no active booking with a customer", purpose, claims.bookingId());
+        }
+        return booking;
+    }
+
+    private static Actor customerOf(Booking booking) {
+        return Actor.customer(booking.customer().orElseThrow().id());
+    }
+
+    private static BookingRef ref(Booking booking) {
+        return BookingRef.of(booking.tenantId(), booking.id());
+    }
+
+    private static <T> LinkResult<T> denied(LinkDenial denial) {
+        return new LinkResult.Denied<>(denial, null, -1);
+    }
+
+    /** Builds {@link SelfService}. Not thread-safe. */
+    public static final class Builder {
+        private BookingRules rules;
+        private BookingRepository repository;
+        private ManageLinks links;
+        private IdentityCheck identity = IdentityCheck.email();
+        private LockoutPolicy lockout = LockoutPolicy.DEFAULT;
+        private Duration grantValidity = DEFAULT_GRANT_VALIDITY;
+        private Duration slotStep = DEFAULT_SLOT_STEP;
+
+        private Builder() {
+        }
+
+        /**
+         * @param v the facade every action goes through; required
+         * @return this
+         */
+        public Builder rules(BookingRules v) {
+            rules = Objects.requireNonNull(v, "rules");
+            return this;
+        }
+
+        /**
+         * @param v the repository the facade uses, to read the booking a link names; required
+         * @return this
+         */
+        public Builder repository(BookingRepository v) {
+            repository = Objects.requireNonNull(v, "repository");
+            return this;
+        }
+
+        /**
+         * @param v the links (keys, clock and guard store); required
+         * @return this
+         */
+        public Builder links(ManageLinks v) {
+            links = Objects.requireNonNull(v, "links");
+            return this;
+        }
+
+        /**
+         * @param v the identity check; default {@link IdentityCheck#email()}
+         * @return this
+         */
+        public Builder identityCheck(IdentityCheck v) {
+            identity = Objects.requireNonNull(v, "identityCheck");
+            return this;
+        }
+
+        /**
+         * @param v how failed checks lock a link; default {@link LockoutPolicy#DEFAULT}
+         * @return this
+         */
+        public Builder lockout(LockoutPolicy v) {
+            lockout = Objects.requireNonNull(v, "lockout");
+            return this;
+        }
+
+        /**
+         * @param v how long a grant lasts, 1 minute to 24 hours; default 15 minutes
+         * @return this
+         */
+        public Builder grantValidity(Duration v) {
+            Objects.requireNonNull(v, "grantValidity");
+            if (v.compareTo(Duration.ofMinutes(1)) < 0 || v.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("grantValidity must be 1 minute to 24 hours, was " + v);
+            }
+            grantValidity = v;
+            return this;
+        }
+
+        /**
+         * @param v the grid of free-slot start times, at least 5 minutes; default 15 minutes
+         * @return this
+         */
+        public Builder slotStep(Duration v) {
+            Objects.requireNonNull(v, "slotStep");
+            if (v.compareTo(BookingRules.MIN_FREE_SLOT_STEP) < 0) {
+                throw new IllegalArgumentException("slotStep must be at least " + BookingRules.MIN_FREE_SLOT_STEP
+                        + ", was " + v);
+            }
+            slotStep = v;
+            return this;
+        }
+
+        /**
+         * Builds the self-service.
+         *
+         * @return the self-service
+         * @throws NullPointerException if rules, repository or links are missing
+         */
+        public SelfService build() {
+            return new SelfService(this);
+        }
+    }
+}
