@@ -13,11 +13,11 @@ import java.util.Locale;
  */
 public enum JdbcDialect {
     /** H2 2.x, the embedded default. */
-    H2("h2", List.of("V1__booking_tables.sql")),
+    H2("h2", List.of("V1__booking_tables.sql", "V2__link_guard.sql")),
     /** PostgreSQL 12 or later. {@code V2__overlap_guard.sql} needs the btree_gist extension. */
-    POSTGRESQL("postgresql", List.of("V1__booking_tables.sql", "V2__overlap_guard.sql")),
+    POSTGRESQL("postgresql", List.of("V1__booking_tables.sql", "V2__overlap_guard.sql", "V3__link_guard.sql")),
     /** MariaDB 10.6 or later (InnoDB). */
-    MARIADB("mariadb", List.of("V1__booking_tables.sql"));
+    MARIADB("mariadb", List.of("V1__booking_tables.sql", "V2__link_guard.sql"));
 
     private final String folder;
     private final List<String> scripts;

@@ -99,6 +99,19 @@ abstract class Sql {
     final String findIdempotencyKey = read("SELECT idem_key, fingerprint, booking_id FROM br_idempotency_key "
             + "WHERE tenant_id = ? AND idem_key = ?");
 
+    static final String LINK_GUARD_COLUMNS = "generation, failures, window_start, locked_until";
+
+    /** The guard state of one booking's links, read without locking. */
+    final String findLinkGuard = read("SELECT " + LINK_GUARD_COLUMNS
+            + " FROM br_link_guard WHERE tenant_id = ? AND booking_id = ?");
+
+    /** The guard row of one booking's links, locked for the changing transaction. */
+    final String lockLinkGuard = "SELECT " + LINK_GUARD_COLUMNS
+            + " FROM br_link_guard WHERE tenant_id = ? AND booking_id = ? FOR UPDATE";
+
+    final String updateLinkGuard = "UPDATE br_link_guard SET generation = ?, failures = ?, window_start = ?, "
+            + "locked_until = ? WHERE tenant_id = ? AND booking_id = ?";
+
     /**
      * A read statement as this dialect must run it; the statement itself, except on H2.
      * Called while the fields above are initialized, so implementations must not use any state.
@@ -117,6 +130,15 @@ abstract class Sql {
      * @return the statement, with parameters (tenant_id, resource_id)
      */
     abstract String ensureResourceLock();
+
+    /**
+     * Creates the guard row of a booking's links in its initial state (generation 0, no failures)
+     * if it is missing; never changes a row that exists. On H2 a concurrent creation of the same row
+     * may still fail as a uniqueness violation, which the caller takes as "the row exists".
+     *
+     * @return the statement, with parameters (tenant_id, booking_id)
+     */
+    abstract String ensureLinkGuard();
 
     /**
      * Due outbox rows, oldest first, locked for the claiming transaction; rows another relay holds
@@ -213,6 +235,15 @@ abstract class Sql {
         }
 
         @Override
+        String ensureLinkGuard() {
+            // Not MERGE ... KEY, which would reset an existing row's counts: insert only when missing.
+            return "MERGE INTO br_link_guard g USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)))) "
+                    + "AS k (tenant_id, booking_id) ON g.tenant_id = k.tenant_id AND g.booking_id = k.booking_id "
+                    + "WHEN NOT MATCHED THEN INSERT (tenant_id, booking_id, generation, failures) "
+                    + "VALUES (k.tenant_id, k.booking_id, 0, 0)";
+        }
+
+        @Override
         String claimOutbox() {
             // H2 2.3 accepts SKIP LOCKED, but with an ORDER BY it locks every matching row while it
             // scans, before sorting and cutting at the LIMIT: one relay then holds all due rows and
@@ -237,6 +268,12 @@ abstract class Sql {
         }
 
         @Override
+        String ensureLinkGuard() {
+            return "INSERT INTO br_link_guard (tenant_id, booking_id, generation, failures) VALUES (?, ?, 0, 0) "
+                    + "ON CONFLICT DO NOTHING";
+        }
+
+        @Override
         boolean isOverlapViolation(SQLException e) {
             // exclusion_violation from the btree_gist constraint of V2__overlap_guard.sql.
             return "23P01".equals(e.getSQLState());
@@ -247,6 +284,11 @@ abstract class Sql {
         @Override
         String ensureResourceLock() {
             return "INSERT IGNORE INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?)";
+        }
+
+        @Override
+        String ensureLinkGuard() {
+            return "INSERT IGNORE INTO br_link_guard (tenant_id, booking_id, generation, failures) VALUES (?, ?, 0, 0)";
         }
 
         @Override

@@ -1,6 +1,7 @@
 /**
  * The JDBC adapter: {@link org.bookingrules.jdbc.JdbcBookingRepository} on H2, PostgreSQL and
  * MariaDB, the schema ({@link org.bookingrules.jdbc.JdbcSchema}) and the transactional outbox's
- * {@link org.bookingrules.jdbc.OutboxRelay}. Plain JDBC; the drivers are the user's.
+ * {@link org.bookingrules.jdbc.OutboxRelay}, and {@link org.bookingrules.jdbc.JdbcLinkGuardStore}, which
+ * keeps the self-service links' failed identity checks. Plain JDBC; the drivers are the user's.
  */
 package org.bookingrules.jdbc;

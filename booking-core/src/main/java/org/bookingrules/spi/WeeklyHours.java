@@ -12,7 +12,8 @@ import org.threeten.extra.Interval;
 /**
  * Opening hours that repeat every week, in one zone, the same for every resource: an
  * {@link Availability} for products whose hours are simple (clinics open Monday to Friday,
- * 09:00-17:00). A slot is open when it lies within one day's hours. Immutable and thread-safe.
+ * 09:00-17:00). A slot is open when it starts and ends on the same local day, within that day's
+ * hours. Immutable and thread-safe.
  */
 public final class WeeklyHours implements Availability {
 
@@ -42,11 +43,10 @@ public final class WeeklyHours implements Availability {
         ZonedDateTime start = slot.getStart().atZone(zone);
         ZonedDateTime end = slot.getEnd().atZone(zone);
         Hours day = hours.get(start.getDayOfWeek());
-        if (day == null || !end.toLocalDate().equals(start.toLocalDate()) && !end.toLocalTime().equals(LocalTime.MIDNIGHT)) {
-            return false;
-        }
-        LocalTime endTime = end.toLocalDate().equals(start.toLocalDate()) ? end.toLocalTime() : LocalTime.MAX;
-        return !start.toLocalTime().isBefore(day.open()) && !endTime.isAfter(day.close());
+        return day != null
+                && end.toLocalDate().equals(start.toLocalDate())
+                && !start.toLocalTime().isBefore(day.open())
+                && !end.toLocalTime().isAfter(day.close());
     }
 
     /** Builds {@link WeeklyHours}. Not thread-safe. */
