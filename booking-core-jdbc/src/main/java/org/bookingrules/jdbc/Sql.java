@@ -237,7 +237,9 @@ abstract class Sql {
         @Override
         String ensureLinkGuard() {
             // Not MERGE ... KEY, which would reset an existing row's counts: insert only when missing.
-            return "MERGE INTO br_link_guard g USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)))) "
+            // The casts are unbounded: a cast to VARCHAR(64) would silently cut a longer id, which must
+            // fail as too long instead.
+            return "MERGE INTO br_link_guard g USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR))) "
                     + "AS k (tenant_id, booking_id) ON g.tenant_id = k.tenant_id AND g.booking_id = k.booking_id "
                     + "WHEN NOT MATCHED THEN INSERT (tenant_id, booking_id, generation, failures) "
                     + "VALUES (k.tenant_id, k.booking_id, 0, 0)";
@@ -288,7 +290,10 @@ abstract class Sql {
 
         @Override
         String ensureLinkGuard() {
-            return "INSERT IGNORE INTO br_link_guard (tenant_id, booking_id, generation, failures) VALUES (?, ?, 0, 0)";
+            // Not INSERT IGNORE: it also turns "data too long" into a warning and stores a cut id, under
+            // which two long ids would share one row. The no-op update ignores only the duplicate.
+            return "INSERT INTO br_link_guard (tenant_id, booking_id, generation, failures) VALUES (?, ?, 0, 0) "
+                    + "ON DUPLICATE KEY UPDATE tenant_id = tenant_id";
         }
 
         @Override

@@ -64,7 +64,7 @@ final class TestDatabases {
 
     /** Every table of the adapter, emptied by {@link Database#clean()}. */
     static final List<String> TABLES = List.of("br_booking", "br_booking_event", "br_outbox", "br_resource_lock",
-            "br_idempotency_key");
+            "br_idempotency_key", "br_link_guard");
 
     /** The stores the tests run on. */
     enum Store {

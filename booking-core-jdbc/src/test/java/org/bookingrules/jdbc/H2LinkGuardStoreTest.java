@@ -1,0 +1,19 @@
+package org.bookingrules.jdbc;
+
+import org.bookingrules.jdbc.TestDatabases.Store;
+import org.junit.jupiter.api.DisplayName;
+
+/** The link guard store contract on H2, the embedded default (issue 4, acceptance 3). Always runs. */
+@DisplayName("JdbcLinkGuardStore on H2 keeps the link guard store contract (issue 4 acceptance 3)")
+class H2LinkGuardStoreTest extends JdbcLinkGuardStoreContract {
+
+    @Override
+    Store storeUnderTest() {
+        return Store.H2;
+    }
+
+    @Override
+    JdbcDialect expectedDialect() {
+        return JdbcDialect.H2;
+    }
+}

@@ -1,0 +1,125 @@
+package org.bookingrules.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
+import org.bookingrules.links.GuardState;
+import org.bookingrules.links.LinkGuardStore;
+import org.bookingrules.links.LinkGuardStoreContract;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The link guard store contract on one database, plus what only a shared database gives: two
+ * {@link JdbcLinkGuardStore}s over two separate pools (two nodes, or a node before and after a
+ * restart) count each other's failures and see each other's locks (R8; issue 4, acceptance 3).
+ * Subclassed once per store; each test starts with emptied tables.
+ */
+abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
+
+    private Database database;
+
+    /** @return the store this subclass runs on */
+    abstract Store storeUnderTest();
+
+    /** @return the dialect the store must detect */
+    abstract JdbcDialect expectedDialect();
+
+    @Override
+    protected final LinkGuardStore newStore() {
+        // Asked before every test, not once in @BeforeAll: an unset variable then shows in the Surefire
+        // report as each test skipped with the message, not as a class with zero tests.
+        database = TestDatabases.get(storeUnderTest());
+        database.clean();
+        return JdbcLinkGuardStore.create(database.dataSource());
+    }
+
+    /** @return the database of the running test */
+    final Database database() {
+        return database;
+    }
+
+    @Test
+    @DisplayName("the dialect is detected from the database's metadata")
+    void dialectIsDetected() {
+        assertThat(((JdbcLinkGuardStore) store()).dialect()).isEqualTo(expectedDialect());
+    }
+
+    @Test
+    @DisplayName("R8 across nodes: two stores over two pools of one database count each other's failures and see "
+            + "each other's lock and revocation (issue 4 acceptance 3)")
+    void twoNodesShareFailuresAndLocks() {
+        LinkGuardStore nodeA = store();
+        try (TinyPool secondPool = database.newPool(database.sessionSetup())) {
+            LinkGuardStore nodeB = JdbcLinkGuardStore.create(secondPool);
+
+            for (int n = 1; n < POLICY.maxFailures(); n++) {
+                LinkGuardStore node = n % 2 == 1 ? nodeA : nodeB;
+                assertThat(node.recordFailure(TENANT_A, BOOKING_1, at(n - 1), POLICY).failures())
+                        .as("failure %d, on node %s", n, n % 2 == 1 ? "A" : "B").isEqualTo(n);
+            }
+            assertThat(nodeB.state(TENANT_A, BOOKING_1)).isEqualTo(nodeA.state(TENANT_A, BOOKING_1))
+                    .isEqualTo(new GuardState(0, 4, at(0), null));
+
+            GuardState locked = nodeB.recordFailure(TENANT_A, BOOKING_1, at(4), POLICY);
+            assertThat(locked).isEqualTo(new GuardState(0, 5, at(0), at(4).plus(POLICY.lockFor())));
+            assertThat(nodeA.state(TENANT_A, BOOKING_1)).isEqualTo(locked);
+            assertThat(nodeA.state(TENANT_A, BOOKING_1).isLockedAt(at(60))).isTrue();
+            // Node A's failure during B's lock neither counts nor extends the lock.
+            assertThat(nodeA.recordFailure(TENANT_A, BOOKING_1, at(60), POLICY)).isEqualTo(locked);
+
+            nodeA.update(TENANT_A, BOOKING_1, GuardState::revoked);
+            assertThat(nodeB.state(TENANT_A, BOOKING_1).generation()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @DisplayName("R8 across a restart: a store over a new pool reads the lock the old one stored, and counts afresh "
+            + "after it lapsed, which the old store sees")
+    void aRestartKeepsTheLock() {
+        GuardState locked = null;
+        try (TinyPool beforeRestart = database.newPool(database.sessionSetup())) {
+            LinkGuardStore old = JdbcLinkGuardStore.create(beforeRestart);
+            for (int n = 0; n < POLICY.maxFailures(); n++) {
+                locked = old.recordFailure(TENANT_A, BOOKING_1, at(n), POLICY);
+            }
+        }
+        try (TinyPool afterRestart = database.newPool(database.sessionSetup())) {
+            LinkGuardStore restarted = JdbcLinkGuardStore.create(afterRestart);
+
+            assertThat(restarted.state(TENANT_A, BOOKING_1)).isEqualTo(locked);
+            assertThat(restarted.state(TENANT_A, BOOKING_1).isLockedAt(at(60))).isTrue();
+
+            GuardState fresh = restarted.recordFailure(TENANT_A, BOOKING_1, locked.lockedUntil(), POLICY);
+            assertThat(fresh).isEqualTo(new GuardState(0, 1, locked.lockedUntil(), null));
+            assertThat(store().state(TENANT_A, BOOKING_1)).isEqualTo(fresh);
+        }
+    }
+
+    @Test
+    @DisplayName("R8 across nodes: 8 threads on two stores over two pools x 50 updates of one booking: all 400 "
+            + "counted")
+    void concurrentUpdatesOnTwoNodesAreNotLost() throws Exception {
+        LinkGuardStore nodeA = store();
+        try (TinyPool secondPool = database.newPool(database.sessionSetup())) {
+            LinkGuardStore nodeB = JdbcLinkGuardStore.create(secondPool);
+
+            race(THREADS, CALLS_PER_THREAD, thread -> (thread % 2 == 0 ? nodeA : nodeB)
+                    .update(TENANT_A, BOOKING_1, LinkGuardStoreContract::oneMoreFailure));
+        }
+        assertThat(store().state(TENANT_A, BOOKING_1).failures()).isEqualTo(THREADS * CALLS_PER_THREAD);
+    }
+
+    @Test
+    @DisplayName("a storage fault is a BookingStorageException naming the operation and SQLState, not the values")
+    void storageFaultsNameNoValues() {
+        String tooLong = "booking-" + "x".repeat(100);
+
+        assertThatThrownBy(() -> store().recordFailure(TENANT_A, tooLong, at(0), POLICY))
+                .isInstanceOf(BookingStorageException.class)
+                .hasMessageMatching("link guard update failed: SQLState \\w+")
+                .hasMessageNotContaining(tooLong);
+    }
+}
