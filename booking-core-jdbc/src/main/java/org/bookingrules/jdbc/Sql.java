@@ -285,7 +285,9 @@ abstract class Sql {
     private static final class MariaDbSql extends Sql {
         @Override
         String ensureResourceLock() {
-            return "INSERT IGNORE INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?)";
+            // ON DUPLICATE KEY, not INSERT IGNORE, which would also store an over-long id cut short.
+            return "INSERT INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?) "
+                    + "ON DUPLICATE KEY UPDATE resource_id = resource_id";
         }
 
         @Override

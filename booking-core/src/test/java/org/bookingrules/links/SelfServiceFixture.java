@@ -1,0 +1,211 @@
+package org.bookingrules.links;
+
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.TENANT;
+import static org.bookingrules.testing.Fixture.ZONE;
+
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import org.bookingrules.BookRequest;
+import org.bookingrules.BookingRules;
+import org.bookingrules.memory.InMemoryBookingRepository;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.model.CustomerDetails;
+import org.bookingrules.policy.BookingPolicy;
+import org.bookingrules.spi.Availability;
+import org.bookingrules.spi.Notification;
+import org.bookingrules.spi.NotificationKind;
+import org.bookingrules.spi.RecipientRole;
+import org.bookingrules.spi.WeeklyHours;
+import org.bookingrules.testing.RecordingNotifier;
+import org.threeten.extra.MutableClock;
+
+/**
+ * A self-service world for the issue-4 tests: {@link BookingRules} over an in-memory repository
+ * with a recording notifier, a {@link MutableClock} at {@link org.bookingrules.testing.Fixture#NOW},
+ * {@link ManageLinks} with a 32-byte key on the same clock, registered on the facade so customer
+ * notifications carry the manage link, and {@link SelfService} over them. Not thread-safe to build.
+ */
+final class SelfServiceFixture {
+
+    /** What goes before the token in every manage link. */
+    static final String BASE_URL = "https://clinic.example/manage#";
+    /** The id of the signing key. */
+    static final String KEY_ID = "k1";
+    /** A 32-byte signing key (the shortest accepted). */
+    static final byte[] KEY = key(1, ManageLinks.MIN_KEY_BYTES);
+    /** Mon-Fri 09:00-17:00 in Europe/Madrid. */
+    static final WeeklyHours OFFICE_HOURS = WeeklyHours.in(ZONE)
+            .open(LocalTime.of(9, 0), LocalTime.of(17, 0), DayOfWeek.MONDAY, DayOfWeek.TUESDAY,
+                    DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY)
+            .build();
+
+    final MutableClock clock = MutableClock.of(NOW, ZONE);
+    final InMemoryBookingRepository repository = new InMemoryBookingRepository();
+    final RecordingNotifier notifier = new RecordingNotifier();
+    final InMemoryLinkGuardStore guards = new InMemoryLinkGuardStore();
+    final ManageLinks links;
+    final BookingRules rules;
+    final SelfService selfService;
+    private final Deque<String> nextIds = new ArrayDeque<>();
+
+    SelfServiceFixture() {
+        this(BookingPolicy.ofDefaults());
+    }
+
+    SelfServiceFixture(BookingPolicy policy) {
+        this(policy, Availability.ALWAYS_OPEN, IdentityCheck.email(), LockoutPolicy.DEFAULT);
+    }
+
+    SelfServiceFixture(BookingPolicy policy, Availability availability) {
+        this(policy, availability, IdentityCheck.email(), LockoutPolicy.DEFAULT);
+    }
+
+    SelfServiceFixture(BookingPolicy policy, Availability availability, IdentityCheck identity, LockoutPolicy lockout) {
+        links = ManageLinks.builder()
+                .signingKey(KEY_ID, KEY)
+                .clock(clock)
+                .guardStore(guards)
+                .baseUrl(BASE_URL)
+                .build();
+        rules = BookingRules.builder()
+                .repository(repository)
+                .notifier(notifier)
+                .policy(policy)
+                .availability(availability)
+                .clock(clock)
+                .manageLinks(links)
+                .idGenerator(() -> nextIds.isEmpty() ? UUID.randomUUID().toString() : nextIds.pop())
+                .build();
+        selfService = SelfService.builder()
+                .rules(rules)
+                .repository(repository)
+                .links(links)
+                .identityCheck(identity)
+                .lockout(lockout)
+                .build();
+    }
+
+    /**
+     * A key of {@code length} bytes, all different from the keys of other seeds.
+     *
+     * @param seed which key
+     * @param length its length
+     * @return the key
+     */
+    static byte[] key(int seed, int length) {
+        byte[] key = new byte[length];
+        for (int i = 0; i < length; i++) {
+            key[i] = (byte) (seed * 31 + i * 7);
+        }
+        return key;
+    }
+
+    /**
+     * The booking ids the next bookings get, in order; random UUIDs after them.
+     *
+     * @param ids the ids
+     */
+    void nextIds(String... ids) {
+        nextIds.addAll(Arrays.asList(ids));
+    }
+
+    /**
+     * Books one hour with Dr. Ruiz for a customer, by that customer, in a tenant.
+     *
+     * @param tenant the tenant
+     * @param customer the customer
+     * @param start the start
+     * @return the booking
+     */
+    Booking book(String tenant, CustomerDetails customer, Instant start) {
+        BookRequest request = BookRequest.of(tenant, DR_RUIZ, CONSULTATION, customer, start,
+                start.plus(Duration.ofHours(1)), ZONE);
+        return rules.book(Actor.customer(customer.id()), request).orElseThrow().booking();
+    }
+
+    /**
+     * Books one hour with Dr. Ruiz for Ana, by Ana, at {@code start}.
+     *
+     * @param start the start
+     * @return the booking
+     */
+    Booking bookForAna(Instant start) {
+        return book(TENANT, ANA, start);
+    }
+
+    /**
+     * Books one hour with Dr. Ruiz for Ana, by Ana, {@code startIn} from the clock's now.
+     *
+     * @param startIn how far from now it starts
+     * @return the booking
+     */
+    Booking bookForAna(Duration startIn) {
+        return bookForAna(clock.instant().plus(startIn));
+    }
+
+    /**
+     * The manage token of the latest customer notification of a kind about a booking, taken from
+     * its link as a customer would click it.
+     *
+     * @param booking the booking
+     * @param kind the notification's kind
+     * @return the token
+     */
+    String tokenFromNotification(Booking booking, NotificationKind kind) {
+        List<Notification> sent = notifier.to(kind, RecipientRole.CUSTOMER).stream()
+                .filter(n -> n.booking().id().equals(booking.id()))
+                .toList();
+        if (sent.isEmpty()) {
+            throw new AssertionError("no " + kind + " notification to the customer of booking " + booking.id());
+        }
+        return tokenOf(sent.get(sent.size() - 1).link()
+                .orElseThrow(() -> new AssertionError("the " + kind + " notification carries no link")));
+    }
+
+    /**
+     * The token in a manage link.
+     *
+     * @param link the link, starting with {@link #BASE_URL}
+     * @return the token
+     */
+    static String tokenOf(String link) {
+        if (!link.startsWith(BASE_URL)) {
+            throw new AssertionError("link does not start with " + BASE_URL + ": " + link);
+        }
+        return link.substring(BASE_URL.length());
+    }
+
+    /**
+     * Passes Ana's identity check on a manage token.
+     *
+     * @param manageToken the token
+     * @return the grant
+     */
+    Grant anaVerifies(String manageToken) {
+        return selfService.verifyIdentity(manageToken, ANA.email()).orElseThrow();
+    }
+
+    /**
+     * The decoded payload of a token: the base64url part before the dot.
+     *
+     * @param token the token
+     * @return the payload text
+     */
+    static String payloadOf(String token) {
+        String encoded = token.substring(0, token.indexOf('.'));
+        return new String(java.util.Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
+    }
+}
