@@ -471,8 +471,8 @@ public final class BookingRules {
                 left);
     }
 
-    /** Longest range {@link #freeSlots} looks at. */
-    public static final Duration MAX_FREE_SLOT_RANGE = Duration.ofDays(31);
+    /** Longest range {@link #freeSlots} looks at: 33 days, so 32 local days fit across a DST change. */
+    public static final Duration MAX_FREE_SLOT_RANGE = Duration.ofDays(33);
     /** Smallest step {@link #freeSlots} takes. */
     public static final Duration MIN_FREE_SLOT_STEP = Duration.ofMinutes(5);
 

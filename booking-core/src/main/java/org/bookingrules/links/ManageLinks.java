@@ -82,11 +82,13 @@ public final class ManageLinks implements ManageLinkIssuer {
      * The manage link of a booking for notifications: {@code baseUrl + token}.
      *
      * @param booking not null
-     * @return the link, or empty for a booking with no customer (nobody to send it to)
+     * @return the link, or empty for a booking with no customer (nobody to send it to) or one
+     *     that is no longer active (a link would open as invalid)
      */
     @Override
     public Optional<String> linkFor(Booking booking) {
-        return booking.customer().isPresent() ? Optional.of(baseUrl + issueManage(booking)) : Optional.empty();
+        return booking.customer().isPresent() && booking.isActive()
+                ? Optional.of(baseUrl + issueManage(booking)) : Optional.empty();
     }
 
     /**

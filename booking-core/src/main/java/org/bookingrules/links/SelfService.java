@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +44,8 @@ public final class SelfService {
 
     /** Default validity of a grant: 15 minutes. */
     public static final Duration DEFAULT_GRANT_VALIDITY = Duration.ofMinutes(15);
+    /** Most days after {@code from} that {@link #freeSlots} looks at. */
+    public static final int MAX_FREE_SLOT_DAYS = 31;
     /** Default grid of the free slots offered for a reschedule: every 15 minutes. */
     public static final Duration DEFAULT_SLOT_STEP = Duration.ofMinutes(15);
 
@@ -110,19 +113,25 @@ public final class SelfService {
         }
         Booking b = booking.get();
         Instant now = clock.instant();
-        GuardState state = guards.state(b.tenantId(), b.id());
-        if (state.isLockedAt(now)) {
-            LOG.info("identity check booking={}: link locked until {}", b.id(), state.lockedUntil());
-            return new LinkResult.Denied<>(LinkDenial.LOCKED, state.lockedUntil(), 0);
+        // Count the attempt as a failure before looking at the answer, atomically: requests that
+        // arrive together cannot all slip in under the limit. A right answer then clears it.
+        GuardState[] before = new GuardState[1];
+        GuardState after = guards.update(b.tenantId(), b.id(), state -> {
+            before[0] = state;
+            return state.afterFailure(now, lockout);
+        });
+        if (before[0].isLockedAt(now)) {
+            LOG.info("identity check booking={}: link locked until {}", b.id(), before[0].lockedUntil());
+            return new LinkResult.Denied<>(LinkDenial.LOCKED, before[0].lockedUntil(), 0);
         }
         if (!identity.passes(b, answer)) {
-            GuardState after = guards.recordFailure(b.tenantId(), b.id(), now, lockout);
             LOG.info("identity check booking={}: wrong answer ({} in window)", b.id(), after.failures());
             return new LinkResult.Denied<>(LinkDenial.WRONG_ANSWER, after.isLockedAt(now) ? after.lockedUntil() : null,
                     Math.max(0, lockout.maxFailures() - after.failures()));
         }
         guards.update(b.tenantId(), b.id(), GuardState::afterSuccess);
-        Instant expiresAt = now.plus(grantValidity);
+        // Tokens keep whole seconds: the grant says exactly when it stops working.
+        Instant expiresAt = now.plus(grantValidity).truncatedTo(ChronoUnit.SECONDS);
         LOG.debug("identity check booking={}: passed", b.id());
         return new LinkResult.Ok<>(new Grant(links.issue(LinkPurpose.GRANT, b.tenantId(), b.id(), expiresAt), expiresAt));
     }
@@ -173,8 +182,9 @@ public final class SelfService {
     public LinkResult<List<Interval>> freeSlots(String grantToken, LocalDate from, LocalDate to) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
-        if (to.isBefore(from)) {
-            throw new InvalidRequestException(List.of("to"), "to: must not be before from");
+        if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) > MAX_FREE_SLOT_DAYS) {
+            throw new InvalidRequestException(List.of("to"),
+                    "to: must be from " + from + " to " + MAX_FREE_SLOT_DAYS + " days after it");
         }
         Optional<Booking> booking = bookingOf(grantToken, LinkPurpose.GRANT);
         if (booking.isEmpty()) {

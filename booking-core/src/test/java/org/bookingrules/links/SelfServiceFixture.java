@@ -55,7 +55,7 @@ final class SelfServiceFixture {
     final MutableClock clock = MutableClock.of(NOW, ZONE);
     final InMemoryBookingRepository repository = new InMemoryBookingRepository();
     final RecordingNotifier notifier = new RecordingNotifier();
-    final InMemoryLinkGuardStore guards = new InMemoryLinkGuardStore();
+    final LinkGuardStore guards;
     final ManageLinks links;
     final BookingRules rules;
     final SelfService selfService;
@@ -74,6 +74,12 @@ final class SelfServiceFixture {
     }
 
     SelfServiceFixture(BookingPolicy policy, Availability availability, IdentityCheck identity, LockoutPolicy lockout) {
+        this(policy, availability, identity, lockout, new InMemoryLinkGuardStore());
+    }
+
+    SelfServiceFixture(BookingPolicy policy, Availability availability, IdentityCheck identity, LockoutPolicy lockout,
+                       LinkGuardStore guards) {
+        this.guards = guards;
         links = ManageLinks.builder()
                 .signingKey(KEY_ID, KEY)
                 .clock(clock)

@@ -1,6 +1,7 @@
 package org.bookingrules.links;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bookingrules.links.SelfServiceFixture.BASE_URL;
 import static org.bookingrules.links.SelfServiceFixture.OFFICE_HOURS;
 import static org.bookingrules.links.SelfServiceFixture.tokenOf;
@@ -195,6 +196,25 @@ class SelfServiceTest {
         assertThat(stored(f, booking).status()).isEqualTo(BookingStatus.CONFIRMED);
     }
 
+    @Test
+    @DisplayName("R8 issue 4: a grant issued at a fractional second still acts at the instant its expiresAt names (the last instant it is valid)")
+    void r8_grant_acts_until_its_stated_expiry_even_from_a_fractional_second() {
+        SelfServiceFixture f = new SelfServiceFixture();
+        Booking booking = f.bookForAna(Duration.ofDays(3));
+        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        f.clock.setInstant(NOW.plusMillis(700));
+        Grant grant = f.anaVerifies(token);
+        LinkClaims claims = ((TokenCheck.Valid) f.links.verify(grant.token(), LinkPurpose.GRANT)).claims();
+
+        f.clock.setInstant(grant.expiresAt());
+        LinkResult<Outcome> atStatedExpiry = f.selfService.confirm(grant.token());
+
+        assertThat(atStatedExpiry).as("grant.expiresAt %s, token expiry %s", grant.expiresAt(), claims.expiresAt())
+                .isInstanceOf(LinkResult.Ok.class);
+        assertThat(claims.expiresAt()).as("what the grant says is what the token enforces")
+                .isEqualTo(grant.expiresAt());
+    }
+
     // ------------------------------------------------------------------------------- 4: cancel
 
     @Test
@@ -221,7 +241,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 R14 issue 4: customer notifications carry the manage link (baseUrl + token) that opens the booking; resource notifications carry none")
+    @DisplayName("R8 R14 issue 4: customer notifications carry the manage link (baseUrl + token) that opens the booking; resource notifications and messages about an inactive booking carry none")
     void r8_customer_notifications_carry_the_manage_link() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -234,11 +254,9 @@ class SelfServiceTest {
         assertThat(view.start().toInstant()).isEqualTo(booking.start());
 
         done(f.selfService.cancel(f.anaVerifies(tokenOf(bookedToCustomer.link().orElseThrow())).token(), null));
+        // A cancelled booking is no longer active: a link in that message would only open as invalid.
         Notification cancelledToCustomer = f.notifier.to(NotificationKind.CANCELLED, RecipientRole.CUSTOMER).get(0);
-        assertThat(cancelledToCustomer.link()).hasValueSatisfying(link -> assertThat(link).startsWith(BASE_URL));
-        TokenCheck check = f.links.verify(tokenOf(cancelledToCustomer.link().orElseThrow()), LinkPurpose.MANAGE);
-        assertThat(check).isInstanceOf(TokenCheck.Valid.class);
-        assertThat(((TokenCheck.Valid) check).claims().bookingId()).isEqualTo(booking.id());
+        assertThat(cancelledToCustomer.link()).isEmpty();
         assertThat(f.notifier.to(NotificationKind.CANCELLED, RecipientRole.RESOURCE).get(0).link()).isEmpty();
     }
 
@@ -447,6 +465,38 @@ class SelfServiceTest {
         assertThat(refusal(f.selfService.reschedule(grant.token(), offered.get(8).getStart())).reason())
                 .isEqualTo(RefusalReason.RESCHEDULE_LIMIT_REACHED);
         assertThat(stored(f, ana).slot()).isEqualTo(offered.get(0));
+    }
+
+    @Test
+    @DisplayName("R10 issue 4 #6: freeSlots over the 31 days of October, when summer time ends (a 745-hour range), offers the month's free slots")
+    void r10_free_slots_over_a_month_with_the_dst_change() {
+        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
+        Booking ana = f.bookForAna(madrid("2026-09-30T10:00"));
+        Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
+        LocalDate from = LocalDate.of(2026, 10, 1);
+        LocalDate to = LocalDate.of(2026, 10, 31);
+
+        List<Interval> slots = f.selfService.freeSlots(grant.token(), from, to).orElseThrow();
+
+        assertThat(slots).containsExactlyElementsOf(officeSlots(from, to, NOW, List.of(), ana.slot()));
+        assertThat(slots).contains(Interval.of(madrid("2026-10-26T09:00"), Duration.ofHours(1)));
+    }
+
+    @Test
+    @DisplayName("R10 issue 4 #6: freeSlots takes 'to' up to 31 days after 'from', as documented; 32 days after, or before 'from', is refused as malformed")
+    void r10_free_slots_range_limit_is_31_days_after_from() {
+        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
+        Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
+        Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
+        LocalDate from = LocalDate.of(2026, 4, 1);
+
+        assertThatThrownBy(() -> f.selfService.freeSlots(grant.token(), from, from.plusDays(32)))
+                .isInstanceOf(org.bookingrules.InvalidRequestException.class);
+        assertThatThrownBy(() -> f.selfService.freeSlots(grant.token(), from, from.minusDays(1)))
+                .isInstanceOf(org.bookingrules.InvalidRequestException.class);
+        assertThat(f.selfService.freeSlots(grant.token(), from, from.plusDays(30)).orElseThrow()).isNotEmpty();
+        assertThat(f.selfService.freeSlots(grant.token(), from, from.plusDays(31)).orElseThrow())
+                .as("to = from + 31 days is documented as allowed").isNotEmpty();
     }
 
     // ------------------------------------------------------------------------ 7: no existence leak
