@@ -1,0 +1,403 @@
+package org.bookingrules.examples.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bookingrules.BookingRef;
+import org.bookingrules.examples.web.PageClient.Page;
+import org.bookingrules.links.LinkDenial;
+import org.bookingrules.links.LinkResult;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.model.BookingEvent;
+import org.bookingrules.model.BookingStatus;
+import org.bookingrules.rules.Refusal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.threeten.extra.MutableClock;
+
+/**
+ * The self-service page over plain HTTP ({@link java.net.http.HttpClient}, no browser): the CSRF
+ * token on every POST, the security headers on every response, the success page in the browser's
+ * language, the identity errors, the rules' refusals, and no personal data in any URL (issue 5,
+ * acceptance 4; R7-R11).
+ */
+@DisplayName("Self-service page over HTTP")
+class SelfServicePageHttpTest {
+
+    /** Monday 2 March 2026, 10:00 in Madrid. */
+    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
+    private static final String EMAIL = DemoClinic.PATIENT.email();
+    private static final String SESSION = SelfServiceServer.SESSION_COOKIE;
+
+    private MutableClock clock;
+    private DemoClinic clinic;
+    private SelfServiceServer server;
+
+    @BeforeEach
+    void start() {
+        clock = MutableClock.of(NOW, DemoClinic.ZONE);
+        clinic = DemoClinic.open(clock, "");
+        server = SelfServiceServer.builder(clinic.selfService()).clock(clock).port(0).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        clinic.close();
+    }
+
+    @Test
+    @DisplayName("acceptance 4 / R8 R11: a POST without the CSRF token is refused with 403 and changes nothing; "
+            + "with the token the same cancel goes through")
+    void postWithoutCsrfTokenIsRefused() {
+        String id = clinic.upcomingId();
+        PageClient client = english();
+        Page form = client.get(link(id));
+
+        Page verifyWithoutToken = client.post(form.formAction(), Map.of("email", EMAIL));
+
+        assertThat(verifyWithoutToken.status()).isEqualTo(403);
+        assertThat(verifyWithoutToken.body()).contains("This form has expired");
+        assertThat(client.cookies()).doesNotContainKey(SESSION);
+
+        Page session = signIn(client, id);
+        int eventsBefore = clinic.history(id).size();
+        for (String path : List.of("/session/cancel", "/session/confirm", "/session/decline", "/session/reschedule",
+                "/session/end")) {
+            Page withoutToken = client.post(path, Map.of("reason", "no token", "slot", "2026-03-03T09:00:00Z"));
+            assertThat(withoutToken.status()).as(path).isEqualTo(403);
+            assertThat(withoutToken.body()).as(path).contains("This form has expired");
+        }
+        assertThat(new PageClient(server.baseUrl(), "en").post("/session/cancel", Map.of()).status())
+                .as("no session at all").isEqualTo(403);
+        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(clinic.history(id)).hasSize(eventsBefore);
+
+        // Negative control: the same POST with the session's token cancels, so the 403s above were the token.
+        Page withToken = client.post("/session/cancel", Map.of("csrf", session.csrf()));
+        assertThat(withToken.status()).isEqualTo(303);
+        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.CANCELLED);
+    }
+
+    @Test
+    @DisplayName("acceptance 4 / R8: a wrong CSRF token (empty, altered, another visitor's, the pre-session one) is "
+            + "refused with 403 and changes nothing")
+    void wrongCsrfTokenIsRefused() {
+        String id = clinic.upcomingId();
+        PageClient client = english();
+        PageClient other = english();
+        Page form = client.get(link(id));
+        Page otherForm = other.get(link(id));
+
+        for (String wrong : List.of("", "x", altered(form.csrf()), otherForm.csrf())) {
+            Page refused = client.post(form.formAction(), Map.of("csrf", wrong, "email", EMAIL));
+            assertThat(refused.status()).as("identity form token '%s'", wrong).isEqualTo(403);
+        }
+        assertThat(client.cookies()).doesNotContainKey(SESSION);
+
+        Page otherSession = signIn(other, id);
+        Page session = signIn(client, id);
+        int eventsBefore = clinic.history(id).size();
+        for (String wrong : List.of("", altered(session.csrf()), otherSession.csrf(), form.csrf())) {
+            Page refused = client.post("/session/cancel", Map.of("csrf", wrong));
+            assertThat(refused.status()).as("session token '%s'", wrong).isEqualTo(403);
+        }
+        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(clinic.history(id)).hasSize(eventsBefore);
+    }
+
+    @Test
+    @DisplayName("acceptance 4: every response (pages, POSTs, redirects, refusals, errors, 404, 405, the style sheet) "
+            + "sends Referrer-Policy: no-referrer and a strict Content-Security-Policy")
+    void everyResponseSendsTheSecurityHeaders() {
+        PageClient client = english();
+        client.get("/");
+        client.get("/style.css");
+        client.get("/no-such-page");
+        client.get("/m/bm90LWEtdG9rZW4.c2lnbmF0dXJl");
+        client.send("DELETE", "/session");
+        client.get("/session");
+        Page form = client.get(link(clinic.upcomingId()));
+        client.post(form.formAction(), Map.of("email", EMAIL));
+        client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
+        Page session = signIn(client, clinic.upcomingId());
+        client.get("/session/reschedule");
+        client.get("/session/cancel");
+        client.post("/session/cancel", Map.of("csrf", "wrong"));
+        client.follow(client.post("/session/cancel", Map.of("csrf", session.csrf())));
+        PageClient late = english();
+        Page lateSession = signIn(late, clinic.soonId());
+        late.post("/session/cancel", Map.of("csrf", lateSession.csrf()));
+
+        List<Page> seen = new ArrayList<>(client.seen());
+        seen.addAll(late.seen());
+        assertThat(seen.stream().map(Page::status).collect(Collectors.toSet()))
+                .contains(200, 303, 403, 404, 405, 409, 422);
+        for (Page page : seen) {
+            String what = page.method() + " " + page.uri().getPath().replaceAll("/m/[^/]+", "/m/*") + " -> "
+                    + page.status();
+            assertThat(page.headers().firstValue("Referrer-Policy")).as(what).hasValue("no-referrer");
+            assertThat(page.headers().firstValue("Content-Security-Policy")).as(what).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("default-src 'none'", "style-src 'self'", "form-action 'self'",
+                            "frame-ancestors 'none'", "base-uri 'none'").doesNotContain("unsafe"));
+            assertThat(page.headers().firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
+            assertThat(page.headers().firstValue("Cache-Control")).as(what).hasValue("no-store");
+        }
+    }
+
+    @ParameterizedTest(name = "Accept-Language \"{0}\" -> \"{1}\"")
+    @CsvSource(delimiter = '|', value = {
+        "es-ES,es;q=0.9,en;q=0.5 | Cancelación exitosa     | es | Cancellation successful",
+        "es                      | Cancelación exitosa     | es | Cancellation successful",
+        "en-GB,en;q=0.8          | Cancellation successful | en | Cancelación exitosa",
+        "de-DE,fr;q=0.7          | Cancellation successful | en | Cancelación exitosa",
+        "en;q=0.9,es;q=0.4       | Cancellation successful | en | Cancelación exitosa"})
+    @DisplayName("R11: the cancel's confirmation step leads to the success page in the browser's language, and the "
+            + "booking is cancelled with the reason given")
+    void successPageFollowsAcceptLanguage(String acceptLanguage, String title, String lang, String otherTitle) {
+        String id = clinic.upcomingId();
+        PageClient client = new PageClient(server.baseUrl(), acceptLanguage);
+        signIn(client, id);
+        Page step = client.get("/session/cancel");
+        assertThat(step.status()).isEqualTo(200);
+
+        Page posted = client.post(step.formAction(), Map.of("csrf", step.csrf(), "reason", "Tengo fiebre <b>"));
+        assertThat(posted.status()).isEqualTo(303);
+        assertThat(posted.location()).hasValue("/session/done");
+        Page done = client.follow(posted);
+
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.body()).contains("<html lang=\"" + lang + "\">", "<h1 id=\"done-title\">" + title + "</h1>")
+                .doesNotContain(otherTitle)
+                .contains(clinic.booking(id).confirmationCode());
+        Booking cancelled = clinic.booking(id);
+        assertThat(cancelled.status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(clinic.history(id)).last().isInstanceOfSatisfying(BookingEvent.Cancelled.class, event -> {
+            assertThat(event.reason()).isEqualTo("Tengo fiebre <b>");
+            assertThat(event.actor()).isEqualTo(Actor.customer(DemoClinic.PATIENT.id()));
+        });
+    }
+
+    @Test
+    @DisplayName("R8: a wrong e-mail shows the error with the attempts left, in the browser's language, does not echo "
+            + "what was typed, and opens no session")
+    void wrongEmailShowsTheError() {
+        PageClient client = english();
+        Page form = client.get(link(clinic.upcomingId()));
+
+        Page wrong = client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
+
+        assertThat(wrong.status()).isEqualTo(422);
+        assertThat(wrong.body())
+                .contains(Html.esc(new LinkResult.Denied<>(LinkDenial.WRONG_ANSWER, null, 4).message(Locale.ENGLISH)))
+                .contains("role=\"alert\"", "Attempts left before this link is locked for a while: 4.")
+                .doesNotContain("someone.else@example.org");
+        assertThat(client.cookies()).doesNotContainKey(SESSION);
+        assertThat(client.get("/session").status()).isEqualTo(403);
+
+        PageClient spanish = new PageClient(server.baseUrl(), "es");
+        Page formulario = spanish.get(link(clinic.upcomingId()));
+        Page incorrecto = spanish.post(formulario.formAction(),
+                Map.of("csrf", formulario.csrf(), "email", "otra.persona@example.org"));
+        assertThat(incorrecto.body()).contains("Eso no coincide con nuestros registros. Inténtelo de nuevo.",
+                "Intentos restantes antes de que este enlace se bloquee por un tiempo: 3.");
+    }
+
+    @Test
+    @DisplayName("R8: after five wrong e-mails the link is locked, even for the right one, until the lock ends")
+    void tooManyWrongAnswersLockTheLink() {
+        String id = clinic.upcomingId();
+        PageClient client = english();
+        Page form = client.get(link(id));
+        Page last = null;
+        for (int i = 0; i < 5; i++) {
+            last = client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "guess" + i + "@example.org"));
+        }
+        assertThat(last.status()).isEqualTo(429);
+        assertThat(last.body()).contains("You can try again after").doesNotContain("id=\"email\"");
+
+        Page locked = client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", EMAIL));
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(locked.body()).contains(
+                Html.esc(new LinkResult.Denied<>(LinkDenial.LOCKED, null, 0).message(Locale.ENGLISH)));
+        assertThat(client.cookies()).doesNotContainKey(SESSION);
+
+        clock.add(Duration.ofMinutes(16));
+        assertThat(client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", EMAIL)).status())
+                .isEqualTo(303);
+    }
+
+    @Test
+    @DisplayName("R9: inside the notice the page shows no cancel button, and a cancel POST is refused with the "
+            + "library's message: the deadline and the professional's contact; nothing changes")
+    void lateCancelIsRefusedWithDeadlineAndContact() {
+        String id = clinic.soonId();
+        Refusal refusal = (Refusal) clinic.rules()
+                .permissions(Actor.customer(DemoClinic.PATIENT.id()), BookingRef.of(DemoClinic.TENANT, id)).cancel();
+        String expected = Html.esc(refusal.message(Locale.ENGLISH));
+        assertThat(expected).contains("It is too late to cancel", "It was possible until",
+                "Please contact Dr. Marta Ruiz, +34 910 000 000.");
+        PageClient client = english();
+
+        Page session = signIn(client, id);
+        assertThat(session.body()).contains(expected).doesNotContain("id=\"cancel-start\"");
+        assertThat(client.get("/session/cancel").status()).isEqualTo(409);
+        Page refused = client.post("/session/cancel", Map.of("csrf", session.csrf()));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body()).contains("Not possible online", expected);
+        assertThat(clinic.booking(id).isActive()).isTrue();
+
+        Page spanish = new PageClient(server.baseUrl(), "es").get(link(id));
+        assertThat(spanish.body()).contains(Html.esc(refusal.message(Locale.forLanguageTag("es"))));
+    }
+
+    @Test
+    @DisplayName("R7: a decline inside the notice is allowed, recorded as late with its reason, and acknowledged")
+    void lateDeclineIsRecorded() {
+        String id = clinic.soonId();
+        PageClient client = english();
+        Page session = signIn(client, id);
+        assertThat(session.body()).contains("it is recorded as a late notice");
+
+        Page done = client.follow(client.post("/session/decline", Map.of("csrf", session.csrf(), "reason", "Work")));
+
+        assertThat(done.body()).contains("Answer received", "recorded as a late notice");
+        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.DECLINED);
+        assertThat(clinic.history(id)).last().isInstanceOfSatisfying(BookingEvent.Declined.class, event -> {
+            assertThat(event.late()).isTrue();
+            assertThat(event.reason()).isEqualTo("Work");
+        });
+        assertThat(client.get("/session").location()).as("the session page after a decline").hasValue("/session/done");
+    }
+
+    @Test
+    @DisplayName("R7 R10: confirm, then reschedule to a free slot picked from the page; the move counts as the "
+            + "customer's and resets the confirmation")
+    void confirmThenReschedule() {
+        String id = clinic.upcomingId();
+        PageClient client = english();
+        Page session = signIn(client, id);
+
+        Page confirmed = client.follow(client.post("/session/confirm", Map.of("csrf", session.csrf())));
+        assertThat(confirmed.body()).contains("Confirmation successful");
+        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.CONFIRMED);
+
+        Page slots = client.get("/session/reschedule");
+        List<String> options = slots.optionValues();
+        assertThat(options).isNotEmpty().allSatisfy(option ->
+                assertThat(Instant.parse(option)).isAfter(NOW).isBefore(NOW.plus(Duration.ofDays(14))));
+        String chosen = options.get(options.size() - 1);
+        Page moved = client.follow(client.post("/session/reschedule", Map.of("csrf", slots.csrf(), "slot", chosen)));
+
+        assertThat(moved.body()).contains("Change of time successful");
+        Booking after = clinic.booking(id);
+        assertThat(after.start()).isEqualTo(Instant.parse(chosen));
+        assertThat(after.status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(after.customerReschedules()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("R8: no URL the server emits, links to or redirects to, no cookie and no token carries the e-mail or "
+            + "the patient's name; no page shows them")
+    void noPersonalDataInUrls() {
+        PageClient client = english();
+        Page form = client.get(link(clinic.upcomingId()));
+        client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "lucia.fernandez@example.com"));
+        Page session = signIn(client, clinic.upcomingId());
+        client.get("/session/reschedule");
+        Page step = client.get("/session/cancel");
+        client.follow(client.post("/session/cancel", Map.of("csrf", step.csrf(), "reason", EMAIL)));
+        PageClient spanish = new PageClient(server.baseUrl(), "es");
+        Page otra = signIn(spanish, clinic.soonId());
+        spanish.follow(spanish.post("/session/decline", Map.of("csrf", otra.csrf())));
+        spanish.post("/session/end", Map.of("csrf", otra.csrf()));
+
+        List<Page> seen = new ArrayList<>(client.seen());
+        seen.addAll(spanish.seen());
+        List<String> emitted = new ArrayList<>();
+        emitted.add(link(clinic.upcomingId()));
+        emitted.add(link(clinic.soonId()));
+        for (Page page : seen) {
+            emitted.add(page.uri().toString());
+            page.location().ifPresent(emitted::add);
+            emitted.addAll(page.linkedUrls());
+            emitted.addAll(page.headers().allValues("Set-Cookie"));
+        }
+        for (String token : List.of(clinic.manageToken(clinic.upcomingId()), clinic.manageToken(clinic.soonId()))) {
+            emitted.add(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                    StandardCharsets.UTF_8));
+        }
+        // The scan saw the pages it is meant to see, so an empty result cannot pass.
+        assertThat(emitted).anyMatch(u -> u.contains("/m/")).contains("/session", "/session/done", "/session/cancel",
+                "/session/reschedule", "/style.css");
+        assertThat(session.body()).contains("id=\"cancel-start\"");
+
+        Set<String> personal = personalData();
+        for (String url : emitted) {
+            String lower = url.toLowerCase(Locale.ROOT);
+            assertThat(personal).as(url).noneMatch(lower::contains);
+        }
+        for (Page page : seen) {
+            String lower = page.body().toLowerCase(Locale.ROOT);
+            assertThat(personal).as("body of %s %s", page.method(), page.status()).noneMatch(lower::contains);
+        }
+    }
+
+    // --------------------------------------------------------------------------------- helpers
+
+    private PageClient english() {
+        return new PageClient(server.baseUrl(), "en-US,en;q=0.9");
+    }
+
+    private String link(String bookingId) {
+        return server.manageUrl(clinic.manageToken(bookingId));
+    }
+
+    /** Opens the link, passes the identity check and follows the redirect to the session page. */
+    private Page signIn(PageClient client, String bookingId) {
+        Page form = client.get(link(bookingId));
+        assertThat(form.status()).isEqualTo(200);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("csrf", form.csrf());
+        fields.put("email", "  " + EMAIL.toUpperCase(Locale.ROOT) + " ");
+        Page verified = client.post(form.formAction(), fields);
+        assertThat(verified.status()).isEqualTo(303);
+        assertThat(verified.location()).hasValue("/session");
+        assertThat(client.cookies()).containsKey(SESSION);
+        Page session = client.follow(verified);
+        assertThat(session.status()).isEqualTo(200);
+        return session;
+    }
+
+    private static String altered(String token) {
+        char last = token.charAt(token.length() - 1);
+        return token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+    }
+
+    /** The patient's e-mail and name, plain, URL-encoded, and without accents, lower case. */
+    private static Set<String> personalData() {
+        String email = EMAIL.toLowerCase(Locale.ROOT);
+        String name = DemoClinic.PATIENT.name().toLowerCase(Locale.ROOT);
+        return Set.of(email, URLEncoder.encode(email, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT),
+                email.substring(0, email.indexOf('@')), name,
+                URLEncoder.encode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT),
+                "lucía", "lucia", "fernández", "fernandez", "fern%c3%a1ndez", "luc%c3%ada");
+    }
+}
