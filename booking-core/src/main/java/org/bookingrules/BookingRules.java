@@ -18,6 +18,16 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bookingrules.model.Actor;
@@ -62,6 +72,14 @@ import org.threeten.extra.Interval;
  * command changed the booking between load and save, the whole command runs again on fresh state
  * (up to {@link Builder#maxAttempts(int)} times), so its decision is never based on stale facts.
  *
+ * <p>Notifications are handed over after the change is saved, and the repository keeps them too
+ * (with {@code booking-core-jdbc}, an outbox relay delivers them from there). A notifier that fails
+ * is retried ({@link Builder#notificationAttempts(int)}); one that hangs is cut off: each
+ * notification gets at most {@link Builder#notificationTimeout(Duration)} (default 10 seconds) for
+ * all its attempts, which run on a delivery thread (see {@link Builder#notificationExecutor}).
+ * After that the command gives the notification up (logged by notification id and kind) and
+ * returns its outcome: a slow or stuck notifier never blocks nor undoes a booking change.
+ *
  * <p>Expected refusals come back as {@link Outcome.Refused} with a stable
  * {@link RefusalReason}. Exceptions are for faults: a malformed request
  * ({@link InvalidRequestException}, naming the field; nothing is written), storage failures, and a
@@ -82,6 +100,14 @@ public final class BookingRules {
     public static final int DEFAULT_NOTIFICATION_ATTEMPTS = 3;
     /** Default number of reminders sent per {@link #sendDueReminders()} call: 1000. */
     public static final int DEFAULT_REMINDER_BATCH = 1000;
+    /** Default longest wait for the delivery of one notification, its retries included: 10 seconds. */
+    public static final Duration DEFAULT_NOTIFICATION_TIMEOUT = Duration.ofSeconds(10);
+    /** Longest allowed notification timeout: 10 minutes. */
+    public static final Duration MAX_NOTIFICATION_TIMEOUT = Duration.ofMinutes(10);
+    /** Most threads of the delivery pool the facade owns when no executor is given: 64. */
+    public static final int OWN_NOTIFICATION_THREADS = 64;
+
+    private static final AtomicInteger NOTIFICATION_THREADS = new AtomicInteger();
 
     private final BookingRepository repository;
     private final BookingNotifier notifier;
@@ -93,6 +119,10 @@ public final class BookingRules {
     private final Locale defaultLocale;
     private final int maxAttempts;
     private final int notificationAttempts;
+    private final Duration notificationTimeout;
+    /** Where the notifier runs: the caller's executor or the facade's own pool. */
+    private final Executor deliveries;
+    private final boolean ownsDeliveries;
     private final int reminderBatch;
     private final RuleBook ruleBook;
     private final RequestValidator validator = new RequestValidator();
@@ -108,6 +138,9 @@ public final class BookingRules {
         this.defaultLocale = b.defaultLocale;
         this.maxAttempts = b.maxAttempts;
         this.notificationAttempts = b.notificationAttempts;
+        this.notificationTimeout = b.notificationTimeout;
+        this.ownsDeliveries = b.notificationExecutor == null;
+        this.deliveries = ownsDeliveries ? ownDeliveryPool() : b.notificationExecutor;
         this.reminderBatch = b.reminderBatch;
         this.ruleBook = new RuleBook(b.availability);
     }
@@ -119,6 +152,24 @@ public final class BookingRules {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The facade's own delivery threads: daemon threads, started when needed and ended after 30
+     * seconds idle, so a facade that is dropped needs no shutdown. Deliveries beyond
+     * {@value #OWN_NOTIFICATION_THREADS} at once wait in the queue; that wait counts against the
+     * timeout, and a delivery given up while waiting is taken out of the queue.
+     */
+    private static ThreadPoolExecutor ownDeliveryPool() {
+        ThreadFactory threads = task -> {
+            Thread t = new Thread(task, "booking-rules-notifier-" + NOTIFICATION_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(OWN_NOTIFICATION_THREADS, OWN_NOTIFICATION_THREADS, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     // ---------------------------------------------------------------------------------- commands
@@ -496,6 +547,8 @@ public final class BookingRules {
         validator.check("ref", ref);
         validator.checkNotNull("range", range);
         validator.checkNotNull("step", step);
+        validator.checkInstant("range", range.isUnboundedStart() ? Instant.MIN : range.getStart());
+        validator.checkInstant("range", range.isUnboundedEnd() ? Instant.MAX : range.getEnd());
         if (range.toDuration().compareTo(MAX_FREE_SLOT_RANGE) > 0 || range.isUnboundedStart() || range.isUnboundedEnd()) {
             throw new InvalidRequestException(List.of("range"), "range: must be at most " + MAX_FREE_SLOT_RANGE);
         }
@@ -699,23 +752,71 @@ public final class BookingRules {
         return new Outcome.Done(change.booking(), change.events(), change.notifications(), prepared.unreachable());
     }
 
+    /**
+     * Hands one notification to the notifier: up to {@code notificationAttempts} attempts, each on a
+     * delivery thread, all within {@code notificationTimeout}. Never throws for a failed or late
+     * delivery: the change is saved, and the repository keeps the notification.
+     */
     private void deliver(Notification notification) {
-        RuntimeException last = null;
+        if (notifier == BookingNotifier.NONE) {
+            return;
+        }
+        long deadline = System.nanoTime() + notificationTimeout.toNanos();
+        Throwable last = null;
         for (int attempt = 1; attempt <= notificationAttempts; attempt++) {
-            try {
-                notifier.deliver(notification);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                giveUp(notification, "no time left after " + (attempt - 1) + " attempts", last);
                 return;
-            } catch (RuntimeException e) {
-                last = e;
-                LOG.debug("notification {} ({}) attempt {} failed: {}", notification.id(), notification.kind(),
-                        attempt, e.getClass().getName());
             }
+            FutureTask<Void> task = new FutureTask<>(() -> notifier.deliver(notification), null);
+            try {
+                deliveries.execute(task);
+                task.get(left, TimeUnit.NANOSECONDS);
+                return;
+            } catch (RejectedExecutionException e) {
+                last = e;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof Error error) {
+                    // As if the notifier had been called here: an Error is not a delivery failure.
+                    throw error;
+                }
+                last = cause;
+            } catch (TimeoutException e) {
+                cancel(task);
+                giveUp(notification, "attempt " + attempt + " still running after " + notificationTimeout,
+                        e);
+                return;
+            } catch (InterruptedException e) {
+                cancel(task);
+                Thread.currentThread().interrupt();
+                giveUp(notification, "interrupted during attempt " + attempt, e);
+                return;
+            }
+            LOG.debug("notification {} ({}) attempt {} failed: {}", notification.id(), notification.kind(),
+                    attempt, last.getClass().getName());
         }
         // The change itself is saved; a failed delivery must not undo it or fail the command.
         // The repository keeps the notification, so an outbox relay can deliver it later.
         LOG.warn("notification {} ({}, booking={}) not delivered after {} attempts: {}", notification.id(),
                 notification.kind(), notification.booking().id(), notificationAttempts,
                 last == null ? "-" : last.getClass().getName());
+    }
+
+    /** Interrupts a running delivery, or takes a waiting one out of the own pool's queue. */
+    private void cancel(FutureTask<Void> task) {
+        task.cancel(true);
+        if (ownsDeliveries && deliveries instanceof ThreadPoolExecutor own) {
+            own.remove(task);
+        }
+    }
+
+    private static void giveUp(Notification notification, String why, Throwable last) {
+        // Ids and kind only; the failure's message could quote personal data.
+        LOG.warn("notification {} ({}, booking={}) given up: {} ({}); the change is saved and the "
+                        + "repository keeps the notification", notification.id(), notification.kind(),
+                notification.booking().id(), why, last == null ? "-" : last.getClass().getName());
     }
 
     private Outcome refused(Action action, String bookingId, Actor actor, Refusal refusal) {
@@ -819,6 +920,8 @@ public final class BookingRules {
         private Locale defaultLocale = Locale.ENGLISH;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private int notificationAttempts = DEFAULT_NOTIFICATION_ATTEMPTS;
+        private Duration notificationTimeout = DEFAULT_NOTIFICATION_TIMEOUT;
+        private Executor notificationExecutor;
         private int reminderBatch = DEFAULT_REMINDER_BATCH;
 
         private Builder() {
@@ -928,6 +1031,43 @@ public final class BookingRules {
          */
         public Builder notificationAttempts(int v) {
             notificationAttempts = checkRange(v, 1, 20, "notificationAttempts");
+            return this;
+        }
+
+        /**
+         * How long a command waits for the delivery of one notification, all its attempts
+         * together. When it is up, a running attempt is cancelled (its thread interrupted), the
+         * notification is given up (logged by id and kind; the change is saved and the repository
+         * keeps the notification, so an outbox relay can still deliver it) and the command
+         * returns. Default 10 seconds.
+         *
+         * @param v positive, at most {@link BookingRules#MAX_NOTIFICATION_TIMEOUT}, not null
+         * @return this
+         * @throws IllegalArgumentException if out of range, naming the setting and the value
+         */
+        public Builder notificationTimeout(Duration v) {
+            Objects.requireNonNull(v, "notificationTimeout");
+            if (v.isZero() || v.isNegative() || v.compareTo(MAX_NOTIFICATION_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("notificationTimeout must be positive and at most "
+                        + MAX_NOTIFICATION_TIMEOUT + ", was " + v);
+            }
+            notificationTimeout = v;
+            return this;
+        }
+
+        /**
+         * Where the notifier runs. Default: a pool the facade owns, of at most
+         * {@value BookingRules#OWN_NOTIFICATION_THREADS} daemon threads that end when idle. The
+         * caller keeps ownership of an executor given here (the facade never shuts it down). The
+         * timeout can cut off a hanging notifier only if the executor runs tasks on other threads;
+         * a direct executor ({@code Runnable::run}) runs the notifier on the command's thread, as
+         * a plain call, with no timeout. A task the executor rejects counts as a failed attempt.
+         *
+         * @param v the executor, not null
+         * @return this
+         */
+        public Builder notificationExecutor(Executor v) {
+            notificationExecutor = Objects.requireNonNull(v, "notificationExecutor");
             return this;
         }
 

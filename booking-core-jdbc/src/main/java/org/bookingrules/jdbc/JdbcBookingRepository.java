@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
@@ -47,21 +49,46 @@ import org.threeten.extra.Interval;
  * <p>Two ways to get connections:
  * <ul>
  *   <li>{@link #create(DataSource)}: the repository runs its own short transactions (READ COMMITTED)
- *       and retries one a few times on a deadlock or serialization failure;</li>
+ *       and retries one a few times on a deadlock or serialization failure. It reads the isolation
+ *       level of the pool's connections once, at creation, and sets READ COMMITTED on each transaction
+ *       only when that level is another (MariaDB's default, REPEATABLE READ, for example): setting it
+ *       costs a round trip per transaction on PostgreSQL's driver. So the pool must hand connections out
+ *       at one level, resetting one that a borrower changed, as pools do;</li>
  *   <li>{@link #joining(ConnectionProvider)}: it works inside the caller's transaction, under a
  *       savepoint, and never commits, rolls back or closes the caller's connection.</li>
  * </ul>
  * The dialect is detected from the database's metadata at creation, and logged once.
+ *
+ * <p>A write costs the round trips of its statements and no more: the lock row of a resource is
+ * created (in its own statement) only the first time this repository meets the resource, and a taken
+ * id or confirmation code is found by the table's unique constraints rather than looked up first;
+ * the violation rolls the transaction back and is then told apart by a lookup.
  */
 public final class JdbcBookingRepository implements BookingRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBookingRepository.class);
     private static final int MAX_TRANSACTION_ATTEMPTS = 5;
+    /** Most lock rows remembered; past it the memory starts over (a miss costs one statement). */
+    private static final int MAX_KNOWN_LOCK_ROWS = 100_000;
 
     private final DataSource dataSource;
     private final ConnectionProvider joined;
     private final JdbcDialect dialect;
     private final Sql sql;
+    /** Whether the pool's connections come at another level than READ COMMITTED (own transactions only). */
+    private final boolean setIsolation;
+    /**
+     * Resources whose lock row this repository has seen exist. The library never deletes a lock row; if
+     * one goes missing all the same (deleted by hand), the lock finds no row and the write creates it
+     * again and starts over.
+     */
+    private final Set<LockKey> knownLockRows = ConcurrentHashMap.newKeySet();
+
+    private record LockKey(String tenantId, String resourceId) {
+        static LockKey of(Booking booking) {
+            return new LockKey(booking.tenantId(), booking.resource().id());
+        }
+    }
 
     private JdbcBookingRepository(DataSource dataSource, ConnectionProvider joined) {
         this.dataSource = dataSource;
@@ -70,6 +97,8 @@ public final class JdbcBookingRepository implements BookingRepository {
             Connection connection = open();
             try {
                 this.dialect = JdbcDialect.detect(connection);
+                this.setIsolation = joined == null
+                        && connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED;
             } finally {
                 close(connection);
             }
@@ -77,7 +106,8 @@ public final class JdbcBookingRepository implements BookingRepository {
             throw fault("detect dialect", e);
         }
         this.sql = dialect.sql();
-        LOG.info("booking repository on {} ({})", dialect, joined == null ? "own transactions" : "joined transactions");
+        LOG.info("booking repository on {} ({}{})", dialect, joined == null ? "own transactions" : "joined transactions",
+                setIsolation ? ", READ COMMITTED set per transaction" : "");
     }
 
     /**
@@ -113,16 +143,25 @@ public final class JdbcBookingRepository implements BookingRepository {
 
     @Override
     public Optional<Booking> find(String tenantId, String bookingId) {
+        if (!storable(tenantId, bookingId)) {
+            return Optional.empty();
+        }
         return read("find", c -> queryOne(c, sql.findBooking, tenantId, bookingId));
     }
 
     @Override
     public Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode) {
+        if (!storable(tenantId, confirmationCode)) {
+            return Optional.empty();
+        }
         return read("findByConfirmationCode", c -> queryOne(c, sql.findBookingByCode, tenantId, confirmationCode));
     }
 
     @Override
     public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
+        if (!storable(tenantId, key)) {
+            return Optional.empty();
+        }
         return read("findIdempotencyKey", c -> {
             try (PreparedStatement s = c.prepareStatement(sql.findIdempotencyKey)) {
                 s.setString(1, tenantId);
@@ -138,6 +177,9 @@ public final class JdbcBookingRepository implements BookingRepository {
 
     @Override
     public List<Booking> calendar(String tenantId, String resourceId, Interval interval) {
+        if (!storable(tenantId, resourceId)) {
+            return List.of();
+        }
         return read("calendar", c -> {
             try (PreparedStatement s = c.prepareStatement(sql.calendar)) {
                 s.setString(1, tenantId);
@@ -151,6 +193,9 @@ public final class JdbcBookingRepository implements BookingRepository {
 
     @Override
     public List<Booking> customerBookings(String tenantId, String customerId) {
+        if (!storable(tenantId, customerId)) {
+            return List.of();
+        }
         return read("customerBookings", c -> {
             try (PreparedStatement s = c.prepareStatement(sql.customerBookings)) {
                 s.setString(1, tenantId);
@@ -162,6 +207,9 @@ public final class JdbcBookingRepository implements BookingRepository {
 
     @Override
     public List<BookingEvent> history(String tenantId, String bookingId) {
+        if (!storable(tenantId, bookingId)) {
+            return List.of();
+        }
         return read("history", c -> {
             try (PreparedStatement s = c.prepareStatement(sql.history)) {
                 s.setString(1, tenantId);
@@ -206,12 +254,9 @@ public final class JdbcBookingRepository implements BookingRepository {
         }
         Booking booking = change.booking();
         return write("insert", change, c -> {
-            if (exists(c, sql.idExists, booking.tenantId(), booking.id())) {
-                throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
-            }
-            if (exists(c, sql.codeExists, booking.tenantId(), booking.confirmationCode())) {
-                return SaveResult.CODE_TAKEN;
-            }
+            // A taken id or code is not looked up here: the primary key and the code's unique constraint
+            // refuse it at the insert below, and write() rolls back and tells which (classifyDuplicate).
+            // Two lookups fewer on every booking; a clash is rare (random ids, 8.5e11 codes).
             IdempotencyKey idempotency = change.idempotency();
             if (idempotency != null && findKey(c, booking.tenantId(), idempotency.key())) {
                 return SaveResult.IDEMPOTENCY_KEY_TAKEN;
@@ -261,13 +306,14 @@ public final class JdbcBookingRepository implements BookingRepository {
     /** The write path: lock the resource if the change claims a slot, run the work, commit or undo. */
     private SaveResult write(String operation, BookingChange change, SqlWork<SaveResult> work) {
         Booking booking = change.booking();
+        LockKey lockKey = LockKey.of(booking);
         for (int attempt = 1; ; attempt++) {
             Connection c = null;
             Savepoint savepoint = null;
             boolean committed = false;
             try {
                 c = open();
-                if (claims(change) && joined == null) {
+                if (claims(change) && joined == null && !knownLockRows.contains(lockKey)) {
                     // Created in its own auto-commit statement: on MariaDB two transactions that both
                     // insert-ignore the same new row and then lock it would deadlock.
                     c.setAutoCommit(true);
@@ -275,15 +321,33 @@ public final class JdbcBookingRepository implements BookingRepository {
                 }
                 if (joined == null) {
                     c.setAutoCommit(false);
-                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    if (setIsolation) {
+                        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    }
                 } else {
                     savepoint = c.setSavepoint();
                 }
                 if (claims(change)) {
-                    if (joined != null) {
+                    if (joined != null && !knownLockRows.contains(lockKey)) {
                         ensureLockRow(c, booking);
                     }
-                    lockResource(c, booking);
+                    if (!lockResource(c, booking)) {
+                        // Remembered, but gone since (deleted by hand): create it again, then lock.
+                        knownLockRows.remove(lockKey);
+                        if (joined == null) {
+                            if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
+                                throw new IllegalStateException("lock row missing for resource "
+                                        + booking.resource().id());
+                            }
+                            // In its own statement again (see above): undone and given back in finally.
+                            continue;
+                        }
+                        ensureLockRow(c, booking);
+                        if (!lockResource(c, booking)) {
+                            throw new IllegalStateException("lock row missing for resource " + booking.resource().id());
+                        }
+                    }
+                    remember(lockKey);
                 }
                 SaveResult result = work.run(c);
                 if (result == SaveResult.SAVED) {
@@ -304,8 +368,8 @@ public final class JdbcBookingRepository implements BookingRepository {
                     return SaveResult.SLOT_TAKEN;
                 }
                 if (sql.isUniqueViolation(e)) {
-                    // A concurrent insert of the same code or key got there first.
-                    return classifyDuplicate(change);
+                    // A taken id, code or key, stored before or by a concurrent insert.
+                    return classifyDuplicate(change, e);
                 }
                 if (joined == null && sql.isRetryable(e) && attempt < MAX_TRANSACTION_ATTEMPTS) {
                     LOG.debug("{} booking={}: {} (SQLState {}), running the transaction again", operation,
@@ -323,16 +387,36 @@ public final class JdbcBookingRepository implements BookingRepository {
         }
     }
 
-    private SaveResult classifyDuplicate(BookingChange change) {
+    /**
+     * Which unique key a refused insert hit, looked up after the rollback: the booking's id (a caller's
+     * bug, thrown), else the idempotency key, else the confirmation code. Only inserts get here: an
+     * update writes no unique value but the outbox's stable notification ids, which a version check
+     * keeps apart.
+     */
+    private SaveResult classifyDuplicate(BookingChange change, SQLException violation) {
         Booking booking = change.booking();
+        if (!change.isInsert()) {
+            throw fault("update", violation);
+        }
+        if (read("classify", c -> exists(c, sql.idExists, booking.tenantId(), booking.id()))) {
+            throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
+        }
         IdempotencyKey idempotency = change.idempotency();
         if (idempotency != null && findIdempotencyKey(booking.tenantId(), idempotency.key()).isPresent()) {
             return SaveResult.IDEMPOTENCY_KEY_TAKEN;
         }
-        if (findByConfirmationCode(booking.tenantId(), booking.confirmationCode()).isPresent()) {
+        if (read("classify", c -> exists(c, sql.codeExists, booking.tenantId(), booking.confirmationCode()))) {
             return SaveResult.CODE_TAKEN;
         }
-        throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
+        // None of ours is taken: a unique value written with the booking (an outbox row's id) clashed.
+        throw fault("insert", violation);
+    }
+
+    private void remember(LockKey key) {
+        if (knownLockRows.size() >= MAX_KNOWN_LOCK_ROWS) {
+            knownLockRows.clear();
+        }
+        knownLockRows.add(key);
     }
 
     private void ensureLockRow(Connection c, Booking booking) throws SQLException {
@@ -343,14 +427,13 @@ public final class JdbcBookingRepository implements BookingRepository {
         }
     }
 
-    private void lockResource(Connection c, Booking booking) throws SQLException {
+    /** Locks the resource's row for this transaction; false if there is no such row. */
+    private boolean lockResource(Connection c, Booking booking) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.lockResource)) {
             s.setString(1, booking.tenantId());
             s.setString(2, booking.resource().id());
             try (ResultSet rows = s.executeQuery()) {
-                if (!rows.next()) {
-                    throw new IllegalStateException("lock row missing for resource " + booking.resource().id());
-                }
+                return rows.next();
             }
         }
     }
@@ -570,16 +653,22 @@ public final class JdbcBookingRepository implements BookingRepository {
 
     /** Gives a connection back, once; returns null so a caller can mark it given back. */
     private Connection done(Connection c) {
-        if (c != null) {
-            try {
-                if (joined == null && !c.getAutoCommit()) {
-                    // Hand the pool a connection in its usual state; the work was committed or undone.
-                    c.setAutoCommit(true);
-                }
-                close(c);
-            } catch (SQLException e) {
-                LOG.debug("closing a connection failed: SQLState {}", e.getSQLState());
+        if (c == null) {
+            return null;
+        }
+        try {
+            if (joined == null && !c.getAutoCommit()) {
+                // Hand the pool a connection in its usual state; the work was committed or undone.
+                c.setAutoCommit(true);
             }
+        } catch (SQLException e) {
+            // A dead connection refuses even this; it must still go back to the pool below.
+            LOG.debug("resetting a connection failed: SQLState {}", e.getSQLState());
+        }
+        try {
+            close(c);
+        } catch (SQLException e) {
+            LOG.debug("closing a connection failed: SQLState {}", e.getSQLState());
         }
         return null;
     }
@@ -601,8 +690,36 @@ public final class JdbcBookingRepository implements BookingRepository {
         }
     }
 
-    private static BookingStorageException fault(String operation, SQLException e) {
-        return new BookingStorageException(operation + " failed: SQLState " + e.getSQLState()
-                + ", error " + e.getErrorCode(), e);
+    /**
+     * Whether keys can name a stored row at all. No stored id holds a NUL ({@code Ids.require}),
+     * and PostgreSQL refuses one in a parameter with an error: such a key simply finds nothing.
+     */
+    static boolean storable(String... keys) {
+        for (String key : keys) {
+            if (key != null && key.indexOf('\u0000') >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A storage fault naming the operation and the first SQLState in the cause chain (MariaDB wraps
+     * a lost connection in batch exceptions that have none). The driver's own message is withheld:
+     * it can quote row values, which hold personal data; its class, state, code and stack stay.
+     */
+    static BookingStorageException fault(String operation, SQLException e) {
+        SQLException stated = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                stated = sql;
+                break;
+            }
+        }
+        SQLException withheld = new SQLException(e.getClass().getName() + " (driver message withheld: it may quote row values)",
+                stated.getSQLState(), stated.getErrorCode());
+        withheld.setStackTrace(e.getStackTrace());
+        return new BookingStorageException(operation + " failed: SQLState " + stated.getSQLState()
+                + ", error " + stated.getErrorCode(), withheld);
     }
 }

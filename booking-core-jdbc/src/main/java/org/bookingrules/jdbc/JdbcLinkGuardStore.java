@@ -77,6 +77,9 @@ public final class JdbcLinkGuardStore implements LinkGuardStore {
     public GuardState state(String tenantId, String bookingId) {
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(bookingId, "bookingId");
+        if (!JdbcBookingRepository.storable(tenantId, bookingId)) {
+            return GuardState.INITIAL;
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(sql.findLinkGuard)) {
             s.setString(1, tenantId);
@@ -210,6 +213,12 @@ public final class JdbcLinkGuardStore implements LinkGuardStore {
                     // Hand the pool a connection in its usual state; the work was committed or undone.
                     c.setAutoCommit(true);
                 }
+            } catch (SQLException e) {
+                LOG.debug("resetting auto-commit failed: SQLState {}", e.getSQLState());
+            }
+            // Closed even when the reset failed: a dead connection must still go back to the pool,
+            // or every connection failure would take one out of it for good.
+            try {
                 c.close();
             } catch (SQLException e) {
                 LOG.debug("closing a connection failed: SQLState {}", e.getSQLState());
@@ -219,6 +228,6 @@ public final class JdbcLinkGuardStore implements LinkGuardStore {
     }
 
     private static BookingStorageException fault(String operation, SQLException e) {
-        return new BookingStorageException(operation + " failed: SQLState " + e.getSQLState(), e);
+        return JdbcBookingRepository.fault(operation, e);
     }
 }

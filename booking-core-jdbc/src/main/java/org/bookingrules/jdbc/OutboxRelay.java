@@ -11,9 +11,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
@@ -34,10 +43,25 @@ import org.slf4j.LoggerFactory;
  * capped at {@link Builder#maxBackoff}); after {@link Builder#maxAttempts} failed attempts the row
  * is {@code PARKED} and never retried automatically. Then it commits.
  *
+ * <p><b>A notifier that hangs is cut off.</b> Each call of the notifier runs on a delivery thread,
+ * not on the thread running the pass, and the pass waits for it at most
+ * {@link Builder#deliveryTimeout(Duration) deliveryTimeout} (default 30 seconds). A call that
+ * takes longer is cancelled (its thread is interrupted), counted as a failed attempt with
+ * {@code java.util.concurrent.TimeoutException} as its error, and backed off like any other
+ * failure. The pass then ends early, so that one stuck notifier never keeps the pass's
+ * transaction (and its claimed rows) open for more than about one timeout: the claimed rows it did
+ * not reach yet stay due, untouched, for the next pass. The delivery threads come from a small
+ * pool the relay owns (at most {@value #OWN_DELIVERY_THREADS} daemon threads, which end after
+ * 30 seconds idle; a notifier that ignores interrupts keeps its thread until it returns), or from
+ * the executor given to {@link Builder#deliveryExecutor(Executor)}. The notifier therefore runs on
+ * another thread than {@link #deliverDue()}'s caller: it must not depend on thread-local state of
+ * the caller.
+ *
  * <p>Delivery is at least once: if the process dies, or the commit fails, after the notifier
  * accepted a notification but before the pass committed, that notification is delivered again by
- * a later pass. Every notification carries a stable {@link Notification#id()} so the notifier can
- * drop the repeat.
+ * a later pass. A notifier call that was cut off by the timeout may still complete afterwards,
+ * and the notification is delivered again when it is retried. Every notification carries a stable
+ * {@link Notification#id()} so the notifier can drop the repeat.
  *
  * <p>The relay records the failure's exception class name only, in {@code last_error} and in the
  * log, never the exception's message, which could quote personal data. Logs carry notification
@@ -61,11 +85,18 @@ public final class OutboxRelay {
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofHours(1);
     /** Longest allowed backoff: 365 days. */
     public static final Duration LIMIT_BACKOFF = Duration.ofDays(365);
+    /** Default longest wait for one notifier call: 30 seconds. */
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest allowed delivery timeout: 1 hour. */
+    public static final Duration LIMIT_DELIVERY_TIMEOUT = Duration.ofHours(1);
+    /** Most threads of the delivery pool a relay owns when no executor is given: 4. */
+    public static final int OWN_DELIVERY_THREADS = 4;
 
     private static final String PENDING = "PENDING";
     private static final String PARKED = "PARKED";
     private static final int LAST_ERROR_LENGTH = 500;
     private static final int MAX_PASSES_PER_RUN = 1000;
+    private static final AtomicInteger DELIVERY_THREADS = new AtomicInteger();
 
     private final DataSource dataSource;
     private final BookingNotifier notifier;
@@ -74,6 +105,11 @@ public final class OutboxRelay {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration deliveryTimeout;
+    /** The caller's executor, or null when the relay uses its own pool. */
+    private final Executor callerExecutor;
+    /** Where the notifier runs: the caller's executor or the relay's own pool. */
+    private final Executor deliveries;
 
     /** Detected on the first connection; a race detects it twice, harmlessly, with the same result. */
     private volatile JdbcDialect dialect;
@@ -86,6 +122,27 @@ public final class OutboxRelay {
         this.maxAttempts = b.maxAttempts;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
+        this.deliveryTimeout = b.deliveryTimeout;
+        this.callerExecutor = b.deliveryExecutor;
+        this.deliveries = b.deliveryExecutor != null ? b.deliveryExecutor : ownDeliveryPool();
+    }
+
+    /**
+     * The relay's own delivery threads: a few daemon threads, started when needed and ended when
+     * idle, so a relay that is dropped needs no shutdown. Tasks beyond the threads wait in the
+     * queue; their wait counts against the delivery timeout, and a task that timed out waiting is
+     * removed from the queue.
+     */
+    private static ThreadPoolExecutor ownDeliveryPool() {
+        ThreadFactory threads = task -> {
+            Thread t = new Thread(task, "outbox-relay-delivery-" + DELIVERY_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(OWN_DELIVERY_THREADS, OWN_DELIVERY_THREADS, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
@@ -104,21 +161,28 @@ public final class OutboxRelay {
      * @return a new builder with every setting of this relay
      */
     public Builder toBuilder() {
-        return new Builder()
+        Builder b = new Builder()
                 .dataSource(dataSource)
                 .notifier(notifier)
                 .clock(clock)
                 .batchSize(batchSize)
                 .maxAttempts(maxAttempts)
                 .initialBackoff(initialBackoff)
-                .maxBackoff(maxBackoff);
+                .maxBackoff(maxBackoff)
+                .deliveryTimeout(deliveryTimeout);
+        // A relay built from the copy gets a pool of its own unless the caller gave an executor.
+        return callerExecutor == null ? b : b.deliveryExecutor(callerExecutor);
     }
 
     /**
      * One pass: claims up to the batch size of due notifications, delivers them, records each
      * result and commits, all in one transaction. Rows other relays hold are skipped. A pass that
      * delivered a full batch may have left more due rows; call it again until it returns 0 to
-     * drain the outbox.
+     * drain the outbox. A notifier call that outlasts the {@link Builder#deliveryTimeout(Duration)
+     * delivery timeout} is cancelled and recorded as a failed attempt, and the pass ends there: the
+     * claimed rows after it stay due for the next pass. If the calling thread is interrupted while
+     * it waits for the notifier, the call is cancelled, the pass records what it finished and ends,
+     * and the thread's interrupt flag is set again.
      *
      * @return the number of notifications delivered (marked {@code SENT}) in this pass; failed and
      *     parked ones are not counted
@@ -145,10 +209,20 @@ public final class OutboxRelay {
             try (PreparedStatement sent = c.prepareStatement(sql.outboxDelivered);
                  PreparedStatement retry = c.prepareStatement(sql.outboxFailed)) {
                 for (Claimed row : claimed) {
-                    if (deliver(sql, row, sent, retry)) {
+                    Result result = deliver(sql, row, sent, retry);
+                    if (result == Result.DELIVERED) {
                         delivered++;
-                    } else {
+                        continue;
+                    }
+                    if (result != Result.INTERRUPTED) {
                         failed++;
+                    }
+                    if (result != Result.FAILED) {
+                        // Timed out or interrupted: the rest waits for the next pass, so this
+                        // transaction is not held open for one timeout per claimed row.
+                        LOG.debug("outbox pass ended early ({}); {} claimed notifications left due", result,
+                                claimed.size() - delivered - failed);
+                        break;
                     }
                 }
                 if (delivered > 0) {
@@ -215,6 +289,18 @@ public final class OutboxRelay {
     private record Claimed(String tenantId, String notificationId, String payload, int attempts) {
     }
 
+    /** What became of one claimed row in a pass. */
+    private enum Result {
+        /** The notifier returned; the row is marked sent. */
+        DELIVERED,
+        /** The notifier threw, or the payload is unreadable; the failure is recorded. */
+        FAILED,
+        /** The notifier outlasted the delivery timeout; the failure is recorded. */
+        TIMED_OUT,
+        /** The pass's thread was interrupted while waiting; nothing is recorded for the row. */
+        INTERRUPTED
+    }
+
     private JdbcDialect dialectOf(Connection c) throws SQLException {
         JdbcDialect known = dialect;
         if (known == null) {
@@ -243,9 +329,9 @@ public final class OutboxRelay {
     /**
      * Delivers one claimed row and queues its status update.
      *
-     * @return true if delivered
+     * @return what became of the row
      */
-    private boolean deliver(Sql sql, Claimed row, PreparedStatement sent, PreparedStatement retry)
+    private Result deliver(Sql sql, Claimed row, PreparedStatement sent, PreparedStatement retry)
             throws SQLException {
         Notification notification;
         try {
@@ -255,26 +341,33 @@ public final class OutboxRelay {
             LOG.warn("outbox notification {} (tenant {}) cannot be decoded: {}; parked", row.notificationId(),
                     row.tenantId(), e.getClass().getName());
             queueFailure(sql, retry, row, PARKED, row.attempts() + 1, now(), e);
-            return false;
+            return Result.FAILED;
         }
+        Throwable failure;
         try {
-            notifier.deliver(notification);
-        } catch (RuntimeException e) {
+            failure = call(notification);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("notification {} ({}, booking={}): relay interrupted while delivering; left due",
+                    notification.id(), notification.kind(), notification.booking().id());
+            return Result.INTERRUPTED;
+        }
+        if (failure != null) {
             int attempts = row.attempts() + 1;
             Instant now = now();
             if (attempts >= maxAttempts) {
                 LOG.warn("notification {} ({}, booking={}) failed attempt {} of {}: {}; parked, not retried",
                         notification.id(), notification.kind(), notification.booking().id(), attempts, maxAttempts,
-                        e.getClass().getName());
-                queueFailure(sql, retry, row, PARKED, attempts, now, e);
+                        failure.getClass().getName());
+                queueFailure(sql, retry, row, PARKED, attempts, now, failure);
             } else {
                 Duration wait = backoff(attempts);
                 LOG.info("notification {} ({}, booking={}) failed attempt {} of {}: {}; next attempt in {}",
                         notification.id(), notification.kind(), notification.booking().id(), attempts, maxAttempts,
-                        e.getClass().getName(), wait);
-                queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), e);
+                        failure.getClass().getName(), wait);
+                queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), failure);
             }
-            return false;
+            return failure instanceof TimeoutException ? Result.TIMED_OUT : Result.FAILED;
         }
         sql.bindInstant(sent, 1, now());
         sent.setString(2, row.tenantId());
@@ -282,11 +375,54 @@ public final class OutboxRelay {
         sent.addBatch();
         LOG.debug("notification {} ({}, booking={}) delivered after {} failed attempts", notification.id(),
                 notification.kind(), notification.booking().id(), row.attempts());
-        return true;
+        return Result.DELIVERED;
+    }
+
+    /**
+     * Calls the notifier on a delivery thread and waits at most the delivery timeout.
+     *
+     * @return null if the notifier returned; else what it threw, the {@link TimeoutException} of a
+     *     call that was cut off, or the {@link RejectedExecutionException} of an executor that
+     *     refused the call
+     * @throws InterruptedException if this thread was interrupted while waiting (the call is
+     *     cancelled)
+     */
+    private Throwable call(Notification notification) throws InterruptedException {
+        FutureTask<Void> task = new FutureTask<>(() -> notifier.deliver(notification), null);
+        try {
+            deliveries.execute(task);
+        } catch (RejectedExecutionException e) {
+            return e;
+        }
+        try {
+            task.get(saturatedNanos(deliveryTimeout), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof Error error) {
+                // As if the notifier had been called here: an Error is not a delivery failure.
+                throw error;
+            }
+            return cause;
+        } catch (TimeoutException e) {
+            cancel(task);
+            return e;
+        } catch (InterruptedException e) {
+            cancel(task);
+            throw e;
+        }
+    }
+
+    /** Interrupts a running call, or takes a waiting one out of the own pool's queue. */
+    private void cancel(FutureTask<Void> task) {
+        task.cancel(true);
+        if (deliveries instanceof ThreadPoolExecutor own && callerExecutor == null) {
+            own.remove(task);
+        }
     }
 
     private static void queueFailure(Sql sql, PreparedStatement retry, Claimed row, String status, int attempts,
-                                     Instant next, RuntimeException failure) throws SQLException {
+                                     Instant next, Throwable failure) throws SQLException {
         String error = failure.getClass().getName();
         retry.setString(1, status);
         retry.setInt(2, attempts);
@@ -360,6 +496,8 @@ public final class OutboxRelay {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
+        private Executor deliveryExecutor;
 
         private Builder() {
         }
@@ -452,6 +590,43 @@ public final class OutboxRelay {
          */
         public Builder maxBackoff(Duration v) {
             maxBackoff = positive("maxBackoff", v);
+            return this;
+        }
+
+        /**
+         * How long one notifier call may take. A call still running after it is cancelled (its
+         * thread interrupted), recorded as a failed attempt with the error
+         * {@code java.util.concurrent.TimeoutException}, and retried after the backoff; the pass
+         * that hit it ends there. Default 30 seconds. Time spent waiting for a free delivery
+         * thread counts.
+         *
+         * @param v positive, at most {@link OutboxRelay#LIMIT_DELIVERY_TIMEOUT}, not null
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder deliveryTimeout(Duration v) {
+            Objects.requireNonNull(v, "deliveryTimeout");
+            if (v.isZero() || v.isNegative() || v.compareTo(LIMIT_DELIVERY_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("deliveryTimeout must be positive and at most "
+                        + LIMIT_DELIVERY_TIMEOUT + ", was " + v);
+            }
+            deliveryTimeout = v;
+            return this;
+        }
+
+        /**
+         * Where the notifier runs. Default: a pool the relay owns, of at most
+         * {@value OutboxRelay#OWN_DELIVERY_THREADS} daemon threads that end when idle. The caller
+         * keeps ownership of an executor given here (the relay never shuts it down). It must run
+         * each task on another thread than the one that submits it, or the delivery timeout cannot
+         * cut off a hanging notifier; a task it rejects counts as a failed attempt
+         * ({@code RejectedExecutionException}).
+         *
+         * @param v the executor, not null
+         * @return this builder
+         */
+        public Builder deliveryExecutor(Executor v) {
+            deliveryExecutor = Objects.requireNonNull(v, "deliveryExecutor");
             return this;
         }
 

@@ -32,8 +32,10 @@ abstract class Sql {
     final String findBookingByCode = read("SELECT " + BOOKING_COLUMNS
             + " FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?");
 
+    /** After a uniqueness violation on insert: is the code taken? (Not asked before an insert.) */
     final String codeExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?");
 
+    /** After a uniqueness violation on insert: is the id taken? (Not asked before an insert.) */
     final String idExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND id = ?");
 
     final String insertBooking = "INSERT INTO br_booking (" + BOOKING_COLUMNS + ", claims_slot) "

@@ -119,7 +119,7 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
 
         assertThatThrownBy(() -> store().recordFailure(TENANT_A, tooLong, at(0), POLICY))
                 .isInstanceOf(BookingStorageException.class)
-                .hasMessageMatching("link guard update failed: SQLState \\w+")
+                .hasMessageMatching("link guard update failed: SQLState \\w+, error -?\\d+")
                 .hasMessageNotContaining(tooLong);
     }
 }

@@ -18,6 +18,7 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
+import org.bookingrules.model.Ids;
 import org.bookingrules.spi.BookingRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,11 @@ public final class SelfService {
 
     /** Default validity of a grant: 15 minutes. */
     public static final Duration DEFAULT_GRANT_VALIDITY = Duration.ofMinutes(15);
+    private static final int EARLIEST_YEAR = 1900;
+    private static final int LATEST_YEAR = 8999;
+    private static final Instant EARLIEST_YEAR_START = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST_YEAR_START = Instant.parse("8999-12-01T00:00:00Z");
+
     /** Most days after {@code from} that {@link #freeSlots} looks at. */
     public static final int MAX_FREE_SLOT_DAYS = 31;
     /** Default grid of the free slots offered for a reschedule: every 15 minutes. */
@@ -182,6 +188,10 @@ public final class SelfService {
     public LinkResult<List<Interval>> freeSlots(String grantToken, LocalDate from, LocalDate to) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
+        if (from.getYear() < EARLIEST_YEAR || to.getYear() > LATEST_YEAR) {
+            throw new InvalidRequestException(List.of(from.getYear() < EARLIEST_YEAR ? "from" : "to"),
+                    "from, to: must be within the years " + EARLIEST_YEAR + " to " + LATEST_YEAR);
+        }
         if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) > MAX_FREE_SLOT_DAYS) {
             throw new InvalidRequestException(List.of("to"),
                     "to: must be from " + from + " to " + MAX_FREE_SLOT_DAYS + " days after it");
@@ -206,6 +216,10 @@ public final class SelfService {
      */
     public LinkResult<Outcome> reschedule(String grantToken, Instant start) {
         Objects.requireNonNull(start, "start");
+        if (start.isBefore(EARLIEST_YEAR_START) || start.isAfter(LATEST_YEAR_START)) {
+            throw new InvalidRequestException(List.of("start"), "start: must be within the years " + EARLIEST_YEAR
+                    + " to " + LATEST_YEAR);
+        }
         return act(grantToken, b -> rules.reschedule(customerOf(b), ref(b),
                 RescheduleRequest.to(start, start.plus(b.slot().toDuration()))));
     }
@@ -214,10 +228,13 @@ public final class SelfService {
      * Revokes every link and grant issued so far for a booking (staff or the system, for example
      * after a leaked e-mail); new links can be issued.
      *
-     * @param tenantId not null
-     * @param bookingId not null
+     * @param tenantId a valid id ({@link Ids#require})
+     * @param bookingId a valid id ({@link Ids#require})
+     * @throws IllegalArgumentException if an id is blank, too long or has control characters
      */
     public void revokeLinks(String tenantId, String bookingId) {
+        Ids.require(tenantId, "tenantId");
+        Ids.require(bookingId, "bookingId");
         guards.update(tenantId, bookingId, GuardState::revoked);
         LOG.info("links of booking={} revoked", bookingId);
     }

@@ -26,6 +26,9 @@ public record Resource(String id, String name, String contact) {
         if (name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("resource.name must be 1 to 200 characters");
         }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("resource.name must not contain control characters");
+        }
         contact = Texts.optional(contact, "resource.contact", 200);
     }
 

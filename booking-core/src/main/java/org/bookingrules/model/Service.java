@@ -22,5 +22,8 @@ public record Service(String id, String name) {
         if (name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("service.name must be 1 to 200 characters");
         }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("service.name must not contain control characters");
+        }
     }
 }

@@ -21,8 +21,9 @@ public final class Texts {
      * @param field the field name for the error message
      * @param maxLength the longest text accepted
      * @return the stripped text, or null
-     * @throws IllegalArgumentException if the text is longer than {@code maxLength}; the message
-     *     names {@code field} and the length, never the text
+     * @throws IllegalArgumentException if the text is longer than {@code maxLength} or holds a
+     *     control character other than tab, line feed and carriage return; the message names
+     *     {@code field}, never the text
      */
     public static String optional(String value, String field, int maxLength) {
         if (value == null || value.isBlank()) {
@@ -32,6 +33,20 @@ public final class Texts {
             throw new IllegalArgumentException(
                     field + " must be at most " + maxLength + " characters, was " + value.length());
         }
+        if (hasForbiddenControl(value)) {
+            throw new IllegalArgumentException(field + " must not contain control characters");
+        }
         return value.strip();
+    }
+
+    /**
+     * Whether a free text holds a control character other than tab, line feed and carriage
+     * return (NUL, escape, ...): such characters corrupt logs and some databases refuse them.
+     *
+     * @param value the text, not null
+     * @return true if it does
+     */
+    public static boolean hasForbiddenControl(String value) {
+        return value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r');
     }
 }

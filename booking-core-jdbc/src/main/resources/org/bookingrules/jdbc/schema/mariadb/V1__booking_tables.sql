@@ -1,4 +1,5 @@
 -- Booking Rules schema, version 1, MariaDB 10.6 or later (InnoDB, utf8mb4).
+-- Binary, no-pad collation: "a" and "a " are different ids, as they are in Java.
 -- Every key is led by tenant_id, so a tenant-sharded PostgreSQL (Citus) can distribute the tables.
 -- Instants are DATETIME(6) holding UTC; the library converts, whatever the session time zone. Statements are idempotent (IF NOT EXISTS), so running it twice is safe.
 
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS br_booking (
     CONSTRAINT br_booking_pk PRIMARY KEY (tenant_id, id),
     CONSTRAINT br_booking_code_uq UNIQUE (tenant_id, confirmation_code),
     CONSTRAINT br_booking_slot_ck CHECK (slot_start < slot_end)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS br_booking_calendar_ix ON br_booking (tenant_id, resource_id, slot_start);
 CREATE INDEX IF NOT EXISTS br_booking_customer_ix ON br_booking (tenant_id, customer_id);
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS br_booking_event (
     to_status   VARCHAR(12) NOT NULL,
     details     MEDIUMTEXT      NOT NULL,
     CONSTRAINT br_booking_event_pk PRIMARY KEY (tenant_id, booking_id, seq)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS br_outbox (
     tenant_id       VARCHAR(64)  NOT NULL,
@@ -68,7 +69,7 @@ CREATE TABLE IF NOT EXISTS br_outbox (
     created_at      DATETIME(6)  NOT NULL,
     delivered_at    DATETIME(6),
     CONSTRAINT br_outbox_pk PRIMARY KEY (tenant_id, notification_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS br_outbox_due_ix ON br_outbox (status, next_attempt_at);
 
@@ -76,7 +77,7 @@ CREATE TABLE IF NOT EXISTS br_resource_lock (
     tenant_id   VARCHAR(64) NOT NULL,
     resource_id VARCHAR(64) NOT NULL,
     CONSTRAINT br_resource_lock_pk PRIMARY KEY (tenant_id, resource_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS br_idempotency_key (
     tenant_id   VARCHAR(64)  NOT NULL,
@@ -85,4 +86,4 @@ CREATE TABLE IF NOT EXISTS br_idempotency_key (
     booking_id  VARCHAR(64)  NOT NULL,
     created_at  DATETIME(6)  NOT NULL,
     CONSTRAINT br_idempotency_key_pk PRIMARY KEY (tenant_id, idem_key)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

@@ -12,4 +12,4 @@ CREATE TABLE IF NOT EXISTS br_link_guard (
     locked_until DATETIME(6),
     CONSTRAINT br_link_guard_pk PRIMARY KEY (tenant_id, booking_id),
     CONSTRAINT br_link_guard_counts_ck CHECK (generation >= 0 AND failures >= 0)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

@@ -1,0 +1,172 @@
+package org.bookingrules.jdbc.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bookingrules.jdbc.reliability.Clinic.ANA;
+import static org.bookingrules.jdbc.reliability.Clinic.ANA_ACTS;
+import static org.bookingrules.jdbc.reliability.Clinic.DR_RUIZ;
+import static org.bookingrules.jdbc.reliability.Clinic.DR_SOTO;
+import static org.bookingrules.jdbc.reliability.Clinic.NOW;
+import static org.bookingrules.jdbc.reliability.Clinic.RECEPTION;
+import static org.bookingrules.jdbc.reliability.Clinic.ZONE;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bookingrules.BookingRules;
+import org.bookingrules.ChangeRequest;
+import org.bookingrules.NotificationChoice;
+import org.bookingrules.Outcome;
+import org.bookingrules.RescheduleRequest;
+import org.bookingrules.jdbc.reliability.FaultDatabases.Database;
+import org.bookingrules.jdbc.reliability.FaultDatabases.Store;
+import org.bookingrules.model.Booking;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.threeten.extra.MutableClock;
+
+/**
+ * The negative control of issue 7's consistency check: it passes on tables written by the library,
+ * and catches each kind of inconsistency made by hand in them. Without this, a check that never
+ * fails would make every fault test pass.
+ */
+@DisplayName("Issue 7 consistency check: passes on what the library wrote, catches every hand-made inconsistency")
+class ConsistencyCheckTest {
+
+    /** Two bookings with a few changes each, and the ledger of what the callers were told. */
+    private record World(Database db, Ledger ledger, Booking ana, Booking walkIn) {
+    }
+
+    /** One way to break the tables by hand, and the rule that must catch it. */
+    enum Breakage {
+        LAST_EVENT_DELETED("history:", false),
+        ALL_EVENTS_DELETED("history:", false),
+        VERSION_RAISED("history:", false),
+        ORPHAN_EVENT("orphan:", false),
+        ORPHAN_OUTBOX_ROW("orphan:", false),
+        OUTBOX_ROW_DELETED("ledger:", false),
+        OUTBOX_ROW_DELETED_SEEN_WITHOUT_LEDGER("notified:", true),
+        OUTBOX_KIND_CHANGED("outbox:", false),
+        OUTBOX_ROW_OF_OTHER_CHANGE("outbox:", false),
+        BOOKING_NEVER_REPORTED("ledger:", false),
+        OVERLAPPING_ACTIVE_BOOKINGS("overlap:", false);
+
+        final String rule;
+        final boolean atLeast;
+
+        Breakage(String rule, boolean atLeast) {
+            this.rule = rule;
+            this.atLeast = atLeast;
+        }
+    }
+
+    static Stream<Arguments> everyBreakage() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Store store : Store.values()) {
+            for (Breakage breakage : Breakage.values()) {
+                cases.add(Arguments.of(store, breakage));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    @DisplayName("Issue 7 consistency check: tables written by the library through the facade pass, with and "
+            + "without the ledger")
+    void passesOnWhatTheLibraryWrote(Store store) {
+        World world = world(store);
+
+        ConsistencyCheck.Report report = ConsistencyCheck.run(world.db().pool(), world.ledger()).assertConsistent();
+
+        assertThat(report.bookings()).isEqualTo(2);
+        assertThat(report.events()).isEqualTo(6);
+        assertThat(report.outboxRows()).as("6 changes, each telling the customer and the resource").isEqualTo(12);
+        assertThat(ConsistencyCheck.run(world.db().pool()).violations()).isEmpty();
+        ConsistencyCheck.runAtLeast(world.db().pool(), world.ledger(), 2).assertConsistent();
+    }
+
+    @ParameterizedTest(name = "on {0}: {1}")
+    @MethodSource("everyBreakage")
+    @DisplayName("Issue 7 consistency check (negative control): each hand-made inconsistency over booking, history "
+            + "and outbox is reported under its rule")
+    void catchesHandMadeInconsistency(Store store, Breakage breakage) {
+        World world = world(store);
+        Database db = world.db();
+        String ana = world.ana().id();
+        String walkIn = world.walkIn().id();
+        if (breakage.atLeast) {
+            ConsistencyCheck.runAtLeast(db.pool(), world.ledger(), 2).assertConsistent();
+        }
+
+        switch (breakage) {
+            case LAST_EVENT_DELETED -> db.execute("DELETE FROM br_booking_event WHERE booking_id = ? AND seq = 4", ana);
+            case ALL_EVENTS_DELETED -> db.execute("DELETE FROM br_booking_event WHERE booking_id = ?", ana);
+            case VERSION_RAISED -> db.execute("UPDATE br_booking SET version = version + 1 WHERE id = ?", ana);
+            case ORPHAN_EVENT -> db.execute("UPDATE br_booking_event SET booking_id = 'gone' WHERE booking_id = ? "
+                    + "AND seq = 2", walkIn);
+            case ORPHAN_OUTBOX_ROW -> db.execute("UPDATE br_outbox SET booking_id = 'gone' WHERE booking_id = ? AND "
+                    + "kind = 'CANCELLED'", walkIn);
+            case OUTBOX_ROW_DELETED, OUTBOX_ROW_DELETED_SEEN_WITHOUT_LEDGER -> db.execute("DELETE FROM br_outbox "
+                    + "WHERE booking_id = ? AND kind = 'RESCHEDULED' AND recipient = 'CUSTOMER'", ana);
+            case OUTBOX_KIND_CHANGED -> db.execute("UPDATE br_outbox SET kind = 'CONFIRMED' WHERE booking_id = ? "
+                    + "AND kind = 'CANCELLED' AND recipient = 'RESOURCE'", ana);
+            case OUTBOX_ROW_OF_OTHER_CHANGE -> db.execute("UPDATE br_outbox SET booking_id = ? WHERE booking_id = ? "
+                    + "AND kind = 'BOOKED'", ana, walkIn);
+            case BOOKING_NEVER_REPORTED -> {
+                // the tables stay as written; the check below gets a ledger that was told nothing
+            }
+            // Without a slot claim, as staff back-dating would store them: else PostgreSQL's
+            // exclusion constraint refuses the hand-made overlap.
+            case OVERLAPPING_ACTIVE_BOOKINGS -> db.execute("UPDATE br_booking SET resource_id = ?, status = 'PENDING', "
+                    + "claims_slot = FALSE WHERE id IN (?, ?)", DR_RUIZ.id(), ana, walkIn);
+            default -> throw new IllegalStateException(breakage.name());
+        }
+        Ledger ledger = breakage == Breakage.BOOKING_NEVER_REPORTED ? new Ledger() : world.ledger();
+        ConsistencyCheck.Report report = breakage.atLeast ? ConsistencyCheck.runAtLeast(db.pool(), new Ledger(), 2)
+                : ConsistencyCheck.run(db.pool(), ledger);
+
+        assertThat(report.violations()).as("%s is caught", breakage).isNotEmpty()
+                .anySatisfy(v -> assertThat(v).startsWith(breakage.rule));
+        assertThatThrownBy(report::assertConsistent).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(breakage.rule);
+    }
+
+    /**
+     * Ana books with Dr. Ruiz, confirms, reschedules, cancels; staff book another customer with
+     * Dr. Soto at the time Ana ends up at, and cancel it. Six changes, each telling the customer
+     * and the resource.
+     */
+    private static World world(Store store) {
+        Database db = FaultDatabases.get(store);
+        MutableClock clock = MutableClock.of(NOW, ZONE);
+        BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.pool())).clock(clock).build();
+        Ledger ledger = new Ledger();
+        Instant start = NOW.plus(Duration.ofDays(3));
+        Instant moved = start.plus(Duration.ofDays(1));
+
+        Booking ana = record(ledger, rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, start)));
+        clock.add(Duration.ofMinutes(5));
+        record(ledger, rules.confirm(ANA_ACTS, Clinic.ref(ana)));
+        clock.add(Duration.ofMinutes(5));
+        record(ledger, rules.reschedule(ANA_ACTS, Clinic.ref(ana), RescheduleRequest.to(moved,
+                moved.plus(Duration.ofHours(1)))));
+        Booking walkIn = record(ledger, rules.book(RECEPTION, Clinic.request(Clinic.customer(7, true), DR_SOTO,
+                moved)));
+        clock.add(Duration.ofMinutes(5));
+        record(ledger, rules.cancel(RECEPTION, Clinic.ref(walkIn), ChangeRequest.because("no-show at desk")
+                .notifying(NotificationChoice.both())));
+        ana = record(ledger, rules.cancel(ANA_ACTS, Clinic.ref(ana), ChangeRequest.because("cannot come")));
+        return new World(db, ledger, ana, walkIn);
+    }
+
+    private static Booking record(Ledger ledger, Outcome outcome) {
+        ledger.record(outcome);
+        return outcome.orElseThrow().booking();
+    }
+}

@@ -1,0 +1,376 @@
+package org.bookingrules.jdbc.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.bookingrules.jdbc.reliability.Clinic.ANA;
+import static org.bookingrules.jdbc.reliability.Clinic.ANA_ACTS;
+import static org.bookingrules.jdbc.reliability.Clinic.DR_RUIZ;
+import static org.bookingrules.jdbc.reliability.Clinic.DR_SOTO;
+import static org.bookingrules.jdbc.reliability.Clinic.NOW;
+import static org.bookingrules.jdbc.reliability.Clinic.PERSONAL_DATA;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.bookingrules.BookingRules;
+import org.bookingrules.ChangeRequest;
+import org.bookingrules.Outcome;
+import org.bookingrules.RescheduleRequest;
+import org.bookingrules.jdbc.JdbcBookingRepository;
+import org.bookingrules.jdbc.OutboxRelay;
+import org.bookingrules.jdbc.reliability.FaultDatabases.Database;
+import org.bookingrules.jdbc.reliability.FaultDatabases.Store;
+import org.bookingrules.model.Booking;
+import org.bookingrules.spi.BookingNotifier;
+import org.bookingrules.spi.Notification;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.threeten.extra.MutableClock;
+
+/**
+ * Issue 7, notifier faults with the transactional outbox: the notifier behind an
+ * {@link OutboxRelay} throws, hangs, or is slow, on each store. Booking changes are never blocked
+ * or lost: their notifications wait in {@code br_outbox} and are delivered later, or parked with
+ * the error's class recorded; a hanging notifier is cut off after the relay's delivery timeout.
+ */
+@DisplayName("Issue 7 notifier faults with the outbox: a notifier that throws, hangs or is slow blocks and loses "
+        + "nothing")
+class OutboxNotifierFaultTest {
+
+    private static final Instant START = NOW.plus(Duration.ofDays(3));
+    private static final String TIMEOUT = "java.util.concurrent.TimeoutException";
+
+    /** Released after each test, so a hanging notifier never outlives it. */
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void releaseHangingNotifiers() {
+        release.countDown();
+    }
+
+    /** One outbox row as the tests look at it. */
+    record Row(String notificationId, String status, int attempts, String lastError) {
+    }
+
+    /** What the notifiers throw: its message carries the customer's e-mail, which must go nowhere. */
+    static final class MailboxFullException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MailboxFullException(String message) {
+            super(message);
+        }
+    }
+
+    /** A notifier whose behaviour the test switches; counts calls and interrupts. Thread-safe. */
+    private final class Switchable implements BookingNotifier {
+        final AtomicReference<String> mode = new AtomicReference<>("deliver");
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger interrupted = new AtomicInteger();
+        final Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        @Override
+        public void deliver(Notification n) {
+            calls.incrementAndGet();
+            entered.countDown();
+            switch (mode.get()) {
+                case "throw" -> throw new MailboxFullException("mailbox of " + ANA.email() + " is full");
+                case "hang" -> {
+                    try {
+                        // Hangs "for ever": until the test ends, or the relay interrupts it.
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+                default -> {
+                    // deliver
+                }
+            }
+            delivered.computeIfAbsent(n.id(), id -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    private record World(Database db, BookingRules rules, MutableClock clock, Ledger ledger) {
+        Outcome.Done record(Outcome outcome) {
+            ledger.record(outcome);
+            return outcome.orElseThrow();
+        }
+    }
+
+    private static World world(Store store) {
+        Database db = FaultDatabases.get(store);
+        MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
+        // No notifier on the facade: the outbox delivers, as the README recommends with JDBC.
+        BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.pool())).clock(clock).build();
+        return new World(db, rules, clock, new Ledger());
+    }
+
+    private static OutboxRelay.Builder relay(World w, BookingNotifier notifier) {
+        return OutboxRelay.builder().dataSource(w.db().pool()).notifier(notifier).clock(w.clock())
+                .initialBackoff(Duration.ofSeconds(10)).maxBackoff(Duration.ofMinutes(1));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    @DisplayName("Issue 7 notifier throws: each notification is retried after its backoff and finally PARKED with "
+            + "last_error the exception's class (no personal data), while booking commands go on")
+    void throwingNotifierRetriesThenParks(Store store) {
+        World w = world(store);
+        Switchable notifier = new Switchable();
+        notifier.mode.set("throw");
+        OutboxRelay relay = relay(w, notifier).maxAttempts(3).build();
+        Booking booked = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
+
+        assertThat(relay.deliverDue()).isZero();
+        assertThat(rows(w.db())).extracting(Row::status, Row::attempts, Row::lastError).containsOnly(
+                tuple("PENDING", 1, MailboxFullException.class.getName()));
+        Booking other = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_SOTO, START.plus(Duration.ofDays(1)))))
+                .booking();
+        assertThat(relay.deliverDue()).as("the new booking's notifications are tried at once").isZero();
+        assertThat(notifier.calls).as("2 + 2 tries; the first two are waiting for their backoff").hasValue(4);
+
+        w.clock().add(Duration.ofSeconds(10));
+        relay.deliverDue();
+        w.clock().add(Duration.ofSeconds(20));
+        relay.deliverDue();
+        w.clock().add(Duration.ofSeconds(40));
+        relay.deliverDue();
+        w.clock().add(Duration.ofMinutes(5));
+        relay.deliverDue();
+
+        assertThat(rows(w.db())).as("parked after 3 failed attempts").hasSize(4)
+                .allSatisfy(r -> {
+                    assertThat(r.status()).isEqualTo("PARKED");
+                    assertThat(r.attempts()).isEqualTo(3);
+                    assertThat(r.lastError()).isEqualTo(MailboxFullException.class.getName());
+                });
+        assertThat(rows(w.db())).extracting(Row::lastError).allSatisfy(e -> assertThat(PERSONAL_DATA)
+                .noneMatch(e::contains));
+        assertThat(notifier.calls).as("3 attempts each, then never again").hasValue(12);
+        assertThat(w.rules().cancel(ANA_ACTS, Clinic.ref(booked), ChangeRequest.none()).isDone()).isTrue();
+        assertThat(w.rules().reschedule(ANA_ACTS, Clinic.ref(other), RescheduleRequest.to(START.plus(Duration.ofDays(2)),
+                START.plus(Duration.ofDays(2)).plusSeconds(3600))).isDone()).isTrue();
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    @DisplayName("Issue 7 notifier hangs: the relay cuts the call off after its delivery timeout, interrupts it, "
+            + "records TimeoutException and backs off, ends the pass so the other claimed row waits untouched, and "
+            + "delivers everything once the notifier recovers")
+    void hangingNotifierIsCutOffByTheDeliveryTimeout(Store store) throws Exception {
+        World w = world(store);
+        Switchable notifier = new Switchable();
+        notifier.mode.set("hang");
+        OutboxRelay relay = relay(w, notifier).deliveryTimeout(Duration.ofMillis(300)).build();
+        Booking booked = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
+
+        long started = System.nanoTime();
+        int delivered = relay.deliverDue();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(delivered).isZero();
+        assertThat(took).as("bounded by the 300 ms timeout, not the 30 s hang").isBetween(Duration.ofMillis(300),
+                Duration.ofSeconds(3));
+        assertThat(notifier.calls).as("the pass ended after the first timeout").hasValue(1);
+        waitFor(() -> notifier.interrupted.get() == 1, "the hung call was interrupted");
+        List<Row> rows = rows(w.db());
+        assertThat(rows).filteredOn(r -> r.attempts() == 1).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo("PENDING");
+            assertThat(r.lastError()).isEqualTo(TIMEOUT);
+        });
+        assertThat(rows).filteredOn(r -> r.attempts() == 0).as("left due for the next pass, untouched")
+                .singleElement().satisfies(r -> assertThat(r.lastError()).isNull());
+
+        notifier.mode.set("hang");
+        assertThat(relay.deliverDue()).as("the untouched row is tried next, and hangs too").isZero();
+        assertThat(notifier.calls).hasValue(2);
+        notifier.mode.set("deliver");
+        w.clock().add(Duration.ofSeconds(10));
+        assertThat(relay.deliverDue()).as("after the backoff both are delivered").isEqualTo(2);
+
+        assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
+        assertThat(notifier.delivered.keySet()).containsExactlyInAnyOrderElementsOf(
+                w.ledger().entries().values().stream().flatMap(e -> e.notificationIds().stream()).toList());
+        ConsistencyCheck.run(w.db().pool(), w.ledger()).assertConsistent();
+        assertThat(booked.version()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    @DisplayName("Issue 7 notifier is slow: while the relay is stuck in the notifier inside its pass, book, "
+            + "reschedule and cancel on other threads complete at once, and their notifications are delivered "
+            + "afterwards")
+    void slowNotifierDoesNotBlockBookingCommands(Store store) throws Exception {
+        World w = world(store);
+        Switchable notifier = new Switchable();
+        Booking first = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
+        notifier.mode.set("hang");
+        OutboxRelay relay = relay(w, notifier).deliveryTimeout(Duration.ofSeconds(20)).build();
+        ExecutorService relayThread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> pass = relayThread.submit(relay::deliverDue);
+            assertThat(notifier.entered.await(10, TimeUnit.SECONDS)).as("the relay is in the notifier").isTrue();
+
+            Map<String, Duration> took = new LinkedHashMap<>();
+            Booking second = timed(took, "book", () -> w.record(w.rules().book(ANA_ACTS,
+                    Clinic.request(ANA, DR_SOTO, START.plus(Duration.ofDays(1)))))).booking();
+            Instant later = START.plus(Duration.ofDays(2));
+            timed(took, "reschedule", () -> w.record(w.rules().reschedule(ANA_ACTS, Clinic.ref(second),
+                    RescheduleRequest.to(later, later.plus(Duration.ofHours(1))))));
+            timed(took, "cancel", () -> w.record(w.rules().cancel(ANA_ACTS, Clinic.ref(first),
+                    ChangeRequest.because("cannot come"))));
+            System.out.printf("[slow notifier %s] while the relay was stuck: %s%n", store, took);
+
+            assertThat(pass.isDone()).as("the relay is still stuck").isFalse();
+            assertThat(took.values()).as("no command waited for the relay").allSatisfy(d ->
+                    assertThat(d).isLessThan(Duration.ofSeconds(2)));
+            assertThat(rows(w.db())).as("the new changes' notifications are queued").hasSize(8);
+
+            notifier.mode.set("deliver");
+            release.countDown();
+            assertThat(pass.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+            while (relay.deliverDue() > 0) {
+                // drain
+            }
+            assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
+            assertThat(notifier.delivered).hasSize(8);
+            ConsistencyCheck.run(w.db().pool(), w.ledger()).assertConsistent();
+        } finally {
+            relayThread.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    @DisplayName("Issue 7 notifier hangs on the facade with JDBC: the command returns after the notification "
+            + "timeout, its notifications wait in the outbox, and the relay delivers them later")
+    void facadeNotifierHangsButTheOutboxKeepsTheNotifications(Store store) {
+        World w = world(store);
+        Switchable hanging = new Switchable();
+        hanging.mode.set("hang");
+        BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(w.db().pool()))
+                .notifier(hanging).notificationTimeout(Duration.ofMillis(200)).clock(w.clock()).build();
+
+        long started = System.nanoTime();
+        Outcome.Done done = w.record(rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        assertThat(hanging.delivered).isEmpty();
+        Switchable healthy = new Switchable();
+        assertThat(relay(w, healthy).build().deliverDue()).isEqualTo(2);
+        assertThat(healthy.delivered.keySet()).containsExactlyInAnyOrderElementsOf(
+                done.notifications().stream().map(Notification::id).collect(Collectors.toSet()));
+        ConsistencyCheck.run(w.db().pool(), w.ledger()).assertConsistent();
+    }
+
+    @Test
+    @DisplayName("Issue 7 notifier faults: the relay's delivery timeout defaults to 30 s, and a bad value fails at "
+            + "once naming the setting and the value")
+    void deliveryTimeoutSetting() {
+        JdbcDataSource ds = new JdbcDataSource();
+        Supplier<OutboxRelay.Builder> valid = () -> OutboxRelay.builder().dataSource(ds)
+                .notifier(BookingNotifier.NONE);
+
+        assertThat(OutboxRelay.DEFAULT_DELIVERY_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> valid.get().deliveryTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deliveryTimeout")
+                .hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> valid.get().deliveryTimeout(Duration.ofHours(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT2H");
+        assertThatThrownBy(() -> valid.get().deliveryTimeout(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("deliveryTimeout");
+        assertThatThrownBy(() -> valid.get().deliveryExecutor(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("deliveryExecutor");
+        assertThat(valid.get().deliveryTimeout(Duration.ofHours(1)).build().toBuilder().build()).isNotNull();
+    }
+
+    @Test
+    @DisplayName("Issue 7 notifier faults: a caller-supplied executor runs the relay's deliveries, and one that "
+            + "refuses them counts as a failed attempt")
+    void callerSuppliedDeliveryExecutor() {
+        World w = world(Store.H2);
+        w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
+        Switchable notifier = new Switchable();
+        AtomicInteger tasks = new AtomicInteger();
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            OutboxRelay refusing = relay(w, notifier).deliveryExecutor(task -> {
+                throw new RejectedExecutionException("full");
+            }).build();
+            assertThat(refusing.deliverDue()).isZero();
+            assertThat(rows(w.db())).extracting(Row::lastError)
+                    .containsOnly("java.util.concurrent.RejectedExecutionException");
+
+            w.clock().add(Duration.ofSeconds(10));
+            OutboxRelay counting = relay(w, notifier).deliveryExecutor(task -> {
+                tasks.incrementAndGet();
+                pool.execute(task);
+            }).build();
+            assertThat(counting.toBuilder().build().deliverDue()).isEqualTo(2);
+            assertThat(tasks).as("the copy kept the caller's executor").hasValue(2);
+            assertThat(notifier.calls).hasValue(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------------------- helpers
+
+    private static List<Row> rows(Database db) {
+        try (Connection c = db.pool().getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT notification_id, status, attempts, last_error FROM br_outbox ORDER BY notification_id");
+             ResultSet r = s.executeQuery()) {
+            List<Row> rows = new ArrayList<>();
+            while (r.next()) {
+                rows.add(new Row(r.getString(1), r.getString(2), r.getInt(3), r.getString(4)));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the outbox failed: SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    private static <T> T timed(Map<String, Duration> took, String what, Supplier<T> work) {
+        long started = System.nanoTime();
+        T result = work.get();
+        took.put(what, Duration.ofNanos(System.nanoTime() - started));
+        return result;
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 5 s: %s", what).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package org.bookingrules.examples.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.bookingrules.jdbc.JdbcDialect;
+import org.bookingrules.jdbc.JdbcSchema;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A database the benchmarks run on, with the library's schema freshly created in the benchmarks' own
+ * namespace, behind a {@link BenchPool}.
+ *
+ * <ul>
+ *   <li><b>PostgreSQL</b>: the schema {@value #NAMESPACE} of the database in the URL (dropped and created
+ *       afresh, then reached with {@code currentSchema=br_bench}), so the tests' schemas
+ *       ({@code br_repo_test}, {@code br_outbox_test}, {@code public}) are never touched. The URL comes
+ *       from the {@code --postgres-url} argument, else {@value #POSTGRES_URL_VARIABLE}, else
+ *       {@value #DEFAULT_POSTGRES_URL}.</li>
+ *   <li><b>H2</b>: a private in-memory database, embedded in the benchmark's JVM.</li>
+ * </ul>
+ * Thread-safe; close it after use.
+ */
+public final class BenchDatabase implements AutoCloseable {
+
+    /** The PostgreSQL schema the benchmarks own. */
+    public static final String NAMESPACE = "br_bench";
+    /** Environment variable with the PostgreSQL URL (the same one the tests read). */
+    public static final String POSTGRES_URL_VARIABLE = "BOOKING_TEST_POSTGRES_URL";
+    /** The PostgreSQL URL when none is given. */
+    public static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    /** The databases the benchmarks know. */
+    public enum Kind {
+        /** PostgreSQL, over the network (loopback). */
+        POSTGRESQL("PostgreSQL"),
+        /** H2 in memory, embedded. */
+        H2("H2");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** @return the name to print */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * The kind named in an argument.
+         *
+         * @param name {@code postgres}, {@code postgresql} or {@code h2}, any case
+         * @return the kind
+         * @throws IllegalArgumentException for another name
+         */
+        public static Kind parse(String name) {
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "postgres", "postgresql", "pg" -> POSTGRESQL;
+                case "h2" -> H2;
+                default -> throw new IllegalArgumentException("unknown database: " + name + " (postgres or h2)");
+            };
+        }
+    }
+
+    private final Kind kind;
+    private final BenchPool pool;
+    private final JdbcDialect dialect;
+
+    private BenchDatabase(Kind kind, BenchPool pool) {
+        this.kind = kind;
+        this.pool = pool;
+        this.dialect = JdbcSchema.create(pool);
+    }
+
+    /**
+     * Opens a database of the given kind with a fresh schema.
+     *
+     * @param kind which database
+     * @param postgresUrl the PostgreSQL URL (without currentSchema), or null for the default
+     * @param poolSize the most connections out at once
+     * @return the database
+     * @throws SQLException if PostgreSQL cannot be reached
+     */
+    public static BenchDatabase open(Kind kind, String postgresUrl, int poolSize) throws SQLException {
+        return kind == Kind.POSTGRESQL ? postgres(postgresUrl, poolSize) : h2(poolSize);
+    }
+
+    /**
+     * PostgreSQL, in the schema {@value #NAMESPACE}, dropped and created afresh.
+     *
+     * @param url the database URL without currentSchema, or null for {@link #postgresUrl(String)}
+     * @param poolSize the most connections out at once
+     * @return the database
+     * @throws SQLException if the server cannot be reached
+     */
+    public static BenchDatabase postgres(String url, int poolSize) throws SQLException {
+        String base = postgresUrl(url);
+        recreateSchema(base);
+        String own = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + NAMESPACE;
+        return new BenchDatabase(Kind.POSTGRESQL, new BenchPool(pgDataSource(own), poolSize, List.of()));
+    }
+
+    /**
+     * Drops and creates the schema {@value #NAMESPACE} (empty).
+     *
+     * @param url the database URL without currentSchema, not null
+     * @throws SQLException if the server cannot be reached
+     */
+    static void recreateSchema(String url) throws SQLException {
+        try (Connection c = pgDataSource(url).getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + NAMESPACE + " CASCADE");
+            s.execute("CREATE SCHEMA " + NAMESPACE);
+        }
+    }
+
+    /**
+     * A private in-memory H2 database.
+     *
+     * @param poolSize the most connections out at once
+     * @return the database
+     */
+    public static BenchDatabase h2(int poolSize) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + NAMESPACE + "_" + UUID.randomUUID().toString().replace("-", "")
+                + ";DB_CLOSE_DELAY=-1");
+        return new BenchDatabase(Kind.H2, new BenchPool(ds, poolSize, List.of()));
+    }
+
+    /**
+     * The PostgreSQL URL to use.
+     *
+     * @param given the URL given as an argument, or null
+     * @return it, or {@value #POSTGRES_URL_VARIABLE}, or {@value #DEFAULT_POSTGRES_URL}
+     */
+    public static String postgresUrl(String given) {
+        if (given != null && !given.isBlank()) {
+            return given.trim();
+        }
+        String env = System.getenv(POSTGRES_URL_VARIABLE);
+        return env != null && !env.isBlank() ? env.trim() : DEFAULT_POSTGRES_URL;
+    }
+
+    static DataSource pgDataSource(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(Objects.requireNonNull(url, "url"));
+        ds.setLoginTimeout(10);
+        return ds;
+    }
+
+    /** @return which database */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return the dialect the schema was created for */
+    public JdbcDialect dialect() {
+        return dialect;
+    }
+
+    /** @return the pool */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** @return the pool, for counting its calls */
+    public BenchPool pool() {
+        return pool;
+    }
+
+    /**
+     * Runs a query that returns one number.
+     *
+     * @param sql the query, without parameters
+     * @return the number in the first column of the first row
+     */
+    public long count(String sql) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            if (!r.next()) {
+                throw new IllegalStateException("no row from " + sql);
+            }
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * Runs one statement.
+     *
+     * @param sql the statement, without parameters
+     */
+    public void execute(String sql) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement failed: " + sql + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * The server's version, for the record.
+     *
+     * @return for example {@code PostgreSQL 15.20} or {@code H2 2.3.232 (2024-08-11)}
+     */
+    public String serverVersion() {
+        try (Connection c = pool.getConnection()) {
+            return c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
+        } catch (SQLException e) {
+            return "unknown (SQLState " + e.getSQLState() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (kind == Kind.H2) {
+            // Frees the in-memory database (DB_CLOSE_DELAY=-1 keeps it otherwise).
+            execute("SHUTDOWN");
+        }
+        pool.close();
+    }
+}
