@@ -286,7 +286,7 @@ public final class ReminderSweepBenchmark {
         long[] driver = new long[runs];
         int found = 0;
         int fetched = 0;
-        for (int warm = 0; warm < 5; warm++) {
+        for (int warm = 0; warm < 30; warm++) {
             repository.dueReminders(now, limit);
             fetched = driverOnly(db, now, limit);
         }

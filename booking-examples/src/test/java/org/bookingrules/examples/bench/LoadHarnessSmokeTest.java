@@ -8,10 +8,10 @@ import org.bookingrules.examples.bench.LoadHarness.Profile;
 import org.bookingrules.examples.bench.LoadHarness.Result;
 import org.bookingrules.examples.bench.LoadHarness.Settings;
 import org.bookingrules.examples.bench.LoadHarness.Side;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A tiny run of the load benchmark on H2 so it keeps working (issue 6): it must complete, every
