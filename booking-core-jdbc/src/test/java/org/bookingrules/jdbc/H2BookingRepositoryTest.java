@@ -8,8 +8,8 @@ import org.bookingrules.spi.BookingRepositoryContract;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The repository contract on H2, the embedded default (issue 3, acceptance 1). Always runs. */
-@DisplayName("JdbcBookingRepository on H2 keeps the repository contract (issue 3 acceptance 1)")
+/** The repository contract on H2, the embedded default. Always runs. */
+@DisplayName("JdbcBookingRepository on H2 keeps the repository contract")
 class H2BookingRepositoryTest extends BookingRepositoryContract {
 
     private Database database;

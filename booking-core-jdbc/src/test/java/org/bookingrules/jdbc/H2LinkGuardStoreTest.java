@@ -3,8 +3,8 @@ package org.bookingrules.jdbc;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.junit.jupiter.api.DisplayName;
 
-/** The link guard store contract on H2, the embedded default (issue 4, acceptance 3). Always runs. */
-@DisplayName("JdbcLinkGuardStore on H2 keeps the link guard store contract (issue 4 acceptance 3)")
+/** The link guard store contract on H2, the embedded default. Always runs. */
+@DisplayName("JdbcLinkGuardStore on H2 keeps the link guard store contract")
 class H2LinkGuardStoreTest extends JdbcLinkGuardStoreContract {
 
     @Override

@@ -33,7 +33,7 @@ import org.threeten.extra.MutableClock;
 
 /**
  * The facade end to end on each store: a booking's whole life through {@link BookingRules} over
- * {@link JdbcBookingRepository}, and the idempotent {@code book} (issue 3, "Idempotent book").
+ * {@link JdbcBookingRepository}, and the idempotent {@code book}.
  */
 @DisplayName("BookingRules end to end on H2, PostgreSQL and MariaDB")
 class JdbcFacadeSmokeTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The link guard store contract on one database, plus what only a shared database gives: two
  * {@link JdbcLinkGuardStore}s over two separate pools (two nodes, or a node before and after a
- * restart) count each other's failures and see each other's locks (R8; issue 4, acceptance 3).
+ * restart) count each other's failures and see each other's locks (R8).
  * Subclassed once per store; each test starts with emptied tables.
  */
 abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
@@ -49,7 +49,7 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
 
     @Test
     @DisplayName("R8 across nodes: two stores over two pools of one database count each other's failures and see "
-            + "each other's lock and revocation (issue 4 acceptance 3)")
+            + "each other's lock and revocation")
     void twoNodesShareFailuresAndLocks() {
         LinkGuardStore nodeA = store();
         try (TinyPool secondPool = database.newPool(database.sessionSetup())) {

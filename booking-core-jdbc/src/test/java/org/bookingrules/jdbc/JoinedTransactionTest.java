@@ -27,7 +27,7 @@ import org.threeten.extra.MutableClock;
  * {@link JdbcBookingRepository#joining(ConnectionProvider)}: the booking, its history and its
  * outbox rows become part of the caller's transaction, which alone decides whether they stay.
  */
-@DisplayName("JdbcBookingRepository joins the caller's transaction (issue 3)")
+@DisplayName("JdbcBookingRepository joins the caller's transaction")
 class JoinedTransactionTest {
 
     private static final String TENANT = "clinic-joined";

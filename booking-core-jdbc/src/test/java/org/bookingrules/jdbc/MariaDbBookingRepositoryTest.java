@@ -9,11 +9,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The repository contract on MariaDB (issue 3, acceptance 1), with a non-UTC session time zone
+ * The repository contract on MariaDB, with a non-UTC session time zone
  * (STYLE 11). Runs when {@code BOOKING_TEST_MARIADB_URL} is set (see {@link TestDatabases}),
  * skipped otherwise, and fails when it is set and the server cannot be reached.
  */
-@DisplayName("JdbcBookingRepository on MariaDB keeps the repository contract (issue 3 acceptance 1)")
+@DisplayName("JdbcBookingRepository on MariaDB keeps the repository contract")
 class MariaDbBookingRepositoryTest extends BookingRepositoryContract {
 
     private Database database;

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The link guard store contract on MariaDB (issue 4, acceptance 3), with a non-UTC session time zone
+ * The link guard store contract on MariaDB, with a non-UTC session time zone
  * (STYLE 11). Runs when {@code BOOKING_TEST_MARIADB_URL} is set (see {@link TestDatabases}),
  * skipped with a message otherwise, and fails when it is set and the server cannot be reached.
  */
-@DisplayName("JdbcLinkGuardStore on MariaDB keeps the link guard store contract (issue 4 acceptance 3)")
+@DisplayName("JdbcLinkGuardStore on MariaDB keeps the link guard store contract")
 class MariaDbLinkGuardStoreTest extends JdbcLinkGuardStoreContract {
 
     @Override

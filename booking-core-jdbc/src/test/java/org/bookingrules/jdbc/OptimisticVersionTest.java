@@ -31,12 +31,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 3, acceptance 3: two actors load the same version and both act; exactly one wins, and the
+ * Two actors load the same version and both act; exactly one wins, and the
  * loser's command runs again on fresh state and is decided again. {@link ObservedRepository} holds
  * both commands after their load until both have loaded, so both decide on version 1 before either
  * saves, on the real {@link JdbcBookingRepository} of each store.
  */
-@DisplayName("Optimistic versions on H2, PostgreSQL and MariaDB (issue 3 acceptance 3)")
+@DisplayName("Optimistic versions on H2, PostgreSQL and MariaDB")
 class OptimisticVersionTest {
 
     private static final int ROUNDS = 6;

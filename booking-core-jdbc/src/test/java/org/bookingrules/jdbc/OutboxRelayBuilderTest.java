@@ -22,7 +22,7 @@ class OutboxRelayBuilderTest {
 
     @ParameterizedTest(name = "after {0} failed attempts: wait {1}")
     @CsvSource({"1, PT30S", "2, PT1M", "3, PT2M", "4, PT4M", "7, PT32M", "8, PT1H", "9, PT1H", "1000, PT1H"})
-    @DisplayName("Acceptance 4: the backoff starts at 30 s, doubles per failed attempt and stops at 1 h by default")
+    @DisplayName("The backoff starts at 30 s, doubles per failed attempt and stops at 1 h by default")
     void defaultBackoffDoublesUpToTheCap(int failedAttempts, Duration expected) {
         assertThat(valid().build().backoff(failedAttempts)).isEqualTo(expected);
     }

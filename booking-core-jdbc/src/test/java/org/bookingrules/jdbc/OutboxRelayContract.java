@@ -63,7 +63,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.threeten.extra.MutableClock;
 
 /**
- * The outbox relay's behaviour (issue 3, acceptance point 4), run on each store by a subclass.
+ * The outbox relay's behaviour, run on each store by a subclass.
  * Outbox rows are made the way production makes them: by {@link BookingRules} over a
  * {@link JdbcBookingRepository}, with no notifier on the facade, so every notification waits in
  * the outbox for a relay. Customers have an e-mail, so each booking queues a CUSTOMER and a
@@ -110,7 +110,7 @@ abstract class OutboxRelayContract {
     // ------------------------------------------------------------------------------- the tests
 
     @Test
-    @DisplayName("Acceptance 4: a notifier that fails three times then succeeds delivers each notification once, "
+    @DisplayName("A notifier that fails three times then succeeds delivers each notification once, "
             + "after backoffs of 30 s, 60 s and 120 s, with attempts and the error class recorded")
     void failsThreeTimesThenDeliversOnceAfterDoublingBackoff() throws Exception {
         Outcome.Done booked = bookForAna(facade(pool), 0);
@@ -160,7 +160,7 @@ abstract class OutboxRelayContract {
     }
 
     @Test
-    @DisplayName("Acceptance 4: the error recorded for a failed attempt is the exception class name, never its "
+    @DisplayName("The error recorded for a failed attempt is the exception class name, never its "
             + "message (which may hold personal data)")
     void recordsTheExceptionClassOnly() throws Exception {
         bookForAna(facade(pool), 0);
@@ -176,7 +176,7 @@ abstract class OutboxRelayContract {
     }
 
     @Test
-    @DisplayName("Acceptance 4: after maxAttempts (default 8) failed attempts a notification is parked and never "
+    @DisplayName("After maxAttempts (default 8) failed attempts a notification is parked and never "
             + "retried")
     void parksAfterMaxAttempts() throws Exception {
         bookForAna(facade(pool), 0);
@@ -211,7 +211,7 @@ abstract class OutboxRelayContract {
     }
 
     @Test
-    @DisplayName("Acceptance 4: the process dies after commit before any delivery; a new relay on a new data "
+    @DisplayName("The process dies after commit before any delivery; a new relay on a new data "
             + "source delivers every notification, each once")
     void newRelayDeliversWhatADeadProcessLeft() throws Exception {
         Set<String> queued = new HashSet<>();
@@ -244,7 +244,7 @@ abstract class OutboxRelayContract {
     }
 
     @Test
-    @DisplayName("Acceptance 4: two relays running together over 5,000 notifications deliver each exactly once")
+    @DisplayName("Two relays running together over 5,000 notifications deliver each exactly once")
     void twoRelaysDeliverEachOfFiveThousandOnce() throws Exception {
         long setupStart = System.nanoTime();
         Set<String> queued = bookMany(facade(pool), 2_500);
@@ -274,7 +274,7 @@ abstract class OutboxRelayContract {
     }
 
     @Test
-    @DisplayName("Acceptance 4: rows another relay has claimed are skipped, not waited for, and only that relay's "
+    @DisplayName("Rows another relay has claimed are skipped, not waited for, and only that relay's "
             + "batch is held")
     void skipsRowsAnotherRelayHolds() throws Exception {
         Set<String> queued = bookMany(facade(pool), 3);
@@ -307,7 +307,7 @@ abstract class OutboxRelayContract {
     }
 
     @Test
-    @DisplayName("Negative control for acceptance 4: two relays that read due rows without locking them deliver "
+    @DisplayName("Negative control: two relays that read due rows without locking them deliver "
             + "some notifications twice in the same harness")
     void naiveRelaysDeliverTwice() throws Exception {
         Set<String> queued = bookMany(facade(pool), 200);
@@ -320,7 +320,7 @@ abstract class OutboxRelayContract {
     }
 
     @Test
-    @DisplayName("Acceptance 4: the delivered notification equals what the facade queued: id, kind, recipient, "
+    @DisplayName("The delivered notification equals what the facade queued: id, kind, recipient, "
             + "booking snapshot, personal message, manage link and locale")
     void deliveredNotificationEqualsQueued() throws Exception {
         BookingRules rules = BookingRules.builder()

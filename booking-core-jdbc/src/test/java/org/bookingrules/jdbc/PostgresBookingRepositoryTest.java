@@ -15,11 +15,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The repository contract on PostgreSQL (issue 3, acceptance 1). Runs when
+ * The repository contract on PostgreSQL. Runs when
  * {@code BOOKING_TEST_POSTGRES_URL} is set (see {@link TestDatabases}), skipped otherwise, and fails
  * when it is set and the server cannot be reached.
  */
-@DisplayName("JdbcBookingRepository on PostgreSQL keeps the repository contract (issue 3 acceptance 1)")
+@DisplayName("JdbcBookingRepository on PostgreSQL keeps the repository contract")
 class PostgresBookingRepositoryTest extends BookingRepositoryContract {
 
     private Database database;

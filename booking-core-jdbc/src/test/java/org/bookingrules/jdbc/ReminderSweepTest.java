@@ -37,11 +37,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
 
 /**
- * Issue 3, acceptance 7 (R5): the query for due reminders uses its index on PostgreSQL (asserted on
+ * R5: the query for due reminders uses its index on PostgreSQL (asserted on
  * EXPLAIN over 20,000 bookings), and two sweeps running at once on any store send each reminder
  * exactly once.
  */
-@DisplayName("R5 reminders on H2, PostgreSQL and MariaDB (issue 3 acceptance 7)")
+@DisplayName("R5 reminders on H2, PostgreSQL and MariaDB")
 class ReminderSweepTest {
 
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");

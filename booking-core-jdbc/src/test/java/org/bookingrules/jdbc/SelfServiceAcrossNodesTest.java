@@ -26,11 +26,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
 
 /**
- * Issue 4 acceptance 3 on the JDBC stores: two {@link SelfService} "nodes", each with its own pool,
+ * The identity lockout on the JDBC stores: two {@link SelfService} "nodes", each with its own pool,
  * repository and guard store over one database, share the count of failed identity checks, so a
  * guesser gains nothing by alternating between them.
  */
-@DisplayName("R8 issue 4 #3: the identity lockout holds across two SelfService nodes sharing one database")
+@DisplayName("R8: the identity lockout holds across two SelfService nodes sharing one database")
 class SelfServiceAcrossNodesTest {
 
     private static final String TENANT = "clinic-nodes";

@@ -40,12 +40,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
 
 /**
- * Issue 3, acceptance 2 (R10): many threads racing through one shared {@link BookingRules} over
+ * R10: many threads racing through one shared {@link BookingRules} over
  * {@link JdbcBookingRepository} for one slot of one resource, on H2, PostgreSQL and MariaDB; and,
  * in the same harness, the negative control of STYLE 13: a naive check-then-insert written with
  * plain JDBC, which must double-book on at least one store, or the harness proves nothing.
  */
-@DisplayName("R10 racing for one slot on H2, PostgreSQL and MariaDB (issue 3 acceptance 2)")
+@DisplayName("R10 racing for one slot on H2, PostgreSQL and MariaDB")
 class SlotRaceTest {
 
     static final int THREADS = 32;
@@ -87,7 +87,7 @@ class SlotRaceTest {
                 try {
                     outcomes.add(rules.book(Actor.customer(customer.id()), request));
                 } catch (Throwable e) {
-                    // Counted, not thrown: the acceptance is that none reaches the caller.
+                    // Counted, not thrown: what matters is that none reaches the caller.
                     faults.add(e);
                 }
             }

@@ -36,10 +36,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
 
 /**
- * Issue 3, acceptance 6: tenant A can neither read nor change tenant B's booking, even knowing its
+ * Tenant A can neither read nor change tenant B's booking, even knowing its
  * id and confirmation code, on every store: through the facade, and through the repository itself.
  */
-@DisplayName("Tenants on H2, PostgreSQL and MariaDB (issue 3 acceptance 6)")
+@DisplayName("Tenants on H2, PostgreSQL and MariaDB")
 class TenantIsolationTest {
 
     private static final String TENANT_A = "clinic-a";

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
 
 /**
- * Issue 3, acceptance 5: with the JVM's default zone <em>and</em> the database session's zone set
+ * With the JVM's default zone <em>and</em> the database session's zone set
  * to America/Santiago, instants round-trip exactly, to the microsecond, including across Chile's
  * two daylight-saving changes of 2026:
  * <ul>
@@ -48,7 +48,7 @@ import org.threeten.extra.Interval;
  * An adapter that handed local date-times through the JVM or session zone would shift some of these
  * instants by an hour, put a slot's end before its start, or merge the two 23:10s.
  */
-@DisplayName("Time zones: America/Santiago in the JVM and the session, across DST changes (issue 3 acceptance 5)")
+@DisplayName("Time zones: America/Santiago in the JVM and the session, across DST changes")
 class TimeZoneRoundTripTest {
 
     private static final String SANTIAGO = "America/Santiago";

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Acceptance points of issue 2 for R2 (cancelling keeps the record), R11 (cancellation result,
+ * Acceptance tests for R2 (cancelling keeps the record), R11 (cancellation result,
  * idempotent repeat), R14 (unreachable customer) and R15 (history).
  */
 class CancellationRecordTest {

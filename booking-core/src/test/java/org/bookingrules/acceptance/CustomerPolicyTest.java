@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Acceptance points 4, 5, 7 and 13 of issue 2: what the service's policy lets a customer do (R9, R13). */
+/** What the service's policy lets a customer do (R9, R13). */
 class CustomerPolicyTest {
 
     private static final Duration TWELVE_HOURS = Duration.ofHours(12);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Acceptance point 14 of issue 2: "24 hours' notice" is 24 real hours on the instant timeline,
+ * "24 hours' notice" is 24 real hours on the instant timeline,
  * also across the start of summer time (Europe/Madrid, 29 March 2026, 02:00 -> 03:00).
  */
 class DaylightSavingTest {

@@ -28,7 +28,7 @@ import org.bookingrules.testing.Fixture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Acceptance points of issue 2 for R7 (decline from the reminder) and R13 (late declines). */
+/** Acceptance tests for R7 (decline from the reminder) and R13 (late declines). */
 class DeclineTest {
 
     private static final Duration CANCELLATION_NOTICE = Duration.ofHours(24);

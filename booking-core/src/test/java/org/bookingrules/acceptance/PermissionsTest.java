@@ -29,7 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Acceptance point 15 of issue 2: {@code permissions} shows what an actor may do and until when,
+ * {@code permissions} shows what an actor may do and until when,
  * and agrees with what the commands then do (R9, R12, R13).
  */
 class PermissionsTest {

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.threeten.extra.Interval;
 
-/** Acceptance points of issue 2 for R5 (reminders) and R6 (auto-confirmation in the reminder window). */
+/** Acceptance tests for R5 (reminders) and R6 (auto-confirmation in the reminder window). */
 class RemindersAndAutoConfirmationTest {
 
     private static final Duration ONE_HOUR = Duration.ofHours(1);

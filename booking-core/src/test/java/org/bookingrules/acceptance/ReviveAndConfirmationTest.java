@@ -29,7 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.threeten.extra.Interval;
 
-/** Acceptance points of issue 2 for R3 (staff revive) and R4 (staff confirm and revoke). */
+/** Acceptance tests for R3 (staff revive) and R4 (staff confirm and revoke). */
 class ReviveAndConfirmationTest {
 
     private static final Duration ONE_HOUR = Duration.ofHours(1);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Acceptance points 6 and 9 of issue 2: staff are not bound by the customer policy (R12) but
+ * Staff are not bound by the customer policy (R12) but
  * cannot break the calendar (R10), and choose whom to notify (R14).
  */
 class StaffOverridesTest {

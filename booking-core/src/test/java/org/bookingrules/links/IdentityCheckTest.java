@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 4, acceptance point 3: the identity check a manage link needs before it acts (R8), the
+ * The identity check a manage link needs before it acts (R8), the
  * built-in checks, and the lockout after repeated failures.
  */
 class IdentityCheckTest {
@@ -57,7 +57,7 @@ class IdentityCheckTest {
     // ---------------------------------------------------------------------------------- lockout
 
     @Test
-    @DisplayName("R8 issue 4 #3: five wrong answers leave 4,3,2,1,0 attempts; the sixth within 15 minutes is LOCKED; a right answer during the lock is LOCKED; after the lock it yields a Grant that acts")
+    @DisplayName("R8: five wrong answers leave 4,3,2,1,0 attempts; the sixth within 15 minutes is LOCKED; a right answer during the lock is LOCKED; after the lock it yields a Grant that acts")
     void r8_sixth_wrong_answer_locks_and_the_lock_ends() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -102,7 +102,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #3: failures older than the 15-minute window do not count: 4 wrong, wait 15 min, 4 wrong: not locked")
+    @DisplayName("R8: failures older than the 15-minute window do not count: 4 wrong, wait 15 min, 4 wrong: not locked")
     void r8_failures_older_than_the_window_do_not_count() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -125,7 +125,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #3: control: 4 wrong, wait 14 min 59 s, 1 wrong: the fifth failure in the window locks the link")
+    @DisplayName("R8: control: 4 wrong, wait 14 min 59 s, 1 wrong: the fifth failure in the window locks the link")
     void r8_fifth_failure_inside_the_window_locks() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -145,7 +145,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #3: after a lock ends the count starts again: the next wrong answer leaves 4 attempts")
+    @DisplayName("R8: after a lock ends the count starts again: the next wrong answer leaves 4 attempts")
     void r8_count_starts_again_after_the_lock() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -163,7 +163,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #3: 20 wrong answers arriving at once, all reading the guard before any failure is stored (as on a database), get at most 5 answers checked; the rest are LOCKED")
+    @DisplayName("R8: 20 wrong answers arriving at once, all reading the guard before any failure is stored (as on a database), get at most 5 answers checked; the rest are LOCKED")
     void r8_concurrent_guesses_are_limited_too() throws Exception {
         int threads = 20;
         SlowReadGuardStore store = new SlowReadGuardStore(threads);
@@ -241,7 +241,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #3: the lock is the booking's: a newly issued link, even after revokeLinks, is LOCKED too; another booking is not")
+    @DisplayName("R8: the lock is the booking's: a newly issued link, even after revokeLinks, is LOCKED too; another booking is not")
     void r8_lock_holds_for_every_link_of_the_booking() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -261,7 +261,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #3: the lockout is configurable: 3 failures in 10 minutes lock the link for 1 hour")
+    @DisplayName("R8: the lockout is configurable: 3 failures in 10 minutes lock the link for 1 hour")
     void r8_lockout_is_configurable() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
                 IdentityCheck.email(), new LockoutPolicy(3, Duration.ofMinutes(10), Duration.ofHours(1)));
@@ -284,7 +284,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4: a lockout policy out of range is refused naming the field; the default is 5 in 15 minutes for 15 minutes")
+    @DisplayName("R8: a lockout policy out of range is refused naming the field; the default is 5 in 15 minutes for 15 minutes")
     void r8_lockout_policy_validates() {
         assertThat(LockoutPolicy.DEFAULT)
                 .isEqualTo(new LockoutPolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15)));
@@ -322,7 +322,7 @@ class IdentityCheckTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("emailAnswers")
-    @DisplayName("R8 issue 4 #3: the e-mail check is trimmed and case-insensitive; wrong, blank, null and overlong answers fail")
+    @DisplayName("R8: the e-mail check is trimmed and case-insensitive; wrong, blank, null and overlong answers fail")
     void r8_email_check(String name, String answer, boolean passes) {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -338,7 +338,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4: the e-mail check never passes for a customer with no e-mail stored, not even an empty answer")
+    @DisplayName("R8: the e-mail check never passes for a customer with no e-mail stored, not even an empty answer")
     void r8_email_check_without_stored_email_fails() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking bobs = f.book(TENANT, BOB, NOW.plus(Duration.ofDays(3)));
@@ -351,7 +351,7 @@ class IdentityCheckTest {
     // ------------------------------------------------------------------------ confirmation code
 
     @Test
-    @DisplayName("R8 issue 4 #3: the confirmation-code check passes the booking's code, trimmed and case-insensitive, and fails another booking's, blank, null and overlong answers")
+    @DisplayName("R8: the confirmation-code check passes the booking's code, trimmed and case-insensitive, and fails another booking's, blank, null and overlong answers")
     void r8_confirmation_code_check() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
                 IdentityCheck.confirmationCode(), LockoutPolicy.DEFAULT);
@@ -379,7 +379,7 @@ class IdentityCheckTest {
     // ---------------------------------------------------------------------------- date of birth
 
     @Test
-    @DisplayName("R8 issue 4 #3: the date-of-birth check passes the looked-up date as ISO yyyy-MM-dd and fails other dates, other formats, unknown customers, blank, null and overlong answers")
+    @DisplayName("R8: the date-of-birth check passes the looked-up date as ISO yyyy-MM-dd and fails other dates, other formats, unknown customers, blank, null and overlong answers")
     void r8_date_of_birth_check() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
                 IdentityCheck.dateOfBirth(LOOKUP), LockoutPolicy.DEFAULT);
@@ -403,7 +403,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4: sameText compares exactly and fails for null or empty stored values")
+    @DisplayName("R8: sameText compares exactly and fails for null or empty stored values")
     void r8_same_text() {
         assertThat(IdentityCheck.sameText("abc", "abc")).isTrue();
         assertThat(IdentityCheck.sameText("abc", "ABC")).isFalse();

@@ -33,7 +33,7 @@ import org.bookingrules.testing.RecordingNotifier;
 import org.threeten.extra.MutableClock;
 
 /**
- * A self-service world for the issue-4 tests: {@link BookingRules} over an in-memory repository
+ * A self-service world for the self-service tests: {@link BookingRules} over an in-memory repository
  * with a recording notifier, a {@link MutableClock} at {@link org.bookingrules.testing.Fixture#NOW},
  * {@link ManageLinks} with a 32-byte key on the same clock, registered on the facade so customer
  * notifications carry the manage link, and {@link SelfService} over them. Not thread-safe to build.

@@ -53,7 +53,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
 
 /**
- * Issue 4, acceptance points 1 and 4 to 7, through {@link SelfService}: what a link opens, what a
+ * Self-service links through {@link SelfService}: what a link opens, what a
  * verified link may do under the policy (R7, R8, R9, R10), and that every dead link looks alike.
  */
 class SelfServiceTest {
@@ -86,7 +86,7 @@ class SelfServiceTest {
     // --------------------------------------------------------------------------------- open / A-B
 
     @Test
-    @DisplayName("R8 issue 4: opening a manage link shows service, resource, start in the booking's zone, status and what the customer may do until when, and no personal data")
+    @DisplayName("R8: opening a manage link shows service, resource, start in the booking's zone, status and what the customer may do until when, and no personal data")
     void r8_open_shows_the_appointment() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -108,7 +108,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #1: a token for booking A opens A and acts on A only; B's customer's answer does not pass on it")
+    @DisplayName("R8: a token for booking A opens A and acts on A only; B's customer's answer does not pass on it")
     void r8_a_token_for_booking_a_never_opens_booking_b() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking a = f.bookForAna(Duration.ofDays(3));
@@ -134,7 +134,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #1: with the same booking id in two tenants, each tenant's token opens and acts on its own tenant's booking only")
+    @DisplayName("R8: with the same booking id in two tenants, each tenant's token opens and acts on its own tenant's booking only")
     void r8_a_token_of_another_tenant_does_not_open_this_tenants_booking() {
         SelfServiceFixture f = new SelfServiceFixture();
         f.nextIds("shared-id", "shared-id");
@@ -157,7 +157,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #1: a manage token cannot act without the identity check, and a grant cannot be used as a manage link")
+    @DisplayName("R8: a manage token cannot act without the identity check, and a grant cannot be used as a manage link")
     void r8_manage_token_cannot_act_and_grant_cannot_open() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -181,7 +181,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4: a grant lasts 15 minutes: it acts exactly at its expiry and is LINK_INVALID one second later")
+    @DisplayName("R8: a grant lasts 15 minutes: it acts exactly at its expiry and is LINK_INVALID one second later")
     void r8_grant_expires_after_fifteen_minutes() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -197,7 +197,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4: a grant issued at a fractional second still acts at the instant its expiresAt names (the last instant it is valid)")
+    @DisplayName("R8: a grant issued at a fractional second still acts at the instant its expiresAt names (the last instant it is valid)")
     void r8_grant_acts_until_its_stated_expiry_even_from_a_fractional_second() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -218,7 +218,7 @@ class SelfServiceTest {
     // ------------------------------------------------------------------------------- 4: cancel
 
     @Test
-    @DisplayName("R8 R9 R14 issue 4 #4: through a verified link a cancel outside the notice is Done as the customer, and customer and resource both get CANCELLED")
+    @DisplayName("R8 R9 R14: through a verified link a cancel outside the notice is Done as the customer, and customer and resource both get CANCELLED")
     void r9_cancel_outside_notice_is_done_and_both_are_notified() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -241,7 +241,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 R14 issue 4: customer notifications carry the manage link (baseUrl + token) that opens the booking; resource notifications and messages about an inactive booking carry none")
+    @DisplayName("R8 R14: customer notifications carry the manage link (baseUrl + token) that opens the booking; resource notifications and messages about an inactive booking carry none")
     void r8_customer_notifications_carry_the_manage_link() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -262,7 +262,7 @@ class SelfServiceTest {
 
     @ParameterizedTest(name = "{0} s after the deadline: done = {1}")
     @CsvSource({"-1, true", "0, true", "1, false", "3600, false"})
-    @DisplayName("R9 issue 4 #4: through a verified link a cancel is Done until start - notice and Refused CANCELLATION_NOTICE_PASSED after it, with the deadline and the resource's contact")
+    @DisplayName("R9: through a verified link a cancel is Done until start - notice and Refused CANCELLATION_NOTICE_PASSED after it, with the deadline and the resource's contact")
     void r9_cancel_inside_notice_is_refused_with_deadline_and_contact(long secondsAfterDeadline, boolean expectDone) {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -288,7 +288,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R9 issue 4 #4: through a verified link a PAID booking is Refused PAID_BOOKING with the resource's contact, even outside the notice")
+    @DisplayName("R9: through a verified link a PAID booking is Refused PAID_BOOKING with the resource's contact, even outside the notice")
     void r9_paid_booking_is_refused() {
         SelfServiceFixture f = new SelfServiceFixture();
         Instant start = NOW.plus(Duration.ofDays(3));
@@ -307,7 +307,7 @@ class SelfServiceTest {
     // ------------------------------------------------------------------------------ 5: decline
 
     @Test
-    @DisplayName("R7 issue 4 #5: decline from the reminder link at start - 6 h, inside the notice: Done, DECLINED, marked late, both told")
+    @DisplayName("R7: decline from the reminder link at start - 6 h, inside the notice: Done, DECLINED, marked late, both told")
     void r7_decline_from_reminder_link_inside_notice_is_done_and_late() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -333,7 +333,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R7 issue 4 #5: control: a decline through a link outside the notice is Done and not late")
+    @DisplayName("R7: control: a decline through a link outside the notice is Done and not late")
     void r7_decline_outside_notice_is_not_late() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -370,7 +370,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R10 issue 4 #6: freeSlots through a link offers only future 1-hour slots on the 15-minute grid within Mon-Fri 09:00-17:00 Madrid, none overlapping another booking")
+    @DisplayName("R10: freeSlots through a link offers only future 1-hour slots on the 15-minute grid within Mon-Fri 09:00-17:00 Madrid, none overlapping another booking")
     void r10_free_slots_are_within_working_hours_and_free() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
         Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
@@ -403,7 +403,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R9 R10 issue 4 #6: choosing an offered slot moves the booking and counts; slots not offered are refused and do not count; at the maximum freeSlots is empty and reschedule is Refused RESCHEDULE_LIMIT_REACHED")
+    @DisplayName("R9 R10: choosing an offered slot moves the booking and counts; slots not offered are refused and do not count; at the maximum freeSlots is empty and reschedule is Refused RESCHEDULE_LIMIT_REACHED")
     void r10_reschedule_via_link_moves_the_booking_and_counts_toward_the_limit() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
         Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
@@ -449,7 +449,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R10 issue 4 #6: a policy maximum of 1 customer reschedule: after one, freeSlots is empty and another is Refused RESCHEDULE_LIMIT_REACHED")
+    @DisplayName("R10: a policy maximum of 1 customer reschedule: after one, freeSlots is empty and another is Refused RESCHEDULE_LIMIT_REACHED")
     void r10_policy_maximum_is_the_policys() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.builder().maxCustomerReschedules(1).build(),
                 OFFICE_HOURS);
@@ -468,7 +468,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R10 issue 4 #6: freeSlots over the 31 days of October, when summer time ends (a 745-hour range), offers the month's free slots")
+    @DisplayName("R10: freeSlots over the 31 days of October, when summer time ends (a 745-hour range), offers the month's free slots")
     void r10_free_slots_over_a_month_with_the_dst_change() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
         Booking ana = f.bookForAna(madrid("2026-09-30T10:00"));
@@ -483,7 +483,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R10 issue 4 #6: freeSlots takes 'to' up to 31 days after 'from', as documented; 32 days after, or before 'from', is refused as malformed")
+    @DisplayName("R10: freeSlots takes 'to' up to 31 days after 'from', as documented; 32 days after, or before 'from', is refused as malformed")
     void r10_free_slots_range_limit_is_31_days_after_from() {
         SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
         Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
@@ -517,7 +517,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4 #7: an unknown booking, a booking cancelled by staff and another tenant's booking id look exactly alike: LINK_INVALID, no lock time, no attempts, same message")
+    @DisplayName("R8: an unknown booking, a booking cancelled by staff and another tenant's booking id look exactly alike: LINK_INVALID, no lock time, no attempts, same message")
     void r8_no_existence_leak() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking active = f.bookForAna(Duration.ofDays(3));
@@ -572,7 +572,7 @@ class SelfServiceTest {
 
     @ParameterizedTest
     @EnumSource(LinkDenial.class)
-    @DisplayName("R8 issue 4: every link denial has an English and a different Spanish message; other languages get English")
+    @DisplayName("R8: every link denial has an English and a different Spanish message; other languages get English")
     void r8_denial_messages_in_english_and_spanish(LinkDenial denial) {
         LinkResult.Denied<Object> denied = new LinkResult.Denied<>(denial, null, -1);
 
@@ -587,7 +587,7 @@ class SelfServiceTest {
     }
 
     @Test
-    @DisplayName("R8 issue 4: a Grant's toString (and its LinkResult's) does not show the token")
+    @DisplayName("R8: a Grant's toString (and its LinkResult's) does not show the token")
     void r8_grant_to_string_hides_the_token() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));

@@ -35,12 +35,12 @@ import org.junit.jupiter.api.Test;
 import org.threeten.extra.MutableClock;
 
 /**
- * Issue 7, notifier faults on the facade's direct delivery (the in-memory repository, no outbox
+ * Notifier faults on the facade's direct delivery (the in-memory repository, no outbox
  * relay): a notifier that throws, hangs or is slow never blocks or loses a booking change. A
  * hanging notifier is cut off after {@link BookingRules.Builder#notificationTimeout}; the change is
  * saved and the repository keeps the notification.
  */
-@DisplayName("Issue 7 notifier faults: the facade's own delivery never blocks or loses a booking change")
+@DisplayName("Notifier faults: the facade's own delivery never blocks or loses a booking change")
 class NotifierFaultTest {
 
     /** How long the hanging notifiers hang at most, so a failing test still ends. */
@@ -84,7 +84,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier hangs: the command returns after the notification timeout for each of its two "
+    @DisplayName("Notifier hangs: the command returns after the notification timeout for each of its two "
             + "notifications, the change is saved, both notifications are kept in the repository, and the hung "
             + "deliveries are interrupted")
     void hangingNotifierIsCutOffAfterTheTimeout() throws Exception {
@@ -108,7 +108,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier hangs (negative control): with a direct executor the notifier runs on the "
+    @DisplayName("Notifier hangs (negative control): with a direct executor the notifier runs on the "
             + "command's thread without a timeout, and the same hang blocks the command")
     void directExecutorHasNoTimeout() {
         BookingNotifier slow = notification -> sleep(Duration.ofMillis(700));
@@ -124,7 +124,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier throws: each notification is tried three times, the command is Done and the "
+    @DisplayName("Notifier throws: each notification is tried three times, the command is Done and the "
             + "change saved with its notifications")
     void throwingNotifierIsRetriedThenGivenUp() {
         AtomicInteger calls = new AtomicInteger();
@@ -142,7 +142,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier throws once: the second attempt delivers it, before the command returns")
+    @DisplayName("Notifier throws once: the second attempt delivers it, before the command returns")
     void flakyNotifierDeliversOnTheSecondAttempt() {
         AtomicInteger calls = new AtomicInteger();
         List<Notification> delivered = new CopyOnWriteArrayList<>();
@@ -160,7 +160,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier is slow: within the timeout it is waited for, so the notifications are delivered "
+    @DisplayName("Notifier is slow: within the timeout it is waited for, so the notifications are delivered "
             + "when the command returns, as before")
     void slowNotifierWithinTheTimeoutIsWaitedFor() {
         List<Notification> delivered = new CopyOnWriteArrayList<>();
@@ -177,7 +177,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier hangs while other customers book: commands on other threads go on, each cut off "
+    @DisplayName("Notifier hangs while other customers book: commands on other threads go on, each cut off "
             + "after its own timeout")
     void hangingNotifierDoesNotBlockOtherCommands() throws Exception {
         HangingNotifier notifier = new HangingNotifier();
@@ -204,7 +204,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier faults: a caller-supplied executor runs the deliveries")
+    @DisplayName("Notifier faults: a caller-supplied executor runs the deliveries")
     void callerSuppliedExecutorRunsTheDeliveries() {
         AtomicInteger tasks = new AtomicInteger();
         ExecutorService pool = Executors.newCachedThreadPool();
@@ -226,7 +226,7 @@ class NotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier faults: the notification timeout defaults to 10 s, and a bad value fails at once "
+    @DisplayName("Notifier faults: the notification timeout defaults to 10 s, and a bad value fails at once "
             + "naming the setting and the value")
     void notificationTimeoutSetting() {
         assertThat(BookingRules.DEFAULT_NOTIFICATION_TIMEOUT).isEqualTo(Duration.ofSeconds(10));

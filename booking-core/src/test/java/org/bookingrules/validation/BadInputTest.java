@@ -46,10 +46,10 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * R-18 of the issue: a malformed request fails at once with an error that names the bad field
+ * Bad input: a malformed request fails at once with an error that names the bad field
  * (never its value), and nothing is written, recorded or sent.
  */
-@DisplayName("R-18 bad input: a clear error naming the field, and nothing stored")
+@DisplayName("Bad input: a clear error naming the field, and nothing stored")
 class BadInputTest {
 
     private static final Duration HOUR = Duration.ofHours(1);
@@ -100,7 +100,7 @@ class BadInputTest {
     // ----------------------------------------------------------------------------- ids and refs
 
     @Test
-    @DisplayName("R-18 R1: a booking request with a null tenantId names tenantId")
+    @DisplayName("R1: a booking request with a null tenantId names tenantId")
     void bookWithNullTenantId() {
         BookRequest request = validBookRequest();
         BookRequest noTenant = new BookRequest(null, request.resource(), request.service(), request.customer(),
@@ -137,13 +137,13 @@ class BadInputTest {
                                 id -> BookingRef.of(TENANT, null)), "bookingId")));
     }
 
-    @ParameterizedTest(name = "R-18: {0} with a {1} names {2}")
+    @ParameterizedTest(name = "Bad input: {0} with a {1} names {2}")
     @MethodSource("commandsOnABooking")
     void refWithNullId(RefCommand command, Function<String, BookingRef> ref, String field) {
         rejects(() -> command.run(f.rules, ref.apply(existing.id())), field);
     }
 
-    @ParameterizedTest(name = "R-18: cancel with bookingId \"{0}\" names bookingId")
+    @ParameterizedTest(name = "Bad input: cancel with bookingId \"{0}\" names bookingId")
     @NullAndEmptySource
     @ValueSource(strings = {" ", "\t", ID_65})
     void refWithBlankOrOverlongBookingId(String bookingId) {
@@ -153,7 +153,7 @@ class BadInputTest {
 
     // ------------------------------------------------------------------------------------ slots
 
-    @ParameterizedTest(name = "R-18 R1: a booking whose end is {0} s after its start names end")
+    @ParameterizedTest(name = "R1: a booking whose end is {0} s after its start names end")
     @ValueSource(longs = {0, -1, -3600})
     void bookWithEndNotAfterStart(long endAfterStartSeconds) {
         BookRequest request = validBookRequest();
@@ -164,7 +164,7 @@ class BadInputTest {
         assertThat(e.fields()).containsExactly("end");
     }
 
-    @ParameterizedTest(name = "R-18 R10 R12: a move whose end is {0} s after its start names end, "
+    @ParameterizedTest(name = "R10 R12: a move whose end is {0} s after its start names end, "
             + "for customer and staff")
     @ValueSource(longs = {0, -1, -3600})
     void rescheduleWithEndNotAfterStart(long endAfterStartSeconds) {
@@ -193,7 +193,7 @@ class BadInputTest {
                                 Fixture.NOW.plus(Duration.ofDays(5)).plus(HOUR)).with(change))), "change.reason"));
     }
 
-    @ParameterizedTest(name = "R-18 R2 R15: a 10,000-character reason on {0} names {1}, without repeating it")
+    @ParameterizedTest(name = "R2 R15: a 10,000-character reason on {0} names {1}, without repeating it")
     @MethodSource("overlongReasons")
     void overlongReason(RefCommand command, String field) {
         assertThat(REASON).hasSize(10_000);
@@ -204,7 +204,7 @@ class BadInputTest {
     }
 
     @Test
-    @DisplayName("R-18 R14: a personal message over the limit names notification.personalMessage")
+    @DisplayName("R14: a personal message over the limit names notification.personalMessage")
     void overlongPersonalMessage() {
         ChangeRequest change = ChangeRequest.none()
                 .notifying(NotificationChoice.both().withMessage("Dear Ana, ".repeat(300)));
@@ -215,7 +215,7 @@ class BadInputTest {
         assertThat(e.getMessage()).doesNotContain("Dear Ana");
     }
 
-    @ParameterizedTest(name = "R-18 R1: customer e-mail \"{0}\" names customer.email, without repeating it")
+    @ParameterizedTest(name = "R1: customer e-mail \"{0}\" names customer.email, without repeating it")
     @ValueSource(strings = {"not-an-email", "ana@", "@example.org", "ana perez@example.org", "ana@@example.org"})
     void invalidCustomerEmail(String email) {
         CustomerDetails customer = new CustomerDetails("cust-new", "New Customer", email, null, Locale.ENGLISH);
@@ -247,14 +247,14 @@ class BadInputTest {
                 arguments(named("permissions", (RefCommand) (r, ref) -> r.permissions(null, ref))));
     }
 
-    @ParameterizedTest(name = "R-18 R15: {0} with a null actor names actor")
+    @ParameterizedTest(name = "R15: {0} with a null actor names actor")
     @MethodSource("commandsWithoutActor")
     void nullActor(RefCommand command) {
         rejects(() -> command.run(f.rules, Fixture.ref(existing)), "actor");
     }
 
     @Test
-    @DisplayName("R-18 R15: an actor needs an id: Actor.customer(null) names customerId, Actor.staff(null) staffId")
+    @DisplayName("R15: an actor needs an id: Actor.customer(null) names customerId, Actor.staff(null) staffId")
     void actorWithoutId() {
         assertThatThrownBy(() -> Actor.customer(null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("customerId");
@@ -266,7 +266,7 @@ class BadInputTest {
 
     // ------------------------------------------------------------------------------ model values
 
-    @ParameterizedTest(name = "R-18 R1: a resource with id \"{0}\" names resource.id")
+    @ParameterizedTest(name = "R1: a resource with id \"{0}\" names resource.id")
     @ValueSource(strings = {"", " ", "\t", " dr-ruiz"})
     void resourceWithBlankId(String id) {
         assertThatThrownBy(() -> new Resource(id, "Dr. Ruiz", null))
@@ -278,7 +278,7 @@ class BadInputTest {
     }
 
     @Test
-    @DisplayName("R-18 R1: a resource with a null id names resource.id")
+    @DisplayName("R1: a resource with a null id names resource.id")
     void resourceWithNullId() {
         assertThatThrownBy(() -> Resource.of(null, "Dr. Ruiz"))
                 .isInstanceOf(NullPointerException.class)
@@ -307,7 +307,7 @@ class BadInputTest {
                         "maxCustomerReschedules", "-1"));
     }
 
-    @ParameterizedTest(name = "R-18 R9: policy {0} fails at once naming {1} and the value {2}")
+    @ParameterizedTest(name = "R9: policy {0} fails at once naming {1} and the value {2}")
     @MethodSource("badPolicySettings")
     void badPolicySetting(Runnable setting, String field, String value) {
         assertThatThrownBy(setting::run)

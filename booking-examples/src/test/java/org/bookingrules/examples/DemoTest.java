@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the README's demo ({@link Demo#main}) as a user would and checks that its timeline shows every
- * scenario's outcome (issue 5, acceptance 1).
+ * scenario's outcome.
  */
-@DisplayName("The demo prints the timeline of the rules' scenarios (issue 5 acceptance 1)")
+@DisplayName("The demo prints the timeline of the rules' scenarios")
 class DemoTest {
 
     @TempDir

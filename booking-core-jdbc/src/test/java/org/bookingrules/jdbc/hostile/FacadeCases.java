@@ -48,7 +48,7 @@ import org.bookingrules.rules.RefusalReason;
 import org.threeten.extra.Interval;
 
 /**
- * Issue 7 hostile input at the facade ({@link BookingRules}) and its request and model values:
+ * Hostile input at the facade ({@link BookingRules}) and its request and model values:
  * nulls, blanks, 100 kB strings, control characters in ids, references that play with SQL and
  * padding, absurd slots and zones. What {@code BadInputTest} (core, in memory) already proves is not
  * repeated: these run on the JDBC stores and go further.

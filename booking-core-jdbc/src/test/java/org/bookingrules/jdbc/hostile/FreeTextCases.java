@@ -37,7 +37,7 @@ import org.bookingrules.model.Service;
 import org.bookingrules.spi.Notification;
 
 /**
- * Issue 7: control characters and SQL metacharacters in every text field, through the facade and
+ * Control characters and SQL metacharacters in every text field, through the facade and
  * self-service into the JDBC store and back. SQL metacharacters are legitimate free text (O'Hara, a
  * reason quoting a percentage): they must be accepted, stored verbatim and never executed, so the
  * tables must still be there with exactly the expected rows. Control characters (NUL, CR LF, ESC)

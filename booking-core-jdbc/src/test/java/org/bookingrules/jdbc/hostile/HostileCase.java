@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * One hostile-input case of issue 7: a name for the report, and a check that runs the hostile call
+ * One hostile-input case: a name for the report, and a check that runs the hostile call
  * in a fresh {@link HostileWorld} and asserts its expectation (throws {@link AssertionError} if not
  * met). Immutable.
  *

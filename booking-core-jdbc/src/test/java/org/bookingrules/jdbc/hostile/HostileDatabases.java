@@ -29,7 +29,7 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The databases the issue 7 hostile-input suite runs on, each in a namespace of its own so the suite
+ * The databases the hostile-input suite runs on, each in a namespace of its own so the suite
  * never disturbs the other JDBC tests: H2 in memory always; PostgreSQL (schema {@value #NAMESPACE},
  * reached with {@code currentSchema}) when {@value #POSTGRES_URL} is set; MariaDB (database
  * {@value #NAMESPACE}) when {@value #MARIADB_URL} is set. A store whose variable is set but which

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 7, acceptance 3: hostile input at every public entry of the core facade, self-service, the
+ * Hostile input at every public entry of the core facade, self-service, the
  * links and the JDBC adapters, on H2 always and on PostgreSQL and MariaDB when their variables are
  * set. Each case is listed in the report by name and store; each must end in a clear error (the
  * exception names the field, carries no personal data), a refusal or a denial with nothing changed,
@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * identity answers typed, and for raw control characters (forged log lines). A summary line counts
  * the cases tried and passed.
  */
-@DisplayName("issue 7 hostile input: every public entry answers hostile input with a clear error, a refusal "
+@DisplayName("Hostile input: every public entry answers hostile input with a clear error, a refusal "
         + "or a verbatim store, and logs no personal data")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputTest {
@@ -67,7 +67,7 @@ class HostileInputTest {
         boolean debug = LogCapture.debugActive();
         LogCapture.uninstall();
         HostileDatabases.releaseAll();
-        System.out.println("hostile input: " + tried + " cases tried, " + passed + " passed (issue 7; "
+        System.out.println("hostile input: " + tried + " cases tried, " + passed + " passed ("
                 + LogCapture.all().size() + " log lines captured and checked for personal data; library debug "
                 + "lines " + (debug ? "included" : "not produced: the SLF4J binding is not slf4j-simple") + ")");
         FAILED.forEach(name -> System.out.println("hostile input FAILED: " + name));
@@ -115,33 +115,33 @@ class HostileInputTest {
     }
 
     @Order(1)
-    @ParameterizedTest(name = "issue 7 hostile input on {0}: {1}")
+    @ParameterizedTest(name = "Hostile input on {0}: {1}")
     @MethodSource("facadeCases")
-    @DisplayName("issue 7 hostile input at the facade: nulls, blanks, 100 kB values, hostile ids, absurd slots, zones")
+    @DisplayName("Hostile input at the facade: nulls, blanks, 100 kB values, hostile ids, absurd slots, zones")
     void atTheFacade(Store store, HostileCase hostile) {
         run(store, hostile);
     }
 
     @Order(2)
-    @ParameterizedTest(name = "issue 7 hostile input on {0}: {1}")
+    @ParameterizedTest(name = "Hostile input on {0}: {1}")
     @MethodSource("freeTextCases")
-    @DisplayName("issue 7 hostile input in free text: control characters and SQL metacharacters, stored verbatim")
+    @DisplayName("Hostile input in free text: control characters and SQL metacharacters, stored verbatim")
     void inFreeText(Store store, HostileCase hostile) {
         run(store, hostile);
     }
 
     @Order(3)
-    @ParameterizedTest(name = "issue 7 hostile input on {0}: {1}")
+    @ParameterizedTest(name = "Hostile input on {0}: {1}")
     @MethodSource("linkCases")
-    @DisplayName("issue 7 hostile input at self-service links: forged and truncated tokens, hostile answers")
+    @DisplayName("Hostile input at self-service links: forged and truncated tokens, hostile answers")
     void atTheLinks(Store store, HostileCase hostile) {
         run(store, hostile);
     }
 
     @Order(4)
-    @ParameterizedTest(name = "issue 7 hostile input on {0}: {1}")
+    @ParameterizedTest(name = "Hostile input on {0}: {1}")
     @MethodSource("tenantAndStoreCases")
-    @DisplayName("issue 7 hostile input across tenants and straight at the JDBC adapters")
+    @DisplayName("Hostile input across tenants and straight at the JDBC adapters")
     void acrossTenantsAndAtTheAdapters(Store store, HostileCase hostile) {
         run(store, hostile);
     }
@@ -188,7 +188,7 @@ class HostileInputTest {
             FAILED.add(name);
             REPORT.add("FAIL " + name + "\n     " + LogCapture.abbreviate(firstLine(e), 400));
             // Surefire reports parameterized cases by index: the case's name leads the message.
-            throw new AssertionError("issue 7 hostile input on " + name + ": " + e.getMessage(), e);
+            throw new AssertionError("hostile input on " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -199,7 +199,7 @@ class HostileInputTest {
 
     static void thenTheLogsAreClean(List<String> lines) {
         assertThat(LogCapture.personalDataIn(lines, PersonalData.values()))
-                .as("log lines carrying personal data (acceptance 3)").isEmpty();
+                .as("log lines carrying personal data").isEmpty();
         assertThat(lines.stream().filter(line -> line.chars().anyMatch(c -> c < 0x20 && c != '\t'))
                 .map(LogCapture::abbreviate).toList())
                 .as("log lines with raw control characters (a garbled log, or a terminal escape)").isEmpty();
@@ -212,7 +212,7 @@ class HostileInputTest {
 
     @Test
     @Order(5)
-    @DisplayName("issue 7 hostile input, negative control: the capture really sees the library's log lines "
+    @DisplayName("Hostile input, negative control: the capture really sees the library's log lines "
             + "(SLF4J, with booking ids and denial codes) and JBoss Logging's (Hibernate Validator's)")
     void theCaptureSeesTheLibrarysLines() {
         HostileWorld w = HostileWorld.on(Store.H2);
@@ -223,7 +223,7 @@ class HostileInputTest {
         w.self.verifyIdentity(w.manageToken, PersonalData.of("typed-answer-wrong@example.org"));
         w.rules.cancel(HostileWorld.STAFF, BookingRef.of(HostileWorld.TENANT_A, "no-such-booking"),
                 ChangeRequest.none());
-        String probe = "issue-7-jboss-logging-probe-" + System.nanoTime();
+        String probe = "jboss-logging-probe-" + System.nanoTime();
         org.jboss.logging.Logger.getLogger("org.hibernate.validator.hostile").info(probe);
         List<String> lines = LogCapture.since(mark);
 

@@ -47,7 +47,7 @@ import org.bookingrules.testing.RecordingNotifier;
 import org.threeten.extra.MutableClock;
 
 /**
- * One issue 7 hostile-input case's world on one store: empty tables, then a booking of Zoë in tenant
+ * One hostile-input case's world on one store: empty tables, then a booking of Zoë in tenant
  * A and one of Yan in tenant B (same customer id, on purpose), the facade, manage links signed with a
  * test key, self-service with the e-mail check and with the date-of-birth check, and valid manage
  * and grant tokens. The expectation helpers compare every table's row count, the two bookings,
@@ -75,7 +75,7 @@ final class HostileWorld {
     static final Actor.Staff STAFF = Actor.staff("staff-maria");
     static final Actor.Customer ZOE_ACTS = Actor.customer(ZOE.id());
     static final String KEY_ID = "k1";
-    static final byte[] KEY = "issue-7-hostile-input-test-key-0123456789".getBytes(StandardCharsets.UTF_8);
+    static final byte[] KEY = "hostile-input-test-key-0123456789".getBytes(StandardCharsets.UTF_8);
     /** Another deployment's key, under the same key id. */
     static final byte[] OTHER_KEY = "another-clinic-s-own-secret-key-9876543210".getBytes(StandardCharsets.UTF_8);
 

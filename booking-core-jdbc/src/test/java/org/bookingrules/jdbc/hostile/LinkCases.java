@@ -35,7 +35,7 @@ import org.bookingrules.links.SelfService;
 import org.bookingrules.links.TokenCheck;
 
 /**
- * Issue 7: forged and truncated tokens at {@link SelfService#open}, {@link SelfService#verifyIdentity}
+ * Forged and truncated tokens at {@link SelfService#open}, {@link SelfService#verifyIdentity}
  * (with the right e-mail: a forged token must not turn a right answer into a grant) and
  * {@link SelfService#cancel}; hostile identity answers; hostile ids at
  * {@link SelfService#revokeLinks} and {@link ManageLinks#issue}. A forged token is denied as

@@ -15,7 +15,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Captures every log line written while the issue 7 hostile-input suite runs: SLF4J (slf4j-simple
+ * Captures every log line written while the hostile-input suite runs: SLF4J (slf4j-simple
  * writes to {@code System.err}, looked up at each write, so replacing the stream catches it), anything
  * else on {@code System.out}/{@code System.err}, and {@code java.util.logging} (where Hibernate
  * Validator's JBoss Logging ends up without Logback), with its parameters formatted in.

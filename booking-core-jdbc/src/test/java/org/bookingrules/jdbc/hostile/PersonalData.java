@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Every personal value the issue 7 hostile-input suite hands the library (customers' names, e-mails,
+ * Every personal value the hostile-input suite hands the library (customers' names, e-mails,
  * phones, dates of birth, and the identity answers typed), kept so the suite can check that none of
  * them appears in a log line or an exception message. Each hostile personal value carries one of the
  * {@link #MARKERS}, so even a 100 kB name is caught by a short search. Thread-safe.

@@ -35,7 +35,7 @@ import org.bookingrules.model.Booking;
 import org.threeten.extra.Interval;
 
 /**
- * Issue 7: another tenant's ids everywhere (what {@code TenantIsolationTest} does not already
+ * Another tenant's ids everywhere (what {@code TenantIsolationTest} does not already
  * prove), and hostile arguments straight at the JDBC adapters ({@code JdbcBookingRepository},
  * {@code JdbcLinkGuardStore}), which are public too: every lookup with a hostile key finds nothing
  * (or names the argument), never another row, never a storage fault.

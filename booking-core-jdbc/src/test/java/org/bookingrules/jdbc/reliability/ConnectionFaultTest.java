@@ -42,13 +42,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.MutableClock;
 
 /**
- * Issue 7, fault injection on the JDBC path: the connection fails (SQLState 08006) at each step of
+ * Fault injection on the JDBC path: the connection fails (SQLState 08006) at each step of
  * a command's transaction, for book, cancel and reschedule, on every store. Each time the caller
  * gets a {@link BookingStorageException} naming the operation and the SQLState and no personal
  * data, the three tables agree ({@link ConsistencyCheck} against what callers were told), none of
  * the change is stored, and the same command then succeeds.
  */
-@DisplayName("Issue 7 fault injection: the connection fails at each step of book, cancel and reschedule")
+@DisplayName("Fault injection: the connection fails at each step of book, cancel and reschedule")
 class ConnectionFaultTest {
 
     /** The commands under fault. */
@@ -81,7 +81,7 @@ class ConnectionFaultTest {
 
     @ParameterizedTest(name = "on {0}: {1} failing {2}")
     @MethodSource("everyStepOfEveryCommand")
-    @DisplayName("Issue 7 fault injection: a connection failure at any step of a command's transaction gives the "
+    @DisplayName("Fault injection: a connection failure at any step of a command's transaction gives the "
             + "caller a clear storage exception, stores none of the change, leaves booking, history and outbox "
             + "agreeing, and the same command then succeeds")
     void connectionFailsAtStep(Store store, Command command, Step step) {
@@ -127,7 +127,7 @@ class ConnectionFaultTest {
 
     @ParameterizedTest(name = "on {0}: {1}")
     @MethodSource("everyCommand")
-    @DisplayName("Issue 7 fault injection: when the commit succeeds but its reply is lost, the caller gets the "
+    @DisplayName("Fault injection: when the commit succeeds but its reply is lost, the caller gets the "
             + "storage exception, all of the change is stored with its history and outbox rows, and the retry "
             + "(book with the same idempotency key) returns that change instead of making another")
     void commitReplyLost(Store store, Command command) {
@@ -179,7 +179,7 @@ class ConnectionFaultTest {
 
     @ParameterizedTest(name = "on {0}: {1}")
     @MethodSource("everyCommand")
-    @DisplayName("Issue 7 fault injection: a connection that failed mid-command is still given back to the pool, "
+    @DisplayName("Fault injection: a connection that failed mid-command is still given back to the pool, "
             + "so connection failures do not drain it")
     void failedConnectionIsGivenBack(Store store, Command command) {
         Database db = FaultDatabases.get(store);
@@ -202,7 +202,7 @@ class ConnectionFaultTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("Issue 7 fault injection: a connection failure while recording a failed identity check gives a "
+    @DisplayName("Fault injection: a connection failure while recording a failed identity check gives a "
             + "clear storage exception, keeps the guard state, gives the connection back, and the retry counts once")
     void linkGuardUpdateSurvivesConnectionFailure(Store store) {
         Database db = FaultDatabases.get(store);

@@ -31,11 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.MutableClock;
 
 /**
- * The negative control of issue 7's consistency check: it passes on tables written by the library,
+ * The negative control of the consistency check: it passes on tables written by the library,
  * and catches each kind of inconsistency made by hand in them. Without this, a check that never
  * fails would make every fault test pass.
  */
-@DisplayName("Issue 7 consistency check: passes on what the library wrote, catches every hand-made inconsistency")
+@DisplayName("Consistency check: passes on what the library wrote, catches every hand-made inconsistency")
 class ConsistencyCheckTest {
 
     /** Two bookings with a few changes each, and the ledger of what the callers were told. */
@@ -77,7 +77,7 @@ class ConsistencyCheckTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("Issue 7 consistency check: tables written by the library through the facade pass, with and "
+    @DisplayName("Consistency check: tables written by the library through the facade pass, with and "
             + "without the ledger")
     void passesOnWhatTheLibraryWrote(Store store) {
         World world = world(store);
@@ -93,7 +93,7 @@ class ConsistencyCheckTest {
 
     @ParameterizedTest(name = "on {0}: {1}")
     @MethodSource("everyBreakage")
-    @DisplayName("Issue 7 consistency check (negative control): each hand-made inconsistency over booking, history "
+    @DisplayName("Consistency check (negative control): each hand-made inconsistency over booking, history "
             + "and outbox is reported under its rule")
     void catchesHandMadeInconsistency(Store store, Breakage breakage) {
         World world = world(store);

@@ -25,7 +25,7 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The databases of the reliability tests (issue 7): one pooled {@link DataSource} per store, its
+ * The databases of the reliability tests: one pooled {@link DataSource} per store, its
  * schema created once per test JVM with {@link JdbcSchema#create(DataSource)}, and
  * {@link Database#clean()} to empty the tables before each test. Built like the repository tests'
  * {@code TestDatabases}, in a namespace of its own, {@value #NAMESPACE}, so that the other suites

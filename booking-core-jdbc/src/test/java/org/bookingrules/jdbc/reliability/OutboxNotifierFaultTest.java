@@ -53,12 +53,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
 
 /**
- * Issue 7, notifier faults with the transactional outbox: the notifier behind an
+ * Notifier faults with the transactional outbox: the notifier behind an
  * {@link OutboxRelay} throws, hangs, or is slow, on each store. Booking changes are never blocked
  * or lost: their notifications wait in {@code br_outbox} and are delivered later, or parked with
  * the error's class recorded; a hanging notifier is cut off after the relay's delivery timeout.
  */
-@DisplayName("Issue 7 notifier faults with the outbox: a notifier that throws, hangs or is slow blocks and loses "
+@DisplayName("Notifier faults with the outbox: a notifier that throws, hangs or is slow blocks and loses "
         + "nothing")
 class OutboxNotifierFaultTest {
 
@@ -140,7 +140,7 @@ class OutboxNotifierFaultTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("Issue 7 notifier throws: each notification is retried after its backoff and finally PARKED with "
+    @DisplayName("Notifier throws: each notification is retried after its backoff and finally PARKED with "
             + "last_error the exception's class (no personal data), while booking commands go on")
     void throwingNotifierRetriesThenParks(Store store) {
         World w = world(store);
@@ -182,7 +182,7 @@ class OutboxNotifierFaultTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("Issue 7 notifier hangs: the relay cuts the call off after its delivery timeout, interrupts it, "
+    @DisplayName("Notifier hangs: the relay cuts the call off after its delivery timeout, interrupts it, "
             + "records TimeoutException and backs off, ends the pass so the other claimed row waits untouched, and "
             + "delivers everything once the notifier recovers")
     void hangingNotifierIsCutOffByTheDeliveryTimeout(Store store) throws Exception {
@@ -225,7 +225,7 @@ class OutboxNotifierFaultTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("Issue 7 notifier is slow: while the relay is stuck in the notifier inside its pass, book, "
+    @DisplayName("Notifier is slow: while the relay is stuck in the notifier inside its pass, book, "
             + "reschedule and cancel on other threads complete at once, and their notifications are delivered "
             + "afterwards")
     void slowNotifierDoesNotBlockBookingCommands(Store store) throws Exception {
@@ -270,7 +270,7 @@ class OutboxNotifierFaultTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("Issue 7 notifier hangs on the facade with JDBC: the command returns after the notification "
+    @DisplayName("Notifier hangs on the facade with JDBC: the command returns after the notification "
             + "timeout, its notifications wait in the outbox, and the relay delivers them later")
     void facadeNotifierHangsButTheOutboxKeepsTheNotifications(Store store) {
         World w = world(store);
@@ -293,7 +293,7 @@ class OutboxNotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier faults: the relay's delivery timeout defaults to 30 s, and a bad value fails at "
+    @DisplayName("Notifier faults: the relay's delivery timeout defaults to 30 s, and a bad value fails at "
             + "once naming the setting and the value")
     void deliveryTimeoutSetting() {
         JdbcDataSource ds = new JdbcDataSource();
@@ -314,7 +314,7 @@ class OutboxNotifierFaultTest {
     }
 
     @Test
-    @DisplayName("Issue 7 notifier faults: a caller-supplied executor runs the relay's deliveries, and one that "
+    @DisplayName("Notifier faults: a caller-supplied executor runs the relay's deliveries, and one that "
             + "refuses them counts as a failed attempt")
     void callerSuppliedDeliveryExecutor() {
         World w = world(Store.H2);

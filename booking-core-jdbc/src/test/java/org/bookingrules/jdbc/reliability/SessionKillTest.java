@@ -45,13 +45,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.MutableClock;
 
 /**
- * Issue 7, the database session killed mid-run: an operator (or a failover) ends the server
+ * The database session killed mid-run: an operator (or a failover) ends the server
  * session a command is using, with PostgreSQL's {@code pg_terminate_backend} or MariaDB's
  * {@code KILL CONNECTION}, from another connection, while the command is paused inside its
  * transaction; and sessions are killed over and over while eight threads run commands. Afterwards
  * booking, history and outbox agree, the caller got a clear exception, and commands succeed again.
  */
-@DisplayName("Issue 7 fault injection: the database session is killed mid-run on PostgreSQL and MariaDB")
+@DisplayName("Fault injection: the database session is killed mid-run on PostgreSQL and MariaDB")
 class SessionKillTest {
 
     private static final Instant START = NOW.plus(Duration.ofDays(3));
@@ -70,7 +70,7 @@ class SessionKillTest {
 
     @ParameterizedTest(name = "on {0}: {1}, session killed {2}")
     @MethodSource("killPoints")
-    @DisplayName("Issue 7 fault injection: the session killed from another connection while the command waits "
+    @DisplayName("Fault injection: the session killed from another connection while the command waits "
             + "inside its transaction gives the caller a clear storage exception, stores none of the change, leaves "
             + "booking, history and outbox agreeing, and the same command then succeeds")
     void sessionKilledInsideTransaction(Store store, Command command, Step step) {
@@ -115,7 +115,7 @@ class SessionKillTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(value = Store.class, names = {"POSTGRESQL", "MARIADB"})
-    @DisplayName("Issue 7 fault injection: sessions killed every 150 ms while 8 threads book, reschedule and cancel for 3 s: "
+    @DisplayName("Fault injection: sessions killed every 150 ms while 8 threads book, reschedule and cancel for 3 s: "
             + "callers get storage exceptions only, no change is half stored, every change has its history and "
             + "both notifications, nothing overlaps, and commands succeed once the killing stops")
     void sessionsKilledWhileCommandsRun(Store store) throws Exception {

@@ -49,7 +49,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 7, the storm: 16 threads run mixed commands (book, confirm, revoke, cancel, reschedule,
+ * The storm: 16 threads run mixed commands (book, confirm, revoke, cancel, reschedule,
  * decline; by customers, by other customers, and by staff) through one {@link BookingRules} over
  * {@link JdbcBookingRepository}, on three resources and a grid of overlapping one-hour slots every
  * half hour, so that slots are fought over; an {@link OutboxRelay} delivers the outbox meanwhile.
@@ -64,7 +64,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * e.g. {@code mvn test -Dbookingrules.storm.seconds=120}. The counts of commands per kind and
  * outcome are printed.
  */
-@DisplayName("Issue 7 storm: 16 threads of mixed commands by customers and staff, then every invariant holds")
+@DisplayName("Storm: 16 threads of mixed commands by customers and staff, then every invariant holds")
 class StormTest {
 
     /** System property: seconds the storm lasts on PostgreSQL and MariaDB. */
@@ -120,7 +120,7 @@ class StormTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("Issue 7 storm: 16 threads of book, confirm, revoke, cancel, reschedule and decline by customers "
+    @DisplayName("Storm: 16 threads of book, confirm, revoke, cancel, reschedule and decline by customers "
             + "and staff over overlapping slots end with no overlapping active bookings, every version equal to its "
             + "history, every change with its events and notifications (all delivered), and no unexpected exception")
     void storm(Store store) throws Exception {

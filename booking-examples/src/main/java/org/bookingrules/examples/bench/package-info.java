@@ -1,5 +1,5 @@
 /**
- * Benchmarks of Booking Rules (issue 6; results and the commands to rerun them in {@code BENCHMARKS.md}
+ * Benchmarks of Booking Rules (results and the commands to rerun them in {@code BENCHMARKS.md}
  * at the repository root):
  * <ul>
  *   <li>{@link org.bookingrules.examples.bench.LoadBenchmark}: the library's {@code book} and {@code cancel}

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the JMH benchmark bodies once without JMH (issue 6, smoke), so a change that breaks their setup
+ * Runs the JMH benchmark bodies once without JMH (smoke), so a change that breaks their setup
  * or makes them measure a refusal instead of the happy path shows up in the test suite.
  */
-@DisplayName("The decision benchmarks measure what they say (issue 6, smoke)")
+@DisplayName("The decision benchmarks measure what they say (smoke)")
 class DecisionBenchmarksSmokeTest {
 
     private final DecisionBenchmarks bench = new DecisionBenchmarks();

@@ -14,11 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A tiny run of the load benchmark on H2 so it keeps working (issue 6): it must complete, every
+ * A tiny run of the load benchmark on H2 so it keeps working: it must complete, every
  * operation must succeed, and the counts and the rows written must match what was run. No timing is
  * asserted: the figures belong in BENCHMARKS.md, from a real run.
  */
-@DisplayName("The load benchmark runs on H2 and every operation it counts was done (issue 6, smoke)")
+@DisplayName("The load benchmark runs on H2 and every operation it counts was done (smoke)")
 class LoadHarnessSmokeTest {
 
     @ParameterizedTest(name = "{0} thread(s)")

@@ -40,13 +40,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A patient cancels through Booking Rules while the EHR's own tables and codes stay as they were
- * (issue 5, acceptance 2): the EHR's DDL is unchanged, the cancelled appointment differs only in
+ * A patient cancels through Booking Rules while the EHR's own tables and codes stay as they were:
+ * the EHR's DDL is unchanged, the cancelled appointment differs only in
  * {@code status_code} ({@code SC} to {@code CX}) and {@code version}, no EHR row is added or
  * removed, and a late cancel is refused and leaves its row untouched.
  */
-@DisplayName("EHR example: a patient cancels through our rules; the EHR's tables and codes stay as they were "
-        + "(issue 5 acceptance 2)")
+@DisplayName("EHR example: a patient cancels through our rules; the EHR's tables and codes stay as they were")
 class EhrExampleTest {
 
     private static final List<String> EHR_TABLES = List.of("PATIENTS", "APPOINTMENTS");

@@ -39,8 +39,7 @@ import org.threeten.extra.MutableClock;
  * ChromeDriver ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver}; never downloaded, Selenium
  * Manager is not asked). A patient opens the link, types the e-mail, cancels through the
  * confirmation step and sees the success page, kept as a screenshot under the build folder
- * ({@code screenshots/selfservice-success.png}); a wrong e-mail shows the error (issue 5,
- * acceptance 3; R8, R11).
+ * ({@code screenshots/selfservice-success.png}); a wrong e-mail shows the error (R8, R11).
  *
  * <p>Without the two programs the test is skipped with how to install them, except in CI
  * ({@code CI=true}), where it fails.

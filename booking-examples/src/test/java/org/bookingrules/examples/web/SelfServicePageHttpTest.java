@@ -34,8 +34,7 @@ import org.threeten.extra.MutableClock;
 /**
  * The self-service page over plain HTTP ({@link java.net.http.HttpClient}, no browser): the CSRF
  * token on every POST, the security headers on every response, the success page in the browser's
- * language, the identity errors, the rules' refusals, and no personal data in any URL (issue 5,
- * acceptance 4; R7-R11).
+ * language, the identity errors, the rules' refusals, and no personal data in any URL (R7-R11).
  */
 @DisplayName("Self-service page over HTTP")
 class SelfServicePageHttpTest {
@@ -63,7 +62,7 @@ class SelfServicePageHttpTest {
     }
 
     @Test
-    @DisplayName("acceptance 4 / R8 R11: a POST without the CSRF token is refused with 403 and changes nothing; "
+    @DisplayName("R8 R11: a POST without the CSRF token is refused with 403 and changes nothing; "
             + "with the token the same cancel goes through")
     void postWithoutCsrfTokenIsRefused() {
         String id = clinic.upcomingId();
@@ -96,7 +95,7 @@ class SelfServicePageHttpTest {
     }
 
     @Test
-    @DisplayName("acceptance 4 / R8: a wrong CSRF token (empty, altered, another visitor's, the pre-session one) is "
+    @DisplayName("R8: a wrong CSRF token (empty, altered, another visitor's, the pre-session one) is "
             + "refused with 403 and changes nothing")
     void wrongCsrfTokenIsRefused() {
         String id = clinic.upcomingId();
@@ -123,7 +122,7 @@ class SelfServicePageHttpTest {
     }
 
     @Test
-    @DisplayName("acceptance 4: every response (pages, POSTs, redirects, refusals, errors, 404, 405, the style sheet) "
+    @DisplayName("Every response (pages, POSTs, redirects, refusals, errors, 404, 405, the style sheet) "
             + "sends Referrer-Policy: no-referrer and a strict Content-Security-Policy")
     void everyResponseSendsTheSecurityHeaders() {
         PageClient client = english();
