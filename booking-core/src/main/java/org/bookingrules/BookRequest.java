@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Ids;
+import org.bookingrules.internal.Ids;
 import org.bookingrules.model.PaymentStatus;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;

@@ -2,7 +2,7 @@ package org.bookingrules;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import org.bookingrules.model.Ids;
+import org.bookingrules.internal.Ids;
 
 /**
  * Names one booking of one tenant. Immutable. Checked by the facade, which rejects a blank or

@@ -3,7 +3,7 @@ package org.bookingrules;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import org.bookingrules.model.Texts;
+import org.bookingrules.internal.Texts;
 
 /**
  * The optional details of a change: a reason, kept in the history (R2, R15), and, for staff,

@@ -1,7 +1,7 @@
 package org.bookingrules;
 
 import jakarta.validation.constraints.Size;
-import org.bookingrules.model.Texts;
+import org.bookingrules.internal.Texts;
 
 /**
  * For a staff change: whom to notify and an optional personal message that goes into the

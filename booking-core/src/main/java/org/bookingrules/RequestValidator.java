@@ -11,8 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.bookingrules.model.Ids;
-import org.bookingrules.model.Texts;
+import org.bookingrules.internal.Ids;
+import org.bookingrules.internal.Texts;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 

@@ -15,7 +15,7 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bookingrules.model.Booking;
-import org.bookingrules.model.Ids;
+import org.bookingrules.internal.Ids;
 import org.bookingrules.spi.ManageLinkIssuer;
 
 /**

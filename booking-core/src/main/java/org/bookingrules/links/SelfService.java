@@ -18,7 +18,7 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
-import org.bookingrules.model.Ids;
+import org.bookingrules.internal.Ids;
 import org.bookingrules.spi.BookingRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

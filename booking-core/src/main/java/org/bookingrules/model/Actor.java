@@ -1,5 +1,7 @@
 package org.bookingrules.model;
 
+import org.bookingrules.internal.Ids;
+
 /**
  * Who asks for a change. Immutable and thread-safe.
  *

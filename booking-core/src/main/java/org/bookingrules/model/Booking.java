@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.threeten.extra.Interval;
+import org.bookingrules.internal.Ids;
 
 /**
  * One appointment of one customer with one resource for one service, over a slot

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.threeten.extra.Interval;
+import org.bookingrules.internal.Texts;
 
 /**
  * Something that happened to a booking, in the past tense. A booking's events, in order, are its

@@ -3,6 +3,8 @@ package org.bookingrules.model;
 import jakarta.validation.constraints.Email;
 import java.util.Locale;
 import java.util.Objects;
+import org.bookingrules.internal.Ids;
+import org.bookingrules.internal.Texts;
 
 /**
  * The customer (client, patient) a booking is for. Immutable and thread-safe.

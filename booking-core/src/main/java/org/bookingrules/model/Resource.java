@@ -2,6 +2,8 @@ package org.bookingrules.model;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.bookingrules.internal.Ids;
+import org.bookingrules.internal.Texts;
 
 /**
  * Who or what is booked: a professional, a staff member, a room. Immutable and thread-safe.

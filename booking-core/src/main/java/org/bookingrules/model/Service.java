@@ -1,6 +1,7 @@
 package org.bookingrules.model;
 
 import java.util.Objects;
+import org.bookingrules.internal.Ids;
 
 /**
  * The service booked (a consultation, a haircut). Its policy is looked up by id. Immutable.

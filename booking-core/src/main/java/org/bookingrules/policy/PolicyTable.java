@@ -3,7 +3,7 @@ package org.bookingrules.policy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.bookingrules.model.Ids;
+import org.bookingrules.internal.Ids;
 
 /**
  * A {@link PolicyResolver} backed by maps: the service's policy, else the resource's ("the

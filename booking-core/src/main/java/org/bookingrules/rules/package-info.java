@@ -1,7 +1,7 @@
 /**
- * The rules: one small pure class per rule, each taking a {@link org.bookingrules.rules.RuleContext}
- * and returning a {@link org.bookingrules.rules.Decision}; {@link org.bookingrules.rules.RuleBook}
- * says which apply to which action and actor. Expected refusals are values
- * ({@link org.bookingrules.rules.Refusal} with a stable {@link org.bookingrules.rules.RefusalReason}).
+ * What the rules answer: a {@link org.bookingrules.rules.Decision}, either allowed (with the
+ * deadline, lateness and fee) or a {@link org.bookingrules.rules.Refusal} with a stable
+ * {@link org.bookingrules.rules.RefusalReason}, the deadline that passed and the contact to turn
+ * to. Expected refusals are values, never exceptions.
  */
 package org.bookingrules.rules;

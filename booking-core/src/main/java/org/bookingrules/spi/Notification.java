@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.bookingrules.i18n.Messages;
 import org.bookingrules.model.Booking;
-import org.bookingrules.model.Texts;
+import org.bookingrules.internal.Texts;
 
 /**
  * A message to hand to the {@link BookingNotifier}: what happened, to whom, about which booking,

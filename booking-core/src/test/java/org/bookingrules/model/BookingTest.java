@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.Interval;
+import org.bookingrules.internal.Ids;
 
 @DisplayName("Booking: an immutable value whose transitions return the next booking and its event (R1, R2, R3, R4, R15)")
 class BookingTest {

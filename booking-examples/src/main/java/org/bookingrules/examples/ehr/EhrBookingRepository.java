@@ -24,7 +24,7 @@ import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Ids;
+import org.bookingrules.internal.Ids;
 import org.bookingrules.model.PaymentStatus;
 import org.bookingrules.model.ReminderState;
 import org.bookingrules.model.Resource;

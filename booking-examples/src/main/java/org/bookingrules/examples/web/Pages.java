@@ -17,7 +17,7 @@ import org.bookingrules.links.ManageView;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
-import org.bookingrules.model.Texts;
+import org.bookingrules.internal.Texts;
 import org.bookingrules.rules.Decision;
 import org.bookingrules.rules.Refusal;
 import org.bookingrules.spi.Notification;

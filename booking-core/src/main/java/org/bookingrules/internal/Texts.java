@@ -1,0 +1,52 @@
+package org.bookingrules.internal;
+
+/**
+ * Checks for optional free texts (reasons, personal messages). Stateless and thread-safe.
+ */
+public final class Texts {
+
+    /** Longest reason accepted, in characters. */
+    public static final int MAX_REASON_LENGTH = 500;
+
+    /** Longest personal message accepted, in characters. */
+    public static final int MAX_MESSAGE_LENGTH = 2000;
+
+    private Texts() {
+    }
+
+    /**
+     * Returns {@code value} stripped, or null if it is null or blank, after checking its length.
+     *
+     * @param value the text, may be null
+     * @param field the field name for the error message
+     * @param maxLength the longest text accepted
+     * @return the stripped text, or null
+     * @throws IllegalArgumentException if the text is longer than {@code maxLength} or holds a
+     *     control character other than tab, line feed and carriage return; the message names
+     *     {@code field}, never the text
+     */
+    public static String optional(String value, String field, int maxLength) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > maxLength) {
+            throw new IllegalArgumentException(
+                    field + " must be at most " + maxLength + " characters, was " + value.length());
+        }
+        if (hasForbiddenControl(value)) {
+            throw new IllegalArgumentException(field + " must not contain control characters");
+        }
+        return value.strip();
+    }
+
+    /**
+     * Whether a free text holds a control character other than tab, line feed and carriage
+     * return (NUL, escape, ...): such characters corrupt logs and some databases refuse them.
+     *
+     * @param value the text, not null
+     * @return true if it does
+     */
+    public static boolean hasForbiddenControl(String value) {
+        return value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r');
+    }
+}
