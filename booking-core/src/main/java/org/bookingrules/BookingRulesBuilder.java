@@ -1,0 +1,282 @@
+package org.bookingrules;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.bookingrules.policy.BookingPolicy;
+import org.bookingrules.policy.PolicyResolver;
+import org.bookingrules.spi.Availability;
+import org.bookingrules.spi.BookingNotifier;
+import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.ManageLinkIssuer;
+import org.bookingrules.spi.OutboxBookingRepository;
+
+/**
+ * Builds {@link BookingRules}; get one from {@link BookingRules#builder()}. Only
+ * {@link #repository} is required; every other setting has a default. A bad value fails at once,
+ * naming the setting and the value. Not thread-safe; the built facade is.
+ */
+public final class BookingRulesBuilder {
+    private BookingRepository repository;
+    private BookingNotifier notifier = BookingNotifier.NONE;
+    private Availability availability = Availability.ALWAYS_OPEN;
+    private PolicyResolver policies = PolicyResolver.of(BookingPolicy.ofDefaults());
+    private Clock clock = Clock.systemUTC();
+    private ManageLinkIssuer links = ManageLinkIssuer.NONE;
+    private Supplier<String> ids = () -> UUID.randomUUID().toString();
+    private Supplier<String> codes = new ConfirmationCodes();
+    private Locale defaultLocale = Locale.ENGLISH;
+    private int maxAttempts = BookingRules.DEFAULT_MAX_ATTEMPTS;
+    private int notificationAttempts = BookingRules.DEFAULT_NOTIFICATION_ATTEMPTS;
+    private Duration notificationTimeout = BookingRules.DEFAULT_NOTIFICATION_TIMEOUT;
+    private Executor notificationExecutor;
+    private int reminderBatch = BookingRules.DEFAULT_REMINDER_BATCH;
+
+    BookingRulesBuilder() {
+    }
+
+    /**
+     * @param v where bookings are kept; required
+     * @return this
+     */
+    public BookingRulesBuilder repository(BookingRepository v) {
+        repository = Objects.requireNonNull(v, "repository");
+        return this;
+    }
+
+    /**
+     * Who delivers notifications, for a repository without an outbox (such as the in-memory
+     * one): the facade hands each change's notifications over after the change is stored. A
+     * repository with an outbox ({@link OutboxBookingRepository}) delivers through its relay only,
+     * so {@link #build()} refuses a notifier with it. Default: none, notifications are only
+     * stored.
+     *
+     * @param v the notifier, not null
+     * @return this
+     */
+    public BookingRulesBuilder notifier(BookingNotifier v) {
+        notifier = Objects.requireNonNull(v, "notifier");
+        return this;
+    }
+
+    /**
+     * @param v the product's opening hours; default always open
+     * @return this
+     */
+    public BookingRulesBuilder availability(Availability v) {
+        availability = Objects.requireNonNull(v, "availability");
+        return this;
+    }
+
+    /**
+     * @param v which policy applies; default {@link BookingPolicy#ofDefaults()} for all
+     * @return this
+     */
+    public BookingRulesBuilder policies(PolicyResolver v) {
+        policies = Objects.requireNonNull(v, "policies");
+        return this;
+    }
+
+    /**
+     * @param v one policy for every booking
+     * @return this
+     */
+    public BookingRulesBuilder policy(BookingPolicy v) {
+        return policies(PolicyResolver.of(v));
+    }
+
+    /**
+     * @param v the clock every decision reads; default {@link Clock#systemUTC()}
+     * @return this
+     */
+    public BookingRulesBuilder clock(Clock v) {
+        clock = Objects.requireNonNull(v, "clock");
+        return this;
+    }
+
+    /**
+     * @param v issues manage links for customer notifications; default none
+     * @return this
+     */
+    public BookingRulesBuilder manageLinks(ManageLinkIssuer v) {
+        links = Objects.requireNonNull(v, "manageLinks");
+        return this;
+    }
+
+    /**
+     * @param v makes booking ids; default random UUIDs
+     * @return this
+     */
+    public BookingRulesBuilder idGenerator(Supplier<String> v) {
+        ids = Objects.requireNonNull(v, "idGenerator");
+        return this;
+    }
+
+    /**
+     * @param v makes confirmation codes; default {@link ConfirmationCodes}
+     * @return this
+     */
+    public BookingRulesBuilder confirmationCodes(Supplier<String> v) {
+        codes = Objects.requireNonNull(v, "confirmationCodes");
+        return this;
+    }
+
+    /**
+     * @param v language of resource notifications; default English
+     * @return this
+     */
+    public BookingRulesBuilder defaultLocale(Locale v) {
+        defaultLocale = Objects.requireNonNull(v, "defaultLocale");
+        return this;
+    }
+
+    /**
+     * @param v attempts per command when it loses a race, 1 to 100; default 5
+     * @return this
+     */
+    public BookingRulesBuilder maxAttempts(int v) {
+        maxAttempts = checkRange(v, 1, 100, "maxAttempts");
+        return this;
+    }
+
+    /**
+     * @param v delivery attempts per notification, 1 to 20; default 3
+     * @return this
+     */
+    public BookingRulesBuilder notificationAttempts(int v) {
+        notificationAttempts = checkRange(v, 1, 20, "notificationAttempts");
+        return this;
+    }
+
+    /**
+     * How long a command waits for the delivery of its notifications: they are delivered
+     * concurrently, with all their attempts, within this one timeout. When it is up, a running
+     * attempt is cancelled (its thread interrupted), the notification is given up (logged by id
+     * and kind; the change stays stored, and so does the notification) and the command returns.
+     * Default 10 seconds.
+     *
+     * @param v positive, at most {@link BookingRules#MAX_NOTIFICATION_TIMEOUT}, not null
+     * @return this
+     * @throws IllegalArgumentException if out of range, naming the setting and the value
+     */
+    public BookingRulesBuilder notificationTimeout(Duration v) {
+        Objects.requireNonNull(v, "notificationTimeout");
+        if (v.isZero() || v.isNegative() || v.compareTo(BookingRules.MAX_NOTIFICATION_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("notificationTimeout must be positive and at most "
+                    + BookingRules.MAX_NOTIFICATION_TIMEOUT + ", was " + v);
+        }
+        notificationTimeout = v;
+        return this;
+    }
+
+    /**
+     * Where the notifier runs. Default: a pool the facade owns, of at most
+     * {@value BookingRules#OWN_NOTIFICATION_THREADS} daemon threads that end when idle. The
+     * caller keeps ownership of an executor given here (the facade never shuts it down). The
+     * timeout can cut off a hanging notifier only if the executor runs tasks on other threads;
+     * a direct executor ({@code Runnable::run}) runs the notifier on the command's thread, as
+     * a plain call, with no timeout. A task the executor rejects counts as a failed attempt.
+     *
+     * @param v the executor, not null
+     * @return this
+     */
+    public BookingRulesBuilder notificationExecutor(Executor v) {
+        notificationExecutor = Objects.requireNonNull(v, "notificationExecutor");
+        return this;
+    }
+
+    /**
+     * @param v most reminders per sweep, 1 to 100000; default 1000
+     * @return this
+     */
+    public BookingRulesBuilder reminderBatch(int v) {
+        reminderBatch = checkRange(v, 1, 100_000, "reminderBatch");
+        return this;
+    }
+
+    /**
+     * Builds the facade.
+     *
+     * @return the facade
+     * @throws NullPointerException if no repository was set
+     * @throws IllegalStateException if a notifier was set together with an
+     *     {@link OutboxBookingRepository}: its notifications leave through its relay only
+     */
+    public BookingRules build() {
+        Objects.requireNonNull(repository, "repository");
+        if (repository instanceof OutboxBookingRepository && notifier != BookingNotifier.NONE) {
+            throw new IllegalStateException("notifier cannot be combined with repository "
+                    + repository.getClass().getSimpleName() + ": it keeps an outbox, whose relay is the only "
+                    + "delivery path for its notifications (after commit); give the notifier to the relay instead");
+        }
+        return new BookingRules(this);
+    }
+
+    // Read by the facade when it is built.
+    BookingRepository repository() {
+        return repository;
+    }
+
+    BookingNotifier notifier() {
+        return notifier;
+    }
+
+    Availability availability() {
+        return availability;
+    }
+
+    PolicyResolver policies() {
+        return policies;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    ManageLinkIssuer links() {
+        return links;
+    }
+
+    Supplier<String> ids() {
+        return ids;
+    }
+
+    Supplier<String> codes() {
+        return codes;
+    }
+
+    Locale defaultLocale() {
+        return defaultLocale;
+    }
+
+    int maxAttempts() {
+        return maxAttempts;
+    }
+
+    int notificationAttempts() {
+        return notificationAttempts;
+    }
+
+    Duration notificationTimeout() {
+        return notificationTimeout;
+    }
+
+    Executor notificationExecutor() {
+        return notificationExecutor;
+    }
+
+    int reminderBatch() {
+        return reminderBatch;
+    }
+
+    private static int checkRange(int value, int min, int max, String field) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(field + " must be " + min + " to " + max + ", was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,91 @@
+package org.bookingrules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.bookingrules.NotificationPlanner.Plan;
+import org.bookingrules.NotificationPlanner.Prepared;
+import org.bookingrules.internal.rules.ReminderRule;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.spi.NotificationKind;
+import org.bookingrules.spi.RecipientRole;
+import org.bookingrules.spi.SaveResult;
+import org.bookingrules.spi.SlotClaim;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * R5: sends the reminders that are due, each recorded in its booking's history so it is never
+ * sent twice for one slot, and keeps doing so on a schedule that survives a failed pass.
+ * Immutable and thread-safe.
+ */
+final class ReminderSweep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BookingRules.class);
+    /** Most sweeps one scheduled run makes while each finds a full batch. */
+    private static final int MAX_SWEEPS_PER_RUN = 100;
+
+    private final Environment env;
+    private final NotificationPlanner planner;
+    private final CommandEngine engine;
+    private final int batch;
+
+    ReminderSweep(Environment env, NotificationPlanner planner, CommandEngine engine, int batch) {
+        this.env = env;
+        this.planner = planner;
+        this.engine = engine;
+        this.batch = batch;
+    }
+
+    List<Outcome.Done> sendDue() {
+        Instant now = env.now();
+        List<Outcome.Done> sent = new ArrayList<>();
+        for (Booking due : env.repository.dueReminders(now, batch)) {
+            // The store's list is a candidate list: the booking may have changed since.
+            if (!ReminderRule.isDue(due, now)) {
+                continue;
+            }
+            Plan plan = new Plan(List.of(due.markReminderSent(now)), SlotClaim.NONE, NotificationKind.REMINDER,
+                    EnumSet.of(RecipientRole.CUSTOMER), null);
+            Prepared prepared = planner.prepare(plan, due.version(), null);
+            SaveResult result = env.repository.update(prepared.change());
+            if (result == SaveResult.SAVED) {
+                sent.add(engine.done(null, Actor.SYSTEM, prepared));
+            } else {
+                LOG.debug("reminder for booking {} skipped: {}", due.id(), result);
+            }
+        }
+        return sent;
+    }
+
+    ScheduledFuture<?> runEvery(Duration period, ScheduledExecutorService executor) {
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(executor, "executor");
+        if (period.isZero() || period.isNegative()) {
+            throw new IllegalArgumentException("period must be positive, was " + period);
+        }
+        long nanos = period.toNanos();
+        return executor.scheduleWithFixedDelay(this::sweepQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One scheduled run: sweeps while full batches come back; a failure is logged, never thrown. */
+    private void sweepQuietly() {
+        try {
+            for (int sweep = 1; sweep <= MAX_SWEEPS_PER_RUN; sweep++) {
+                if (sendDue().size() < batch) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            // Thrown out of a scheduled task it would end the schedule for good, silently.
+            LOG.warn("reminder sweep failed: {}; trying again at the next run", e.getClass().getName());
+        }
+    }
+}
