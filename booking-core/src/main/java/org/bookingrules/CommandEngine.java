@@ -3,6 +3,7 @@ package org.bookingrules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -67,6 +68,7 @@ final class CommandEngine {
         Interval slot = env.slotOf(request.start(), request.end());
         String fingerprint = request.idempotencyKey() == null ? null
                 : Idempotency.fingerprint(actor, request, slot);
+        Locale language = Environment.languageOf(request.customer());
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Instant now = env.now();
             BookingPolicy policy = env.policies.policyFor(request.tenantId(), request.resource().id(),
@@ -81,7 +83,7 @@ final class CommandEngine {
             }
             Decision decision = RuleBook.evaluate(env.ruleBook.bookTarget(actor, request.customer()), context);
             if (decision instanceof Refusal refusal) {
-                return Environment.refused(Action.BOOK, null, actor, refusal);
+                return Environment.refused(Action.BOOK, null, actor, refusal, language);
             }
             Booking.Builder spec = Booking.builder()
                     .tenantId(request.tenantId())
@@ -109,7 +111,7 @@ final class CommandEngine {
                     return done(Action.BOOK, actor, prepared);
                 case SLOT_TAKEN:
                     return Environment.refused(Action.BOOK, null, actor,
-                            context.refuse(RefusalReason.SLOT_UNAVAILABLE, null));
+                            context.refuse(RefusalReason.SLOT_UNAVAILABLE, null), language);
                 case CODE_TAKEN:
                     LOG.debug("book: confirmation code clash, drawing another (attempt {})", attempt);
                     continue;
@@ -135,12 +137,13 @@ final class CommandEngine {
                 return Environment.refused(action, ref.bookingId(), actor, Environment.notFound());
             }
             Booking booking = found.get();
+            Locale language = Environment.languageOf(booking.customer().orElse(null));
             Instant now = env.now();
             BookingPolicy policy = env.policyOf(booking);
             RuleContext context = RuleContext.of(booking, actor, now, policy);
             if (!env.ruleBook.mayAct(action, actor)) {
                 return Environment.refused(action, booking.id(), actor,
-                        context.refuse(RefusalReason.ACTION_NOT_PERMITTED, null));
+                        context.refuse(RefusalReason.ACTION_NOT_PERMITTED, null), language);
             }
             Step step = command.decide(booking, now, policy);
             if (step.unchanged()) {
@@ -150,13 +153,13 @@ final class CommandEngine {
             }
             Decision decision = RuleBook.evaluate(env.ruleBook.rulesFor(action, actor), context);
             if (decision instanceof Refusal refusal) {
-                return Environment.refused(action, booking.id(), actor, refusal);
+                return Environment.refused(action, booking.id(), actor, refusal, language);
             }
             if (step.targetSlot() != null) {
                 Decision onTarget = RuleBook.evaluate(env.ruleBook.rescheduleTarget(actor),
                         context.withTarget(step.targetSlot(), step.targetResource()));
                 if (onTarget instanceof Refusal refusal) {
-                    return Environment.refused(action, booking.id(), actor, refusal);
+                    return Environment.refused(action, booking.id(), actor, refusal, language);
                 }
                 decision = ((Decision.Allowed) decision).and((Decision.Allowed) onTarget);
             }
@@ -169,7 +172,7 @@ final class CommandEngine {
                     return done(action, actor, prepared);
                 case SLOT_TAKEN:
                     return Environment.refused(action, booking.id(), actor,
-                            context.refuse(RefusalReason.SLOT_UNAVAILABLE, null));
+                            context.refuse(RefusalReason.SLOT_UNAVAILABLE, null), language);
                 case VERSION_CONFLICT:
                     LOG.debug("{} booking={}: version conflict, deciding again (attempt {})",
                             action, booking.id(), attempt);

@@ -11,6 +11,7 @@ import org.bookingrules.internal.rules.RuleBook;
 import org.bookingrules.internal.rules.RuleContext;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
+import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.policy.BookingPolicy;
 import org.bookingrules.policy.PolicyResolver;
 import org.bookingrules.rules.Refusal;
@@ -74,9 +75,19 @@ final class Environment {
     }
 
     static Outcome refused(Object action, String bookingId, Actor actor, Refusal refusal) {
+        return refused(action, bookingId, actor, refusal, Locale.ENGLISH);
+    }
+
+    /** A refusal whose message is in the customer's language. */
+    static Outcome refused(Object action, String bookingId, Actor actor, Refusal refusal, Locale language) {
         LOG.debug("{} booking={} actor={} refused: {}", action, bookingId == null ? "(new)" : bookingId,
                 describe(actor), refusal.reason());
-        return new Outcome.Refused(refusal);
+        return new Outcome.Refused(refusal, language);
+    }
+
+    /** The customer's language, or English when there is no customer. */
+    static Locale languageOf(CustomerDetails customer) {
+        return customer == null ? Locale.ENGLISH : customer.language();
     }
 
     static String describe(Actor actor) {

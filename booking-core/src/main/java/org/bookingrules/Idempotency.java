@@ -62,7 +62,8 @@ final class Idempotency {
         }
         if (!seen.get().fingerprint().equals(fingerprint)) {
             return Optional.of(Environment.refused(Action.BOOK, null, actor,
-                    context.refuse(RefusalReason.IDEMPOTENCY_KEY_REUSED, null)));
+                    context.refuse(RefusalReason.IDEMPOTENCY_KEY_REUSED, null),
+                    Environment.languageOf(request.customer())));
         }
         Booking first = repository.find(request.tenantId(), seen.get().bookingId())
                 .orElseThrow(() -> new IllegalStateException("idempotency key points to a missing booking"));

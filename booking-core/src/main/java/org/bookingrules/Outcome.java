@@ -1,12 +1,14 @@
 package org.bookingrules;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.rules.Refusal;
+import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.RecipientRole;
 
@@ -37,6 +39,15 @@ public sealed interface Outcome permits Outcome.Done, Outcome.Refused {
      * @return the refusal, or empty if done
      */
     Optional<Refusal> asRefusal();
+
+    /**
+     * The refusal's reason code, the usual thing to branch on.
+     *
+     * @return the reason if refused, or empty if done
+     */
+    default Optional<RefusalReason> refusalReason() {
+        return asRefusal().map(Refusal::reason);
+    }
 
     /**
      * The command went through.
@@ -94,22 +105,53 @@ public sealed interface Outcome permits Outcome.Done, Outcome.Refused {
         public Optional<Refusal> asRefusal() {
             return Optional.empty();
         }
+
+        /** @return ids, kinds and counts only: no reasons or messages typed by people */
+        @Override
+        public String toString() {
+            return "Done[booking=" + booking + ", events=" + events.stream().map(BookingEvent::kind).toList()
+                    + ", notifications=" + notifications.stream().map(n -> n.kind() + "/" + n.recipient()).toList()
+                    + ", unreachable=" + unreachable + "]";
+        }
     }
 
     /**
      * The command was refused; nothing was written.
      *
      * @param refusal why, until when, whom to contact
+     * @param locale the customer's language when the booking's customer is known, else English;
+     *     what {@link #message()} is written in
      */
-    record Refused(Refusal refusal) implements Outcome {
+    record Refused(Refusal refusal, Locale locale) implements Outcome {
 
         /**
-         * Checks the field.
+         * Checks the fields.
          *
-         * @param refusal why, until when, whom to contact
+         * @param refusal why, until when, whom to contact, not null
+         * @param locale the language of {@link #message()}, not null
          */
         public Refused {
             Objects.requireNonNull(refusal, "refusal");
+            Objects.requireNonNull(locale, "locale");
+        }
+
+        /**
+         * A refusal whose message is in English.
+         *
+         * @param refusal why, until when, whom to contact, not null
+         */
+        public Refused(Refusal refusal) {
+            this(refusal, Locale.ENGLISH);
+        }
+
+        /**
+         * The refusal as a sentence in {@link #locale()}: the reason, the deadline in the
+         * booking's zone and the contact, when known.
+         *
+         * @return the message
+         */
+        public String message() {
+            return refusal.message(locale);
         }
 
         @Override

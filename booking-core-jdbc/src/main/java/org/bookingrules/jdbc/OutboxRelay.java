@@ -11,19 +11,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.bookingrules.internal.delivery.NotificationDispatcher;
+import org.bookingrules.internal.delivery.NotificationDispatcher.Delivery;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.slf4j.Logger;
@@ -43,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * capped at {@link Builder#maxBackoff}); after {@link Builder#maxAttempts} failed attempts the row
  * is {@code PARKED} and never retried automatically. Then it commits.
  *
- * <p><b>A notifier that hangs is cut off.</b> Each call of the notifier runs on a delivery thread,
+ * <p><b>A notifier that hangs is cut off.</b> Calls go through the same dispatcher as the facade's
+ * own deliveries (executor, timeout, logging). Each call of the notifier runs on a delivery thread,
  * not on the thread running the pass, and the pass waits for it at most
  * {@link Builder#deliveryTimeout(Duration) deliveryTimeout} (default 30 seconds). A call that
  * takes longer is cancelled (its thread is interrupted), counted as a failed attempt with
@@ -96,7 +92,6 @@ public final class OutboxRelay {
     private static final String PARKED = "PARKED";
     private static final int LAST_ERROR_LENGTH = 500;
     private static final int MAX_PASSES_PER_RUN = 1000;
-    private static final AtomicInteger DELIVERY_THREADS = new AtomicInteger();
 
     private final DataSource dataSource;
     private final BookingNotifier notifier;
@@ -108,8 +103,8 @@ public final class OutboxRelay {
     private final Duration deliveryTimeout;
     /** The caller's executor, or null when the relay uses its own pool. */
     private final Executor callerExecutor;
-    /** Where the notifier runs: the caller's executor or the relay's own pool. */
-    private final Executor deliveries;
+    /** Calls the notifier: on the caller's executor or the relay's own pool, one attempt per pass. */
+    private final NotificationDispatcher dispatcher;
 
     /** Detected on the first connection; a race detects it twice, harmlessly, with the same result. */
     private volatile JdbcDialect dialect;
@@ -124,25 +119,11 @@ public final class OutboxRelay {
         this.maxBackoff = b.maxBackoff;
         this.deliveryTimeout = b.deliveryTimeout;
         this.callerExecutor = b.deliveryExecutor;
-        this.deliveries = b.deliveryExecutor != null ? b.deliveryExecutor : ownDeliveryPool();
-    }
-
-    /**
-     * The relay's own delivery threads: a few daemon threads, started when needed and ended when
-     * idle, so a relay that is dropped needs no shutdown. Tasks beyond the threads wait in the
-     * queue; their wait counts against the delivery timeout, and a task that timed out waiting is
-     * removed from the queue.
-     */
-    private static ThreadPoolExecutor ownDeliveryPool() {
-        ThreadFactory threads = task -> {
-            Thread t = new Thread(task, "outbox-relay-delivery-" + DELIVERY_THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(OWN_DELIVERY_THREADS, OWN_DELIVERY_THREADS, 30,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        // One attempt per pass: a failed row is retried by a later pass, after its backoff.
+        this.dispatcher = b.deliveryExecutor != null
+                ? NotificationDispatcher.on(b.notifier, b.deliveryExecutor, 1, b.deliveryTimeout)
+                : NotificationDispatcher.withOwnPool(b.notifier, "outbox-relay-delivery", OWN_DELIVERY_THREADS, 1,
+                        b.deliveryTimeout);
     }
 
     /**
@@ -214,7 +195,7 @@ public final class OutboxRelay {
                         delivered++;
                         continue;
                     }
-                    if (result != Result.INTERRUPTED) {
+                    if (result == Result.FAILED || result == Result.TIMED_OUT) {
                         failed++;
                     }
                     if (result != Result.FAILED) {
@@ -298,7 +279,9 @@ public final class OutboxRelay {
         /** The notifier outlasted the delivery timeout; the failure is recorded. */
         TIMED_OUT,
         /** The pass's thread was interrupted while waiting; nothing is recorded for the row. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** The timeout passed while the call waited for a delivery thread; nothing is recorded. */
+        NOT_STARTED
     }
 
     private JdbcDialect dialectOf(Connection c) throws SQLException {
@@ -343,15 +326,19 @@ public final class OutboxRelay {
             queueFailure(sql, retry, row, PARKED, row.attempts() + 1, now(), e);
             return Result.FAILED;
         }
-        Throwable failure;
-        try {
-            failure = call(notification);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warn("notification {} ({}, booking={}): relay interrupted while delivering; left due",
-                    notification.id(), notification.kind(), notification.booking().id());
-            return Result.INTERRUPTED;
+        Delivery delivery = dispatcher.deliverAll(List.of(notification)).get(0);
+        switch (delivery.result()) {
+            case DELIVERED, FAILED, TIMED_OUT:
+                break;
+            case INTERRUPTED:
+                LOG.warn("notification {} ({}, booking={}): relay interrupted while delivering; left due",
+                        notification.id(), notification.kind(), notification.booking().id());
+                return Result.INTERRUPTED;
+            default:
+                // The time was up before the notifier was called: not an attempt; the row stays due.
+                return Result.NOT_STARTED;
         }
+        Throwable failure = delivery.failure();
         if (failure != null) {
             int attempts = row.attempts() + 1;
             Instant now = now();
@@ -376,49 +363,6 @@ public final class OutboxRelay {
         LOG.debug("notification {} ({}, booking={}) delivered after {} failed attempts", notification.id(),
                 notification.kind(), notification.booking().id(), row.attempts());
         return Result.DELIVERED;
-    }
-
-    /**
-     * Calls the notifier on a delivery thread and waits at most the delivery timeout.
-     *
-     * @return null if the notifier returned; else what it threw, the {@link TimeoutException} of a
-     *     call that was cut off, or the {@link RejectedExecutionException} of an executor that
-     *     refused the call
-     * @throws InterruptedException if this thread was interrupted while waiting (the call is
-     *     cancelled)
-     */
-    private Throwable call(Notification notification) throws InterruptedException {
-        FutureTask<Void> task = new FutureTask<>(() -> notifier.deliver(notification), null);
-        try {
-            deliveries.execute(task);
-        } catch (RejectedExecutionException e) {
-            return e;
-        }
-        try {
-            task.get(saturatedNanos(deliveryTimeout), TimeUnit.NANOSECONDS);
-            return null;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof Error error) {
-                // As if the notifier had been called here: an Error is not a delivery failure.
-                throw error;
-            }
-            return cause;
-        } catch (TimeoutException e) {
-            cancel(task);
-            return e;
-        } catch (InterruptedException e) {
-            cancel(task);
-            throw e;
-        }
-    }
-
-    /** Interrupts a running call, or takes a waiting one out of the own pool's queue. */
-    private void cancel(FutureTask<Void> task) {
-        task.cancel(true);
-        if (deliveries instanceof ThreadPoolExecutor own && callerExecutor == null) {
-            own.remove(task);
-        }
     }
 
     private static void queueFailure(Sql sql, PreparedStatement retry, Claimed row, String status, int attempts,
@@ -598,7 +542,8 @@ public final class OutboxRelay {
          * thread interrupted), recorded as a failed attempt with the error
          * {@code java.util.concurrent.TimeoutException}, and retried after the backoff; the pass
          * that hit it ends there. Default 30 seconds. Time spent waiting for a free delivery
-         * thread counts.
+         * thread counts; a call whose time ran out before it started is not an attempt: its row
+         * stays due, untouched, and the pass ends there.
          *
          * @param v positive, at most {@link OutboxRelay#LIMIT_DELIVERY_TIMEOUT}, not null
          * @return this builder

@@ -184,6 +184,12 @@ public sealed interface BookingEvent
         public String kind() {
             return "CONFIRMATION_REVOKED";
         }
+
+        /** @return the event without its free texts */
+        @Override
+        public String toString() {
+            return Events.describe(this, "", "reason", reason);
+        }
     }
 
     /**
@@ -217,6 +223,12 @@ public sealed interface BookingEvent
         @Override
         public String kind() {
             return "DECLINED";
+        }
+
+        /** @return the event without its free texts */
+        @Override
+        public String toString() {
+            return Events.describe(this, "late=" + late, "reason", reason);
         }
     }
 
@@ -259,6 +271,13 @@ public sealed interface BookingEvent
         @Override
         public String kind() {
             return "CANCELLED";
+        }
+
+        /** @return the event without its free texts */
+        @Override
+        public String toString() {
+            return Events.describe(this, "late=" + late + ", lateFee=" + lateFee, "reason", reason,
+                    "personalMessage", personalMessage);
         }
     }
 
@@ -304,6 +323,13 @@ public sealed interface BookingEvent
         @Override
         public String kind() {
             return "RESCHEDULED";
+        }
+
+        /** @return the event without its free texts */
+        @Override
+        public String toString() {
+            return Events.describe(this, "oldSlot=" + oldSlot + ", newSlot=" + newSlot + ", oldResourceId="
+                    + oldResourceId + ", newResourceId=" + newResourceId, "reason", reason);
         }
     }
 
@@ -379,6 +405,12 @@ public sealed interface BookingEvent
         public String kind() {
             return "MARKED_NO_SHOW";
         }
+
+        /** @return the event without its free texts */
+        @Override
+        public String toString() {
+            return Events.describe(this, "", "reason", reason);
+        }
     }
 
     /**
@@ -413,6 +445,25 @@ public sealed interface BookingEvent
 /** Shared null checks of the event records. */
 final class Events {
     private Events() {
+    }
+
+    /**
+     * An event as text without its free texts (reasons and personal messages are typed by people
+     * and may hold personal data): kind, actor, instant and statuses, and whether a text is there.
+     */
+    static String describe(BookingEvent event, String details, String... texts) {
+        StringBuilder out = new StringBuilder(event.kind()).append("[actor=").append(event.actor())
+                .append(", at=").append(event.at()).append(", from=").append(event.from())
+                .append(", to=").append(event.to());
+        if (!details.isEmpty()) {
+            out.append(", ").append(details);
+        }
+        for (int i = 0; i + 1 < texts.length; i += 2) {
+            if (texts[i + 1] != null) {
+                out.append(", ").append(texts[i]).append("=(").append(texts[i + 1].length()).append(" chars)");
+            }
+        }
+        return out.append(']').toString();
     }
 
     static void require(Actor actor, Instant at, BookingStatus to) {

@@ -1,7 +1,6 @@
 package org.bookingrules.model;
 
 import java.util.Objects;
-import java.util.Optional;
 import org.bookingrules.internal.Ids;
 import org.bookingrules.internal.Texts;
 
@@ -43,14 +42,5 @@ public record Resource(String id, String name, String contact) {
      */
     public static Resource of(String id, String name) {
         return new Resource(id, name, null);
-    }
-
-    /**
-     * The contact to turn to when self-service refuses.
-     *
-     * @return the contact, or empty
-     */
-    public Optional<String> contactInfo() {
-        return Optional.ofNullable(contact);
     }
 }

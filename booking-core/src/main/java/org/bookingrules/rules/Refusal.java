@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import org.bookingrules.i18n.Messages;
 
 /**
@@ -30,16 +29,6 @@ public record Refusal(RefusalReason reason, Instant allowedUntil, String contact
     public Refusal {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(zone, "zone");
-    }
-
-    /** @return the deadline that passed, if the action had one */
-    public Optional<Instant> deadline() {
-        return Optional.ofNullable(allowedUntil);
-    }
-
-    /** @return the contact to turn to, if one is stored */
-    public Optional<String> contactInfo() {
-        return Optional.ofNullable(contact);
     }
 
     /** @return the message key of the reason, for products that localize themselves */

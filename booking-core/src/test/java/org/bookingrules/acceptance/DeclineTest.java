@@ -143,8 +143,8 @@ class DeclineTest {
         assertThat(outcome).isInstanceOf(Outcome.Refused.class);
         Refusal refusal = outcome.asRefusal().orElseThrow();
         assertThat(refusal.reason()).isEqualTo(RefusalReason.ALREADY_STARTED);
-        assertThat(refusal.deadline()).contains(booking.start());
-        assertThat(refusal.contactInfo()).contains(DR_RUIZ.contact());
+        assertThat(refusal.allowedUntil()).isEqualTo(booking.start());
+        assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
         assertThat(f.repository.find(TENANT, booking.id()).orElseThrow().status()).isEqualTo(BookingStatus.PENDING);
         assertThat(f.rules.history(RECEPTION, ref(booking))).extracting(BookingEvent::kind).containsExactly("BOOKED");
         assertThat(f.notifier.delivered()).isEmpty();

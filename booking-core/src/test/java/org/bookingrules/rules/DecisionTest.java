@@ -76,8 +76,8 @@ class DecisionTest {
         Refusal refusal = new Refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, T1, "+34 910 000 000", MADRID);
 
         assertThat(refusal.isAllowed()).isFalse();
-        assertThat(refusal.deadline()).contains(T1);
-        assertThat(refusal.contactInfo()).contains("+34 910 000 000");
+        assertThat(refusal.allowedUntil()).isEqualTo(T1);
+        assertThat(refusal.contact()).isEqualTo("+34 910 000 000");
         assertThat(refusal.messageKey()).isEqualTo("refusal.CANCELLATION_NOTICE_PASSED");
     }
 
@@ -86,8 +86,8 @@ class DecisionTest {
     void refusalWithoutDeadlineOrContact() {
         Refusal refusal = new Refusal(RefusalReason.SLOT_UNAVAILABLE, null, null, MADRID);
 
-        assertThat(refusal.deadline()).isEmpty();
-        assertThat(refusal.contactInfo()).isEmpty();
+        assertThat(refusal.allowedUntil()).isNull();
+        assertThat(refusal.contact()).isNull();
     }
 
     @Test

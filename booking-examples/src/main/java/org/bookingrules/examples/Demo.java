@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Objects;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -233,8 +235,8 @@ public final class Demo {
                 + span(Duration.between(clock.instant(), toms.start())) + " before it");
         Outcome tooLate = rules.cancel(Actor.customer(TOM.id()), ref(toms), ChangeRequest.because("I have the flu"));
         Refusal refusal = tooLate.asRefusal().orElseThrow();
-        line("-> Refused: " + refusal.reason() + " (possible until " + refusal.deadline().map(this::stamp).orElse("-")
-                + ", contact " + refusal.contactInfo().orElse("-") + "); nothing written, nobody notified");
+        line("-> Refused: " + refusal.reason() + " (possible until " + Optional.ofNullable(refusal.allowedUntil()).map(this::stamp).orElse("-")
+                + ", contact " + Objects.requireNonNullElse(refusal.contact(), "-") + "); nothing written, nobody notified");
         line("   en: " + refusal.message(Locale.ENGLISH));
         line("   es: " + refusal.message(Locale.forLanguageTag("es")));
         deliver();

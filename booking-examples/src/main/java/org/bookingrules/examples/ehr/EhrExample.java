@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
@@ -232,8 +233,8 @@ public final class EhrExample {
         Outcome refused = rules.cancel(Actor.customer(TOM), BookingRef.of(TENANT, TOM_APPOINTMENT),
                 ChangeRequest.because("Cannot make it"));
         Refusal refusal = refused.asRefusal().orElseThrow();
-        line(out, "-> Refused: " + refusal.reason() + " (deadline " + refusal.deadline().map(this::local).orElse("-")
-                + ", contact " + refusal.contactInfo().orElse("-") + ")");
+        line(out, "-> Refused: " + refusal.reason() + " (deadline " + Optional.ofNullable(refusal.allowedUntil()).map(this::local).orElse("-")
+                + ", contact " + Objects.requireNonNullElse(refusal.contact(), "-") + ")");
         line(out, "   en: " + refusal.message(Locale.ENGLISH));
         line(out, "   es: " + refusal.message(Locale.forLanguageTag("es")));
         line(out, "   His row in the EHR is not touched.");

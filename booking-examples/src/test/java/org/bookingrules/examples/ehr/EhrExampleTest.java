@@ -138,8 +138,8 @@ class EhrExampleTest {
 
         Refusal refusal = outcome.asRefusal().orElseThrow();
         assertThat(refusal.reason()).isEqualTo(RefusalReason.CANCELLATION_NOTICE_PASSED);
-        assertThat(refusal.deadline()).contains(Instant.parse("2026-03-01T17:00:00Z"));
-        assertThat(refusal.contactInfo()).contains(EhrExample.RUIZ_CONTACT);
+        assertThat(refusal.allowedUntil()).isEqualTo(Instant.parse("2026-03-01T17:00:00Z"));
+        assertThat(refusal.contact()).isEqualTo(EhrExample.RUIZ_CONTACT);
         assertThat(EhrExample.appointmentRows(dataSource)).isEqualTo(before);
         assertThat(count("br_ehr_booking")).isZero();
         assertThat(count("br_ehr_event")).isZero();
