@@ -15,6 +15,8 @@ import org.bookingrules.spi.OutboxBookingRepository;
  */
 final class Delivery {
 
+    private static final String AFTERWARDS = "given up; the change and the notification stay stored";
+
     /** Nothing leaves from the facade. */
     static final Delivery NONE = new Delivery(null);
 
@@ -36,9 +38,9 @@ final class Delivery {
         return direct(settings.notificationExecutor() == null
                 ? NotificationDispatcher.withOwnPool(settings.notifier(), "booking-rules-notifier",
                         BookingRules.OWN_NOTIFICATION_THREADS, settings.notificationAttempts(),
-                        settings.notificationTimeout())
+                        settings.notificationTimeout(), AFTERWARDS)
                 : NotificationDispatcher.on(settings.notifier(), settings.notificationExecutor(),
-                        settings.notificationAttempts(), settings.notificationTimeout()));
+                        settings.notificationAttempts(), settings.notificationTimeout(), AFTERWARDS));
     }
 
     /**

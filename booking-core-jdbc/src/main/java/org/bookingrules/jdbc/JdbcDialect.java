@@ -5,19 +5,23 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * The databases the JDBC adapter speaks, detected from {@link DatabaseMetaData}. Each has its SQL in
  * one place ({@link Sql}) and its schema files under
- * {@code org/bookingrules/jdbc/schema/<folder>/V<n>__<name>.sql}.
+ * {@code org/bookingrules/jdbc/schema/<folder>/V<n>__<name>.sql}: released files never change, a
+ * schema change ships as a new file with the next version.
  */
 public enum JdbcDialect {
     /** H2 2.x, the embedded default. */
-    H2("h2", List.of("V1__booking_tables.sql", "V2__link_guard.sql")),
+    H2("h2", List.of("V1__booking_tables.sql", "V2__link_guard.sql", "V3__schema_version.sql")),
     /** PostgreSQL 12 or later. {@code V2__overlap_guard.sql} needs the btree_gist extension. */
-    POSTGRESQL("postgresql", List.of("V1__booking_tables.sql", "V2__overlap_guard.sql", "V3__link_guard.sql")),
+    POSTGRESQL("postgresql", List.of("V1__booking_tables.sql", "V2__overlap_guard.sql", "V3__link_guard.sql",
+            "V4__schema_version.sql")),
     /** MariaDB 10.6 or later (InnoDB). */
-    MARIADB("mariadb", List.of("V1__booking_tables.sql", "V2__link_guard.sql"));
+    MARIADB("mariadb", List.of("V1__booking_tables.sql", "V2__link_guard.sql", "V3__schema_version.sql"));
 
     private final String folder;
     private final List<String> scripts;
@@ -52,12 +56,40 @@ public enum JdbcDialect {
     }
 
     /**
+     * The dialect of a data source's database, for code that runs on more than one.
+     *
+     * @param dataSource the database, not null
+     * @return the dialect
+     * @throws IllegalStateException if no connection can be had or its metadata cannot be read (the
+     *         message names the SQLState)
+     * @throws IllegalArgumentException if the database is not supported (the message names it)
+     */
+    public static JdbcDialect detect(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        try (Connection c = dataSource.getConnection()) {
+            return detect(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the database to detect its dialect: SQLState "
+                    + e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * The classpath folder of this dialect's schema files.
+     *
+     * @return for example {@code org/bookingrules/jdbc/schema/postgresql}
+     */
+    public String schemaFolder() {
+        return "org/bookingrules/jdbc/schema/" + folder;
+    }
+
+    /**
      * The classpath locations of this dialect's schema files, in the order to run them.
      *
      * @return resource paths such as {@code org/bookingrules/jdbc/schema/h2/V1__booking_tables.sql}
      */
     public List<String> schemaResources() {
-        return scripts.stream().map(s -> "org/bookingrules/jdbc/schema/" + folder + "/" + s).toList();
+        return scripts.stream().map(s -> schemaFolder() + "/" + s).toList();
     }
 
     Sql sql() {

@@ -88,6 +88,7 @@ public final class OutboxRelay {
     /** Most threads of the delivery pool a relay owns when no executor is given: 4. */
     public static final int OWN_DELIVERY_THREADS = 4;
 
+    private static final String AFTERWARDS = "the outbox keeps it for a later attempt, or parks it";
     private static final String PENDING = "PENDING";
     private static final String PARKED = "PARKED";
     private static final int LAST_ERROR_LENGTH = 500;
@@ -121,9 +122,9 @@ public final class OutboxRelay {
         this.callerExecutor = b.deliveryExecutor;
         // One attempt per pass: a failed row is retried by a later pass, after its backoff.
         this.dispatcher = b.deliveryExecutor != null
-                ? NotificationDispatcher.on(b.notifier, b.deliveryExecutor, 1, b.deliveryTimeout)
+                ? NotificationDispatcher.on(b.notifier, b.deliveryExecutor, 1, b.deliveryTimeout, AFTERWARDS)
                 : NotificationDispatcher.withOwnPool(b.notifier, "outbox-relay-delivery", OWN_DELIVERY_THREADS, 1,
-                        b.deliveryTimeout);
+                        b.deliveryTimeout, AFTERWARDS);
     }
 
     /**
@@ -349,7 +350,7 @@ public final class OutboxRelay {
                 queueFailure(sql, retry, row, PARKED, attempts, now, failure);
             } else {
                 Duration wait = backoff(attempts);
-                LOG.info("notification {} ({}, booking={}) failed attempt {} of {}: {}; next attempt in {}",
+                LOG.debug("notification {} ({}, booking={}) failed attempt {} of {}: {}; next attempt in {}",
                         notification.id(), notification.kind(), notification.booking().id(), attempts, maxAttempts,
                         failure.getClass().getName(), wait);
                 queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), failure);

@@ -42,6 +42,8 @@ public final class NotificationDispatcher {
     private final boolean ownsExecutor;
     private final int attempts;
     private final Duration timeout;
+    /** What becomes of an undelivered notification, for the log line; for example "kept in the outbox". */
+    private final String afterwards;
 
     /** What became of one notification. */
     public enum Result {
@@ -80,7 +82,8 @@ public final class NotificationDispatcher {
     }
 
     private NotificationDispatcher(BookingNotifier notifier, Executor executor, boolean ownsExecutor, int attempts,
-                                   Duration timeout) {
+                                   Duration timeout, String afterwards) {
+        this.afterwards = Objects.requireNonNull(afterwards, "afterwards");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
@@ -101,12 +104,13 @@ public final class NotificationDispatcher {
      * @param executor where the notifier runs, not null
      * @param attempts attempts per notification, 1 or more
      * @param timeout the longest wait of one call, all its notifications and attempts, positive
+     * @param afterwards what becomes of an undelivered notification, for the log, not null
      * @return the dispatcher
      */
     public static NotificationDispatcher on(BookingNotifier notifier, Executor executor, int attempts,
-                                            Duration timeout) {
+                                            Duration timeout, String afterwards) {
         return new NotificationDispatcher(notifier, Objects.requireNonNull(executor, "executor"), false, attempts,
-                timeout);
+                timeout, afterwards);
     }
 
     /**
@@ -118,10 +122,11 @@ public final class NotificationDispatcher {
      * @param threads the most threads, 1 or more
      * @param attempts attempts per notification, 1 or more
      * @param timeout the longest wait of one call, all its notifications and attempts, positive
+     * @param afterwards what becomes of an undelivered notification, for the log, not null
      * @return the dispatcher
      */
     public static NotificationDispatcher withOwnPool(BookingNotifier notifier, String threadName, int threads,
-                                                     int attempts, Duration timeout) {
+                                                     int attempts, Duration timeout, String afterwards) {
         Objects.requireNonNull(threadName, "threadName");
         ThreadFactory factory = task -> {
             Thread t = new Thread(task, threadName + "-" + THREADS.incrementAndGet());
@@ -131,7 +136,7 @@ public final class NotificationDispatcher {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), factory);
         pool.allowCoreThreadTimeOut(true);
-        return new NotificationDispatcher(notifier, pool, true, attempts, timeout);
+        return new NotificationDispatcher(notifier, pool, true, attempts, timeout, afterwards);
     }
 
     /**
@@ -219,9 +224,9 @@ public final class NotificationDispatcher {
                     n.booking().id());
             case NOT_STARTED, INTERRUPTED -> LOG.debug("notification {} ({}, booking={}) not delivered: {}", n.id(),
                     n.kind(), n.booking().id(), delivery.result());
-            default -> LOG.warn("notification {} ({}, booking={}) not delivered: {} after {} attempt(s), {}", n.id(),
-                    n.kind(), n.booking().id(), delivery.result(), attempts,
-                    delivery.failure() == null ? "-" : delivery.failure().getClass().getName());
+            default -> LOG.warn("notification {} ({}, booking={}) not delivered: {} after {} attempt(s), {}; {}",
+                    n.id(), n.kind(), n.booking().id(), delivery.result(), attempts,
+                    delivery.failure() == null ? "-" : delivery.failure().getClass().getName(), afterwards);
         }
     }
 

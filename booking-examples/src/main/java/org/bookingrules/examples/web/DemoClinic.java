@@ -23,6 +23,7 @@ import org.bookingrules.BookingRules;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.JdbcLinkGuardStore;
 import org.bookingrules.jdbc.JdbcSchema;
+import org.bookingrules.jdbc.OutboxRelay;
 import org.bookingrules.links.ManageLinks;
 import org.bookingrules.links.SelfService;
 import org.bookingrules.model.Actor;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *       notice, so an online cancel is refused with its deadline and the professional's contact
  *       (R9), while a decline is still allowed and marked late (R7).</li>
  * </ul>
- * Notifications are kept in memory and logged by kind, recipient role and booking id only.
+ * Notifications leave through the outbox relay, after commit, as in a product; they are kept in
+ * memory and logged by kind, recipient role and booking id only.
  *
  * <p>Thread-safe. Close it to drop the database.
  */
@@ -86,6 +88,7 @@ public final class DemoClinic implements AutoCloseable {
     private final ManageLinks links;
     private final SelfService selfService;
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
+    private final OutboxRelay relay;
     private final String upcomingId;
     private final String soonId;
 
@@ -113,6 +116,10 @@ public final class DemoClinic implements AutoCloseable {
                 .policy(BookingPolicy.ofDefaults())
                 .availability(WeeklyHours.in(ZONE).open(OPENS, CLOSES, DayOfWeek.values()).build())
                 .manageLinks(links)
+                .build();                       // no notifier: the repository's outbox relay delivers
+        relay = OutboxRelay.builder()
+                .dataSource(dataSource)
+                .clock(clock)
                 .notifier(notification -> {
                     notifications.add(notification);
                     LOG.info("notification {} to {} about booking={}", notification.kind(), notification.recipient(),
@@ -206,8 +213,17 @@ public final class DemoClinic implements AutoCloseable {
         return links.issueManage(booking(bookingId));
     }
 
-    /** @return the notifications handed to the notifier so far, oldest first */
+    /**
+     * Delivers what the outbox holds, then lists every notification delivered so far. A product
+     * runs the relay on a schedule ({@link OutboxRelay#runEvery}); the demo drains it when asked,
+     * so what it shows is always complete.
+     *
+     * @return the notifications delivered so far, oldest first
+     */
     public List<Notification> notifications() {
+        while (relay.deliverDue() > 0) {
+            // Drained pass by pass; each pass commits what it delivered.
+        }
         return List.copyOf(notifications);
     }
 

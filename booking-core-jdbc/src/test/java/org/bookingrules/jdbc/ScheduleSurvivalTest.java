@@ -1,0 +1,204 @@
+package org.bookingrules.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.bookingrules.BookRequest;
+import org.bookingrules.BookingRules;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.model.CustomerDetails;
+import org.bookingrules.model.Resource;
+import org.bookingrules.model.Service;
+import org.bookingrules.spi.Notification;
+import org.bookingrules.spi.NotificationKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.threeten.extra.MutableClock;
+
+/**
+ * The two schedules a product runs, the outbox relay's and the reminder sweep's, outlive passes
+ * that fail because their connections were killed, and deliver once the database answers again.
+ */
+@DisplayName("Relay and reminder schedules survive killed connections")
+class ScheduleSurvivalTest {
+
+    private static final String TENANT = "clinic-schedules";
+    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
+    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
+    private static final Service CONSULTATION = new Service("consultation", "Consultation");
+    private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org", null,
+            Locale.forLanguageTag("es"));
+    private static final int KILLED_PASSES = 3;
+
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        scheduler.shutdownNow();
+        scheduler.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    @DisplayName("R5 R14 after 3 passes each on killed connections, the relay delivers the booking's "
+            + "notifications and the sweep sends its reminder; both schedules still run; a naive fixed-delay "
+            + "schedule of deliverDue dies at its first failure (control)")
+    void schedulesSurviveKilledConnections(Store store) throws Exception {
+        Database db = TestDatabases.get(store);
+        db.clean();
+        MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
+        KillingDataSource forRules = new KillingDataSource(db.dataSource());
+        KillingDataSource forRelay = new KillingDataSource(db.dataSource());
+        BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(forRules))
+                .clock(clock).build();
+        List<Notification> delivered = new CopyOnWriteArrayList<>();
+        OutboxRelay relay = OutboxRelay.builder().dataSource(forRelay).notifier(delivered::add).clock(clock).build();
+        Instant start = NOW.plus(Duration.ofHours(8));
+        Booking booking = rules.book(Actor.customer(ANA.id()), BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA,
+                start, start.plus(Duration.ofMinutes(30)), ZoneId.of("Europe/Madrid"))).orElseThrow().booking();
+        clock.add(Duration.ofHours(3)); // the reminder, due 6 h before the start, is now due
+
+        forRules.killNext(KILLED_PASSES);
+        forRelay.killNext(KILLED_PASSES);
+        ScheduledFuture<?> relaying = relay.runEvery(Duration.ofMillis(20), scheduler);
+        ScheduledFuture<?> reminding = rules.sendRemindersEvery(Duration.ofMillis(20), scheduler);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (kinds(delivered).size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(forRules.killed).as("sweeps that failed on a killed connection").hasValue(KILLED_PASSES);
+        assertThat(forRelay.killed).as("relay passes that failed on a killed connection").hasValue(KILLED_PASSES);
+        assertThat(kinds(delivered)).as("booked (customer and resource), then the reminder")
+                .containsExactlyInAnyOrder(NotificationKind.BOOKED, NotificationKind.BOOKED, NotificationKind.REMINDER);
+        assertThat(delivered).allMatch(n -> n.booking().id().equals(booking.id()));
+        assertThat(relaying.isDone()).as("the relay's schedule still runs").isFalse();
+        assertThat(reminding.isDone()).as("the sweep's schedule still runs").isFalse();
+
+        forRelay.killNext(1);
+        ScheduledFuture<?> naive = scheduler.scheduleWithFixedDelay(relay::deliverDue, 0, 20, TimeUnit.MILLISECONDS);
+        try {
+            naive.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException expected) {
+            assertThat(expected).hasCauseInstanceOf(BookingStorageException.class);
+        }
+        assertThat(naive.isDone()).as("control: the naive schedule ended for good").isTrue();
+    }
+
+    private static List<NotificationKind> kinds(List<Notification> delivered) {
+        return delivered.stream().map(Notification::kind).toList();
+    }
+
+    /**
+     * A data source whose next connections are dead, as after the server ended their sessions:
+     * every call on them fails with SQLState 08006 until they are closed (which gives the real
+     * connection back, healthy).
+     */
+    private static final class KillingDataSource implements DataSource {
+        final AtomicInteger killed = new AtomicInteger();
+        private final AtomicInteger toKill = new AtomicInteger();
+        private final DataSource delegate;
+
+        KillingDataSource(DataSource delegate) {
+            this.delegate = delegate;
+        }
+
+        void killNext(int connections) {
+            killed.set(0);
+            toKill.set(connections);
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection real = delegate.getConnection();
+            if (toKill.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+                return real;
+            }
+            killed.incrementAndGet();
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "close":
+                                real.close();
+                                return null;
+                            case "isClosed":
+                                return false;
+                            case "getAutoCommit":
+                                return true;
+                            case "toString":
+                                return "killed connection";
+                            case "hashCode":
+                                return System.identityHashCode(proxy);
+                            case "equals":
+                                return proxy == args[0];
+                            default:
+                                throw new SQLException("connection killed by the test", "08006");
+                        }
+                    });
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return delegate.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            delegate.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            delegate.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return delegate.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return delegate.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            return delegate.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws SQLException {
+            return delegate.isWrapperFor(iface);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package org.bookingrules.jdbc.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.bookingrules.jdbc.JdbcDialect;
+import org.bookingrules.jdbc.JdbcSchema;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The schema files as a migration tool sees them: every file of a folder listed by
+ * {@link JdbcDialect#schemaResources()}, versions 1 to n without a gap, every statement idempotent,
+ * released files unchanged, no Flyway class in the library, and the helpers a Flyway set-up uses.
+ * No database needed.
+ */
+@DisplayName("Schema files and the helpers a migration tool uses")
+class JdbcSchemaFilesTest {
+
+    /**
+     * The SHA-256 of every released schema file (line ends as LF). Flyway refuses a database whose
+     * applied file has changed, so a released file is never edited: a schema change is a new file,
+     * added here with its digest.
+     */
+    private static final Map<String, String> RELEASED = Map.ofEntries(
+            Map.entry("org/bookingrules/jdbc/schema/h2/V1__booking_tables.sql",
+                    "aa8d0f8cf27c1cf204c058a8454634aff4e9567436d4ee0059db3367be4cf263"),
+            Map.entry("org/bookingrules/jdbc/schema/h2/V2__link_guard.sql",
+                    "eded6b7b07b6f49c8dd56babfd19368055d9ec62a0a77559bb464aaba21c61ce"),
+            Map.entry("org/bookingrules/jdbc/schema/h2/V3__schema_version.sql",
+                    "98e15be00fcfcc0f3770efbf00f0ce8a26757a4149f77b760e0aa8502fba1335"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V1__booking_tables.sql",
+                    "51fb238d11b1ae5d96f2a454a57864003c7316d83b4ff43809d4ea09debb98ba"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V2__link_guard.sql",
+                    "ff5f3cf36fdd45110f1106a083cb88e99039f6a9d09ff634a892161923e4570b"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V3__schema_version.sql",
+                    "544ad222ce25edd88fd7e9e7822004d6276fdfeef7d828fff7133e7af91fc2ef"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V1__booking_tables.sql",
+                    "7bc2b5c03d6d7a5a9b73553e99509a3a07a50d85c89650ddf6c9e0f8ff6baf7a"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V2__overlap_guard.sql",
+                    "1815f60895f4713d5ead4c0d594a00dce505ff0da3e9d7603cbede651ef52502"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V3__link_guard.sql",
+                    "382d0aa33b26b6da019de57ebaad5678e63de09454b885a252cccdbfb5d86866"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V4__schema_version.sql",
+                    "61067a11248a9186bcb351da1e6b76bf4d65f9ae14f0a114670505cc790058ef"));
+
+    private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
+    private static final Pattern IDEMPOTENT = Pattern.compile("^(CREATE (TABLE|INDEX|EXTENSION) IF NOT EXISTS "
+            + "|DO \\$\\$).*", Pattern.DOTALL);
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JdbcDialect.class)
+    @DisplayName("schemaResources lists every file of the dialect's folder, in version order, versions 1 to n")
+    void everyFileListedInOrder(JdbcDialect dialect) throws IOException, URISyntaxException {
+        List<String> inFolder = filesIn(dialect.schemaFolder());
+
+        assertThat(inFolder).isNotEmpty().allMatch(name -> FILE_NAME.matcher(name).matches());
+        assertThat(dialect.schemaResources()).containsExactlyElementsOf(inFolder.stream()
+                .sorted(Comparator.comparingInt(JdbcSchemaFilesTest::version))
+                .map(name -> dialect.schemaFolder() + "/" + name).toList());
+        assertThat(inFolder.stream().map(JdbcSchemaFilesTest::version).sorted().toList())
+                .as("no gap, no repeat").containsExactlyElementsOf(IntStream.rangeClosed(1, inFolder.size())
+                        .boxed().toList());
+        assertThat(JdbcSchema.latestVersion(dialect)).isEqualTo(inFolder.size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JdbcDialect.class)
+    @DisplayName("every statement of every file is idempotent (IF NOT EXISTS, or a guarded DO block)")
+    void everyStatementIdempotent(JdbcDialect dialect) {
+        for (String resource : dialect.schemaResources()) {
+            assertThat(JdbcSchema.statements(resource)).as(resource).isNotEmpty().allSatisfy(statement ->
+                    assertThat(statement.toUpperCase(Locale.ROOT)).matches(IDEMPOTENT));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JdbcDialect.class)
+    @DisplayName("the version table JdbcSchema.create records in ships in a file of its own, once per database")
+    void versionTableShipsInItsOwnFile(JdbcDialect dialect) {
+        List<String> files = dialect.schemaResources().stream()
+                .filter(r -> r.endsWith("__schema_version.sql")).toList();
+
+        assertThat(files).hasSize(1);
+        assertThat(JdbcSchema.statements(files.get(0))).singleElement().asString()
+                .startsWith("CREATE TABLE IF NOT EXISTS " + JdbcSchema.VERSION_TABLE + " (");
+    }
+
+    @Test
+    @DisplayName("no released schema file has changed, and every file is pinned here")
+    void releasedFilesUnchanged() throws IOException {
+        Map<String, String> actual = new TreeMap<>();
+        for (JdbcDialect dialect : JdbcDialect.values()) {
+            for (String resource : dialect.schemaResources()) {
+                actual.put(resource, sha256(resource));
+            }
+        }
+
+        assertThat(actual).as("a released file was edited (ship the change as a new V<n+1> file instead), or a new "
+                + "file is not pinned in RELEASED yet").containsExactlyInAnyOrderEntriesOf(RELEASED);
+    }
+
+    @Test
+    @DisplayName("location, latestVersion and the table names a Flyway set-up uses")
+    void helpers() {
+        assertThat(JdbcSchema.location(JdbcDialect.H2)).isEqualTo("classpath:org/bookingrules/jdbc/schema/h2");
+        assertThat(JdbcSchema.location(JdbcDialect.POSTGRESQL))
+                .isEqualTo("classpath:org/bookingrules/jdbc/schema/postgresql");
+        assertThat(JdbcSchema.location(JdbcDialect.MARIADB))
+                .isEqualTo("classpath:org/bookingrules/jdbc/schema/mariadb");
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(3);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(4);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(3);
+        assertThat(JdbcSchema.HISTORY_TABLE).isEqualTo("br_schema_history");
+        assertThat(JdbcSchema.VERSION_TABLE).isEqualTo("br_schema_version");
+    }
+
+    @Test
+    @DisplayName("the library's classes refer to no Flyway class: Flyway stays out of its dependencies")
+    void noFlywayInTheLibrary() throws IOException, URISyntaxException {
+        Path classes = Path.of(JdbcSchema.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(classes).isDirectory();
+        List<Path> compiled;
+        try (Stream<Path> files = Files.walk(classes)) {
+            compiled = files.filter(p -> p.toString().endsWith(".class")).toList();
+        }
+        assertThat(compiled).as("main classes found").anyMatch(p -> p.endsWith("JdbcSchema.class"));
+        for (Path file : compiled) {
+            String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            assertThat(bytes).as(file.getFileName().toString()).doesNotContain("org/flywaydb");
+        }
+    }
+
+    private static List<String> filesIn(String folder) throws IOException, URISyntaxException {
+        URL url = JdbcSchemaFilesTest.class.getClassLoader().getResource(folder);
+        assertThat(url).as(folder + " on the classpath").isNotNull();
+        try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String sha256(String resource) throws IOException {
+        try (InputStream in = JdbcSchemaFilesTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int version(String name) {
+        Matcher m = FILE_NAME.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+}
