@@ -59,7 +59,7 @@ public sealed interface Outcome permits Outcome.Done, Outcome.Refused {
      * @param booking the booking as it is now
      * @param events the events this command appended to its history, in order (the change by the
      *     actor, then any automatic change by the system it triggered, R6)
-     * @param notifications the notifications handed to the notifier (R14)
+     * @param notifications the notifications of this change (R14): delivered by the facade, or queued in the repository's outbox for its relay
      * @param unreachable recipients that should have been notified but could not be: a customer
      *     with no contact data, or none stored (R14); staff should tell them another way
      */
@@ -71,7 +71,7 @@ public sealed interface Outcome permits Outcome.Done, Outcome.Refused {
          *
          * @param booking the booking as it is now
          * @param events the events this command appended to its history, in order (the change by the actor, then any automatic change by the system it triggered, R6)
-         * @param notifications the notifications handed to the notifier (R14)
+         * @param notifications the notifications of this change (R14): delivered by the facade, or queued in the repository's outbox for its relay
          * @param unreachable recipients that should have been notified but could not be: a customer with no contact data, or none stored (R14); staff should tell them another way
          */
         public Done {
