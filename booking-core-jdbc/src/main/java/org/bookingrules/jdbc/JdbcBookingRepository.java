@@ -30,6 +30,7 @@ import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingRepository;
 import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.Notification;
+import org.bookingrules.spi.OutboxBookingRepository;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
 import org.slf4j.Logger;
@@ -55,16 +56,26 @@ import org.threeten.extra.Interval;
  *       costs a round trip per transaction on PostgreSQL's driver. So the pool must hand connections out
  *       at one level, resetting one that a borrower changed, as pools do;</li>
  *   <li>{@link #joining(ConnectionProvider)}: it works inside the caller's transaction, under a
- *       savepoint, and never commits, rolls back or closes the caller's connection.</li>
+ *       savepoint, and never commits, rolls back or closes the caller's connection (see
+ *       {@link ConnectionProvider} for what the provider must do). A write needs a transaction in
+ *       progress: on a connection with auto-commit on it is refused with an
+ *       {@link IllegalStateException} before anything is written, since the savepoint, the lock on
+ *       the resource and the all-or-nothing of the booking, its history and its outbox rows all need
+ *       one. A read runs on the connection as it is, auto-commit on or off: it writes nothing, and
+ *       inside a transaction it sees that transaction's own writes.</li>
  * </ul>
- * The dialect is detected from the database's metadata at creation, and logged once.
+ * With {@link #create(DataSource)} the dialect is detected from the database's metadata at
+ * creation. In joined mode the repository holds no connection until its first call:
+ * {@link #joining(ConnectionProvider, JdbcDialect)} is told the dialect, and
+ * {@link #joining(ConnectionProvider)} detects it on the connection its first call acquires. The
+ * dialect is logged once (once per racing call when several first calls race).
  *
  * <p>A write costs the round trips of its statements and no more: the lock row of a resource is
  * created (in its own statement) only the first time this repository meets the resource, and a taken
  * id or confirmation code is found by the table's unique constraints rather than looked up first;
  * the violation rolls the transaction back and is then told apart by a lookup.
  */
-public final class JdbcBookingRepository implements BookingRepository {
+public final class JdbcBookingRepository implements OutboxBookingRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBookingRepository.class);
     private static final int MAX_TRANSACTION_ATTEMPTS = 5;
@@ -73,8 +84,16 @@ public final class JdbcBookingRepository implements BookingRepository {
 
     private final DataSource dataSource;
     private final ConnectionProvider joined;
-    private final JdbcDialect dialect;
-    private final Sql sql;
+    /**
+     * The statements of the dialect: set before {@link #dialect}, so a thread that reads the dialect
+     * as known also sees them. Null only in joined mode before the first call has detected it.
+     */
+    private volatile Sql sql;
+    /**
+     * Known from creation, except in joined mode without a given dialect: then detected on the first
+     * call's connection. Two first calls racing both detect it, harmlessly, with the same result.
+     */
+    private volatile JdbcDialect dialect;
     /** Whether the pool's connections come at another level than READ COMMITTED (own transactions only). */
     private final boolean setIsolation;
     /**
@@ -90,24 +109,37 @@ public final class JdbcBookingRepository implements BookingRepository {
         }
     }
 
-    private JdbcBookingRepository(DataSource dataSource, ConnectionProvider joined) {
+    /** Own transactions: detects the dialect and the pool's isolation level on one connection, then closes it. */
+    private JdbcBookingRepository(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.joined = joined;
-        try {
-            Connection connection = open();
-            try {
-                this.dialect = JdbcDialect.detect(connection);
-                this.setIsolation = joined == null
-                        && connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED;
-            } finally {
-                close(connection);
-            }
+        this.joined = null;
+        JdbcDialect detected;
+        try (Connection connection = dataSource.getConnection()) {
+            detected = JdbcDialect.detect(connection);
+            this.setIsolation = connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED;
         } catch (SQLException e) {
             throw fault("detect dialect", e);
         }
-        this.sql = dialect.sql();
-        LOG.info("booking repository on {} ({}{})", dialect, joined == null ? "own transactions" : "joined transactions",
+        known(detected);
+        LOG.info("booking repository on {} (own transactions{})", detected,
                 setIsolation ? ", READ COMMITTED set per transaction" : "");
+    }
+
+    /** Joined transactions: takes no connection; the dialect is given, or null to detect on the first call. */
+    private JdbcBookingRepository(ConnectionProvider joined, JdbcDialect dialect) {
+        this.dataSource = null;
+        this.joined = joined;
+        this.setIsolation = false;
+        if (dialect != null) {
+            known(dialect);
+            LOG.info("booking repository on {} (joined transactions)", dialect);
+        }
+    }
+
+    /** Records the dialect: its statements first, then the dialect itself (see {@link #sql}). */
+    private void known(JdbcDialect detected) {
+        this.sql = detected.sql();
+        this.dialect = detected;
     }
 
     /**
@@ -119,24 +151,62 @@ public final class JdbcBookingRepository implements BookingRepository {
      * @throws IllegalArgumentException if the database is not supported
      */
     public static JdbcBookingRepository create(DataSource dataSource) {
-        return new JdbcBookingRepository(Objects.requireNonNull(dataSource, "dataSource"), null);
+        return new JdbcBookingRepository(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
     /**
-     * A repository that works inside the caller's transactions.
+     * A repository that works inside the caller's transactions, and detects the database on the
+     * connection of its first call. It calls nothing of the provider here: creating it holds no
+     * connection, so it may be created at start-up, outside any transaction, with a provider
+     * whose {@link ConnectionProvider#acquire() acquire} takes a connection from a pool. The
+     * first call (of any method, {@link #dialect()} included) reads the database's metadata on
+     * the connection it acquires anyway, and releases it as every call does; a call that finds
+     * the database unsupported throws {@link IllegalArgumentException}.
+     *
+     * <p>Every write needs a transaction in progress on the provider's connection (auto-commit
+     * off); see {@link ConnectionProvider} for the whole contract.
      *
      * @param provider hands out the connection of the current transaction, not null
      * @return the repository
-     * @throws BookingStorageException if the database cannot be reached
-     * @throws IllegalArgumentException if the database is not supported
+     * @see #joining(ConnectionProvider, JdbcDialect)
      */
     public static JdbcBookingRepository joining(ConnectionProvider provider) {
-        return new JdbcBookingRepository(null, Objects.requireNonNull(provider, "provider"));
+        return new JdbcBookingRepository(Objects.requireNonNull(provider, "provider"), null);
     }
 
-    /** @return the detected dialect */
+    /**
+     * A repository that works inside the caller's transactions, on a database of the given
+     * dialect. Neither here nor later does it read the database's metadata: creating it calls
+     * nothing of the provider. The dialect must be the database's: with another one, statements
+     * fail as {@link BookingStorageException}s.
+     *
+     * <p>Every write needs a transaction in progress on the provider's connection (auto-commit
+     * off); see {@link ConnectionProvider} for the whole contract.
+     *
+     * @param provider hands out the connection of the current transaction, not null
+     * @param dialect the database's dialect, not null
+     * @return the repository
+     */
+    public static JdbcBookingRepository joining(ConnectionProvider provider, JdbcDialect dialect) {
+        return new JdbcBookingRepository(Objects.requireNonNull(provider, "provider"),
+                Objects.requireNonNull(dialect, "dialect"));
+    }
+
+    /**
+     * The database's dialect. In joined mode without a given dialect, a repository that has not
+     * been called yet detects it now, on a connection from its {@link ConnectionProvider} (acquired
+     * and released like any call's).
+     *
+     * @return the dialect
+     * @throws BookingStorageException if it must be detected and the database cannot be reached
+     * @throws IllegalArgumentException if it must be detected and the database is not supported
+     */
     public JdbcDialect dialect() {
-        return dialect;
+        JdbcDialect known = dialect;
+        if (known != null) {
+            return known;
+        }
+        return read("detect dialect", c -> dialect);
     }
 
     // ----------------------------------------------------------------------------------- reads
@@ -325,6 +395,7 @@ public final class JdbcBookingRepository implements BookingRepository {
                         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                     }
                 } else {
+                    requireTransaction(c, operation);
                     savepoint = c.setSavepoint();
                 }
                 if (claims(change)) {
@@ -362,6 +433,11 @@ public final class JdbcBookingRepository implements BookingRepository {
             } catch (SQLException e) {
                 undo(c, savepoint);
                 c = done(c);
+                Sql sql = this.sql;
+                if (sql == null) {
+                    // Joined mode, first call, and the provider failed before the dialect was known.
+                    throw fault(operation, e);
+                }
                 if (sql.isOverlapViolation(e)) {
                     LOG.warn("booking={}: the database's overlap constraint refused a slot the lock check allowed",
                             booking.id());
@@ -639,8 +715,48 @@ public final class JdbcBookingRepository implements BookingRepository {
         }
     }
 
+    /**
+     * A connection for one call: from the pool, or the caller's from the provider. In joined mode
+     * the first call also detects the dialect on it. A connection returned is given back by
+     * {@link #done}; one this method fails after acquiring is given back here.
+     */
     private Connection open() throws SQLException {
-        return joined != null ? joined.acquire() : dataSource.getConnection();
+        if (joined == null) {
+            return dataSource.getConnection();
+        }
+        Connection c = joined.acquire();
+        if (c == null) {
+            throw new IllegalStateException("ConnectionProvider.acquire() returned null: it must return the "
+                    + "connection of the caller's transaction");
+        }
+        if (dialect != null) {
+            return c;
+        }
+        try {
+            JdbcDialect detected = JdbcDialect.detect(c);
+            known(detected);
+            LOG.info("booking repository on {} (joined transactions, detected on the first call)", detected);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            done(c);
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses a joined write on a connection with auto-commit on, before anything is written: each
+     * statement would commit on its own, so the savepoint, the resource's lock and the
+     * all-or-nothing of booking, history and outbox would all be lost (PostgreSQL's driver refuses
+     * the savepoint with SQLState 25P01, saying nothing of why; a driver that accepted it would
+     * commit each statement on its own). A local check on the drivers supported: no round trip.
+     */
+    private static void requireTransaction(Connection c, String operation) throws SQLException {
+        if (c.getAutoCommit()) {
+            throw new IllegalStateException(operation + " refused: JdbcBookingRepository in joined mode joins "
+                    + "the caller's transaction and needs a transaction in progress, but the connection from the "
+                    + "ConnectionProvider has auto-commit on; start a transaction (setAutoCommit(false), or "
+                    + "@Transactional / TransactionTemplate with Spring) before calling. Nothing was written.");
+        }
     }
 
     private void close(Connection c) throws SQLException {

@@ -163,7 +163,9 @@ class ReminderSweepTest {
         ObservedRepository repository = new ObservedRepository(db.emptyRepository());
         RecordingNotifier notifier = new RecordingNotifier();
         MutableClock clock = MutableClock.of(NOW, ZONE);
-        BookingRules rules = BookingRules.builder().repository(repository).notifier(notifier).clock(clock).build();
+        // The JDBC repository keeps an outbox: its notifications leave through the relay only.
+        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
+        BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
         List<Booking> booked = IntStream.range(0, DUE).mapToObj(i -> {
             CustomerDetails customer = new CustomerDetails("cust-" + i, "Customer " + i, "c" + i + "@example.org",
                     null, Locale.ENGLISH);
@@ -172,6 +174,7 @@ class ReminderSweepTest {
                     start, start.plus(Duration.ofMinutes(1)), ZONE)).orElseThrow().booking();
         }).toList();
         assertThat(booked).allSatisfy(b -> assertThat(b.reminder().isArmed()).isTrue());
+        assertThat(drain(relay)).as("the bookings' own notifications").isEqualTo(2 * DUE);
         notifier.clear();
         // Every reminder (start - 6 h) is due, and no appointment has started.
         clock.setInstant(FIRST_START.minus(Duration.ofMinutes(1)));
@@ -182,6 +185,7 @@ class ReminderSweepTest {
         System.out.printf(Locale.ROOT, "[ReminderSweepTest] %s: sweeps sent %d + %d, %d version conflicts skipped%n",
                 store, sweeps.get(0).size(), sweeps.get(1).size(), repository.updates(SaveResult.VERSION_CONFLICT));
         assertThat(sweeps.get(0).size() + sweeps.get(1).size()).as("reminders sent over both sweeps").isEqualTo(DUE);
+        assertThat(drain(relay)).as("notifications the relay delivers after the sweeps").isEqualTo(DUE);
         Map<String, Long> perBooking = notifier.ofKind(NotificationKind.REMINDER).stream()
                 .collect(Collectors.groupingBy(n -> n.booking().id(), Collectors.counting()));
         assertThat(perBooking).as("REMINDER notifications per booking")
@@ -201,5 +205,14 @@ class ReminderSweepTest {
             assertThat(b.reminder().isSent()).isTrue();
             assertThat(b.version()).isEqualTo(2);
         });
+    }
+
+    /** Runs relay passes until one delivers nothing; the number delivered. */
+    private static int drain(OutboxRelay relay) {
+        int total = 0;
+        for (int delivered; (delivered = relay.deliverDue()) > 0; ) {
+            total += delivered;
+        }
+        return total;
     }
 }

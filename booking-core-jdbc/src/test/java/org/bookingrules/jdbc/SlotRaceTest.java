@@ -70,10 +70,12 @@ class SlotRaceTest {
         Database db = TestDatabases.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
         RecordingNotifier notifier = new RecordingNotifier();
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        // The repository keeps an outbox: its notifications leave through the relay only.
+        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
         BookingRules rules = BookingRules.builder()
                 .repository(repository)
-                .notifier(notifier)
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .clock(clock)
                 .build();
         Collection<Throwable> faults = new ConcurrentLinkedQueue<>();
 
@@ -117,8 +119,14 @@ class SlotRaceTest {
                 .isInstanceOf(BookingEvent.Booked.class);
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT))
                 .as("R14 outbox: only the winner's two notifications").isEqualTo(2);
+        int delivered = 0;
+        for (int pass; (pass = relay.deliverDue()) > 0; ) {
+            delivered += pass;
+        }
+        assertThat(delivered).as("R14 notifications the relay delivers").isEqualTo(2);
         assertThat(notifier.delivered()).as("R14 only the winner's customer and resource are told").hasSize(2)
-                .allSatisfy(n -> assertThat(n.booking().id()).isEqualTo(winner.id()));
+                .allSatisfy(n -> assertThat(n.booking().id()).isEqualTo(winner.id()))
+                .containsExactlyInAnyOrderElementsOf(winners.get(0).notifications());
     }
 
     @Test

@@ -61,11 +61,15 @@ class TenantIsolationTest {
         Database db = TestDatabases.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
         RecordingNotifier notifier = new RecordingNotifier();
-        BookingRules rules = BookingRules.builder().repository(repository).notifier(notifier)
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        // The repository keeps an outbox: its notifications leave through the relay only.
+        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
+        BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
         Instant start = NOW.plus(Duration.ofDays(3));
         Booking ofB = rules.book(ANA_ACTS, BookRequest.of(TENANT_B, DR_RUIZ, CONSULTATION, ANA, start,
                 start.plus(Duration.ofHours(1)), ZONE)).orElseThrow().booking();
+        assertThat(drain(relay)).as("B's booking told its customer and resource (the notifier is wired)")
+                .isEqualTo(2);
         notifier.clear();
         BookingRef sameIdInA = BookingRef.of(TENANT_A, ofB.id());
 
@@ -88,7 +92,10 @@ class TenantIsolationTest {
                 r -> assertThat(r.reason()).isEqualTo(RefusalReason.BOOKING_NOT_FOUND));
         assertThat(repository.find(TENANT_B, ofB.id())).as("B's booking is unchanged").contains(ofB);
         assertThat(repository.history(TENANT_B, ofB.id())).singleElement().isInstanceOf(BookingEvent.Booked.class);
+        assertThat(drain(relay)).as("outbox rows left to deliver").isZero();
         assertThat(notifier.delivered()).as("nobody was told anything").isEmpty();
+        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT_B))
+                .as("only B's booking's own notifications are in the outbox").isEqualTo(2);
         assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT_A)).isZero();
         assertThat(db.count("SELECT COUNT(*) FROM br_booking_event WHERE tenant_id = ?", TENANT_A)).isZero();
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT_A)).isZero();
@@ -140,5 +147,14 @@ class TenantIsolationTest {
         assertThat(db.count("SELECT COUNT(*) FROM br_booking_event WHERE tenant_id = ?", TENANT_A))
                 .as("no event written under tenant A").isZero();
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox")).isZero();
+    }
+
+    /** Runs relay passes until one delivers nothing; the number delivered. */
+    private static int drain(OutboxRelay relay) {
+        int total = 0;
+        for (int delivered; (delivered = relay.deliverDue()) > 0; ) {
+            total += delivered;
+        }
+        return total;
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
@@ -28,6 +31,7 @@ import org.bookingrules.BookingRules;
 import org.bookingrules.InvalidRequestException;
 import org.bookingrules.Outcome;
 import org.bookingrules.jdbc.BookingStorageException;
+import org.bookingrules.jdbc.OutboxRelay;
 import org.bookingrules.jdbc.hostile.HostileDatabases.Database;
 import org.bookingrules.jdbc.hostile.HostileDatabases.Store;
 import org.bookingrules.links.GuardState;
@@ -43,6 +47,7 @@ import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
+import org.bookingrules.spi.Notification;
 import org.bookingrules.testing.RecordingNotifier;
 import org.threeten.extra.MutableClock;
 
@@ -51,7 +56,8 @@ import org.threeten.extra.MutableClock;
  * A and one of Yan in tenant B (same customer id, on purpose), the facade, manage links signed with a
  * test key, self-service with the e-mail check and with the date-of-birth check, and valid manage
  * and grant tokens. The expectation helpers compare every table's row count, the two bookings,
- * their link guards and the notifier before and after the hostile call. Not thread-safe.
+ * their link guards and the notifications delivered (by the outbox relay) before and after the
+ * hostile call. Not thread-safe.
  */
 final class HostileWorld {
 
@@ -82,7 +88,8 @@ final class HostileWorld {
     final Store store;
     final Database db;
     final MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
-    final RecordingNotifier notifier = new RecordingNotifier();
+    /** What was delivered, by the outbox relay: the JDBC repository's only way out for notifications. */
+    final RelayedNotifications notifier;
     final BookingRules rules;
     final ManageLinks links;
     final SelfService self;
@@ -100,7 +107,8 @@ final class HostileWorld {
         db.clean();
         AtomicInteger ids = new AtomicInteger();
         links = ManageLinks.builder().signingKey(KEY_ID, KEY).clock(clock).guardStore(db.guards()).build();
-        rules = BookingRules.builder().repository(db.repository()).notifier(notifier).clock(clock).manageLinks(links)
+        notifier = new RelayedNotifications(db.dataSource(), clock);
+        rules = BookingRules.builder().repository(db.repository()).clock(clock).manageLinks(links)
                 .idGenerator(() -> "hb-" + String.format(Locale.ROOT, "%04d", ids.incrementAndGet())).build();
         self = SelfService.builder().rules(rules).repository(db.repository()).links(links).build();
         selfByBirthDate = SelfService.builder().rules(rules).repository(db.repository()).links(links)
@@ -152,6 +160,50 @@ final class HostileWorld {
         BookRequest r = staffRequest();
         return new BookRequest(tenant, resource, service, customer, r.start(), r.end(), r.zone(), r.paymentStatus(),
                 r.notification(), r.idempotencyKey());
+    }
+
+    // --------------------------------------------------------------------------- notifications
+
+    /**
+     * The notifications the world's customers and resources were told, as an {@link OutboxRelay}
+     * delivers them from the outbox. Every look drains the relay first, so it shows everything
+     * committed so far. A drain's notifications are put in the order the facade makes them (by
+     * booking, version, then customer before resource), as the relay's own order among rows written
+     * at one instant is the database's. Not thread-safe (the world is not).
+     */
+    static final class RelayedNotifications {
+        private final RecordingNotifier recording = new RecordingNotifier();
+        private final OutboxRelay relay;
+        private final List<Notification> delivered = new ArrayList<>();
+
+        RelayedNotifications(DataSource dataSource, Clock clock) {
+            this.relay = OutboxRelay.builder().dataSource(dataSource).notifier(recording).clock(clock).build();
+        }
+
+        /** @return everything delivered so far */
+        List<Notification> delivered() {
+            drain();
+            return List.copyOf(delivered);
+        }
+
+        /** Delivers what is due, then forgets everything delivered so far. */
+        void clear() {
+            drain();
+            delivered.clear();
+        }
+
+        private void drain() {
+            while (relay.deliverDue() > 0) {
+                // until nothing is due
+            }
+            List<Notification> batch = new ArrayList<>(recording.delivered());
+            recording.clear();
+            batch.sort(Comparator.comparing((Notification n) -> n.booking().tenantId())
+                    .thenComparing(n -> n.booking().id())
+                    .thenComparingLong(n -> n.booking().version())
+                    .thenComparing(Notification::recipient));
+            delivered.addAll(batch);
+        }
     }
 
     // ------------------------------------------------------------------------------- snapshots
