@@ -18,6 +18,10 @@ public final class ConfirmationCodes implements Supplier<String> {
 
     private final SecureRandom random = new SecureRandom();
 
+    /** A generator with its own {@link SecureRandom}. */
+    public ConfirmationCodes() {
+    }
+
     @Override
     public String get() {
         char[] code = new char[LENGTH];
