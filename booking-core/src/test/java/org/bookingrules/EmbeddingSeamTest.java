@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,16 +26,15 @@ import org.bookingrules.policy.BookingPolicy;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingRepository;
-import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.OutboxBookingRepository;
 import org.bookingrules.spi.SaveResult;
+import org.bookingrules.testing.DelegatingRepository;
 import org.bookingrules.testing.Fixture;
 import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.threeten.extra.Interval;
 
 /**
  * Where a product plugs the library in: one delivery path per notification, schedules that survive
@@ -182,7 +180,7 @@ class EmbeddingSeamTest {
     }
 
     /** A repository that says it keeps an outbox, and records what the facade stored. */
-    private static final class OutboxRepository extends Delegating implements OutboxBookingRepository {
+    private static final class OutboxRepository extends DelegatingRepository implements OutboxBookingRepository {
         final List<Object> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         OutboxRepository(BookingRepository delegate) {
@@ -197,7 +195,7 @@ class EmbeddingSeamTest {
     }
 
     /** A repository whose reminder query fails the first {@code failing} times, as a dropped connection. */
-    private static final class FailingReminders extends Delegating {
+    private static final class FailingReminders extends DelegatingRepository {
         final AtomicInteger failures = new AtomicInteger();
         private final int failing;
 
@@ -213,59 +211,6 @@ class EmbeddingSeamTest {
                 throw new IllegalStateException("connection lost");
             }
             return super.dueReminders(now, limit);
-        }
-    }
-
-    private static class Delegating implements BookingRepository {
-        private final BookingRepository delegate;
-
-        Delegating(BookingRepository delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<Booking> find(String tenantId, String bookingId) {
-            return delegate.find(tenantId, bookingId);
-        }
-
-        @Override
-        public Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode) {
-            return delegate.findByConfirmationCode(tenantId, confirmationCode);
-        }
-
-        @Override
-        public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
-            return delegate.findIdempotencyKey(tenantId, key);
-        }
-
-        @Override
-        public SaveResult insert(BookingChange change) {
-            return delegate.insert(change);
-        }
-
-        @Override
-        public SaveResult update(BookingChange change) {
-            return delegate.update(change);
-        }
-
-        @Override
-        public List<Booking> calendar(String tenantId, String resourceId, Interval interval) {
-            return delegate.calendar(tenantId, resourceId, interval);
-        }
-
-        @Override
-        public List<Booking> customerBookings(String tenantId, String customerId) {
-            return delegate.customerBookings(tenantId, customerId);
-        }
-
-        @Override
-        public List<BookingEvent> history(String tenantId, String bookingId) {
-            return delegate.history(tenantId, bookingId);
-        }
-
-        @Override
-        public List<Booking> dueReminders(Instant now, int limit) {
-            return delegate.dueReminders(now, limit);
         }
     }
 }

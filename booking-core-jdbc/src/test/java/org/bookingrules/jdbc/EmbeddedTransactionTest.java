@@ -3,6 +3,14 @@ package org.bookingrules.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.ANA_ACTS;
+import static org.bookingrules.testing.Fixture.BOB;
+import static org.bookingrules.testing.Fixture.BOB_ACTS;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.ZONE;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -17,7 +25,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,11 +47,8 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
-import org.bookingrules.model.Actor;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
@@ -70,16 +74,6 @@ import org.threeten.extra.MutableClock;
 class EmbeddedTransactionTest {
 
     private static final String TENANT = "clinic-embedded";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
-    private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org", null,
-            Locale.forLanguageTag("es"));
-    private static final CustomerDetails BOB = new CustomerDetails("cust-bob", "Bob Smith", "bob@example.org", null,
-            Locale.ENGLISH);
-    private static final Actor.Customer ANA_ACTS = Actor.customer(ANA.id());
-    private static final Actor.Customer BOB_ACTS = Actor.customer(BOB.id());
     private static final Instant START = NOW.plus(Duration.ofDays(3));
     private static final Duration VISIT = Duration.ofMinutes(45);
     /**

@@ -1,9 +1,6 @@
 package org.bookingrules.jdbc;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
@@ -13,12 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bookingrules.model.Booking;
-import org.bookingrules.model.BookingEvent;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingRepository;
-import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.SaveResult;
-import org.threeten.extra.Interval;
+import org.bookingrules.testing.DelegatingRepository;
 
 /**
  * A test decorator of a real repository (a fake wrapper, not a mock): it counts what
@@ -27,11 +22,10 @@ import org.threeten.extra.Interval;
  * loaded too. So every racing command decides on the same version before any of them saves: the
  * only way to reach a version conflict deterministically. Thread-safe.
  */
-final class ObservedRepository implements BookingRepository {
+final class ObservedRepository extends DelegatingRepository {
 
     private static final long WAIT_SECONDS = 20;
 
-    private final BookingRepository delegate;
     private final Map<SaveResult, AtomicInteger> updates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> findsByThread = new ConcurrentHashMap<>();
     private final Set<Thread> met = ConcurrentHashMap.newKeySet();
@@ -41,7 +35,7 @@ final class ObservedRepository implements BookingRepository {
      * @param delegate the real repository
      */
     ObservedRepository(BookingRepository delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
     }
 
     /**
@@ -77,7 +71,7 @@ final class ObservedRepository implements BookingRepository {
 
     @Override
     public Optional<Booking> find(String tenantId, String bookingId) {
-        Optional<Booking> loaded = delegate.find(tenantId, bookingId);
+        Optional<Booking> loaded = super.find(tenantId, bookingId);
         findsByThread.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicInteger()).incrementAndGet();
         CyclicBarrier b = barrier;
         if (b != null && met.add(Thread.currentThread())) {
@@ -95,43 +89,8 @@ final class ObservedRepository implements BookingRepository {
 
     @Override
     public SaveResult update(BookingChange change) {
-        SaveResult result = delegate.update(change);
+        SaveResult result = super.update(change);
         updates.computeIfAbsent(result, k -> new AtomicInteger()).incrementAndGet();
         return result;
-    }
-
-    @Override
-    public Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode) {
-        return delegate.findByConfirmationCode(tenantId, confirmationCode);
-    }
-
-    @Override
-    public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
-        return delegate.findIdempotencyKey(tenantId, key);
-    }
-
-    @Override
-    public SaveResult insert(BookingChange change) {
-        return delegate.insert(change);
-    }
-
-    @Override
-    public List<Booking> calendar(String tenantId, String resourceId, Interval interval) {
-        return delegate.calendar(tenantId, resourceId, interval);
-    }
-
-    @Override
-    public List<Booking> customerBookings(String tenantId, String customerId) {
-        return delegate.customerBookings(tenantId, customerId);
-    }
-
-    @Override
-    public List<BookingEvent> history(String tenantId, String bookingId) {
-        return delegate.history(tenantId, bookingId);
-    }
-
-    @Override
-    public List<Booking> dueReminders(Instant now, int limit) {
-        return delegate.dueReminders(now, limit);
     }
 }

@@ -1,6 +1,10 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
@@ -12,7 +16,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -28,9 +31,6 @@ import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
-import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.junit.jupiter.api.AfterEach;
@@ -47,11 +47,6 @@ import org.threeten.extra.MutableClock;
 class ScheduleSurvivalTest {
 
     private static final String TENANT = "clinic-schedules";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
-    private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org", null,
-            Locale.forLanguageTag("es"));
     private static final int KILLED_PASSES = 3;
 
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);

@@ -1,7 +1,6 @@
 package org.bookingrules.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -326,19 +325,7 @@ final class TestDatabases {
          * @return the number
          */
         long count(String sql, String... args) {
-            try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    s.setString(i + 1, args[i]);
-                }
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        throw new IllegalStateException("no row from " + sql);
-                    }
-                    return r.getLong(1);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("query failed: " + sql + ": SQLState " + e.getSQLState(), e);
-            }
+            return TestQueries.count(pool, sql, args);
         }
 
         /**

@@ -7,26 +7,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.module.FindException;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
-import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,7 +187,7 @@ class ModulePathTest {
     @BeforeAll
     static void locateModules() {
         modules = new LinkedHashMap<>();
-        for (Path entry : testClassPath()) {
+        for (Path entry : TestClassPath.entries()) {
             String name = moduleName(entry);
             if (name != null && MODULES.contains(name)) {
                 modules.putIfAbsent(name, entry);
@@ -429,53 +422,6 @@ class ModulePathTest {
                     .orElse(null);
         } catch (FindException e) {
             return null; // no valid module name can be derived from it
-        }
-    }
-
-    // ------------------------------------------------------------------------------- classpath
-
-    /**
-     * This JVM's test classpath as files, as {@link ReadmeTestHarness} reads it: Surefire may start
-     * the tests from a jar that holds only a manifest whose {@code Class-Path} names the real entries,
-     * or name them in {@code surefire.test.class.path}.
-     */
-    private static List<Path> testClassPath() {
-        Set<Path> entries = new LinkedHashSet<>();
-        for (String property : List.of("surefire.test.class.path", "java.class.path")) {
-            for (String entry : System.getProperty(property, "").split(Pattern.quote(File.pathSeparator))) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                Path path = Path.of(entry).toAbsolutePath().normalize();
-                entries.add(path);
-                entries.addAll(manifestClassPath(path));
-            }
-        }
-        return List.copyOf(entries);
-    }
-
-    private static List<Path> manifestClassPath(Path jar) {
-        if (!Files.isRegularFile(jar) || !jar.getFileName().toString().endsWith(".jar")) {
-            return List.of();
-        }
-        try (JarFile file = new JarFile(jar.toFile())) {
-            Manifest manifest = file.getManifest();
-            String value = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-            if (value == null || value.isBlank()) {
-                return List.of();
-            }
-            List<Path> paths = new ArrayList<>();
-            URI base = jar.getParent().toUri();
-            for (String url : value.trim().split("\\s+")) {
-                // The Class-Path attribute holds URLs, relative to the jar unless absolute.
-                Path path = Path.of(base.resolve(url)).normalize();
-                if (Files.exists(path)) {
-                    paths.add(path);
-                }
-            }
-            return paths;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the manifest of " + jar, e);
         }
     }
 }

@@ -2,14 +2,18 @@ package org.bookingrules.jdbc.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.BOB;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.ZONE;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.bookingrules.BookRequest;
@@ -21,8 +25,6 @@ import org.bookingrules.jdbc.JdbcDialect;
 import org.bookingrules.jdbc.JdbcSchema;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -48,14 +50,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 abstract class FlywayMigrationContract {
 
     private static final String TENANT = "clinic-flyway";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
-    private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org", null,
-            Locale.forLanguageTag("es"));
-    private static final CustomerDetails BOB = new CustomerDetails("cust-bob", "Bob Smith", "bob@example.org", null,
-            Locale.ENGLISH);
 
     /** The library's tables, as every schema file of this release leaves them. */
     private static final List<String> LIBRARY_TABLES = List.of("br_booking", "br_booking_event", "br_outbox",

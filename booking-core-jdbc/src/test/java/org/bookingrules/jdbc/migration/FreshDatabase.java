@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.bookingrules.jdbc.JdbcDialect;
+import org.bookingrules.jdbc.TestQueries;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -184,19 +184,7 @@ final class FreshDatabase implements AutoCloseable {
      * @return the number
      */
     long count(String sql, String... args) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setString(i + 1, args[i]);
-            }
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new IllegalStateException("no row from " + sql);
-                }
-                return r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("query failed: " + sql + ": SQLState " + e.getSQLState(), e);
-        }
+        return TestQueries.count(pool, sql, args);
     }
 
     /**

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.JdbcDialect;
 import org.bookingrules.jdbc.JdbcSchema;
+import org.bookingrules.jdbc.TestQueries;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -479,19 +480,7 @@ final class FaultDatabases {
          * @return the number
          */
         long count(String sql, String... args) {
-            try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    s.setString(i + 1, args[i]);
-                }
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        throw new IllegalStateException("no row from " + sql);
-                    }
-                    return r.getLong(1);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("query failed: " + sql + ": SQLState " + e.getSQLState(), e);
-            }
+            return TestQueries.count(pool, sql, args);
         }
 
         /**
