@@ -13,6 +13,8 @@ module org.bookingrules.jdbc {
     requires transitive org.bookingrules.core;
     requires transitive java.sql;
     requires org.slf4j;
+    // The outbox document is JSON (docs/OUTBOX.md), written and read with the streaming API only.
+    requires tools.jackson.core;
 
     exports org.bookingrules.jdbc;
 

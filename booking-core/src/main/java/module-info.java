@@ -27,6 +27,8 @@ module org.bookingrules.core {
     exports org.bookingrules.spi;
     // Not API: the notification delivery shared with the JDBC module's outbox relay.
     exports org.bookingrules.internal.delivery to org.bookingrules.jdbc;
+    // Not API: the schedule the relay and the retention job share with the reminder sweep.
+    exports org.bookingrules.internal.schedule to org.bookingrules.jdbc;
 
     // The requests validated with Jakarta Validation (BookRequest, CustomerDetails, ...).
     opens org.bookingrules to org.hibernate.validator;

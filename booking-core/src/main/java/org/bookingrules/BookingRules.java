@@ -3,16 +3,13 @@ package org.bookingrules;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import org.bookingrules.internal.rules.Action;
 import org.bookingrules.internal.rules.RuleBook;
-import org.bookingrules.internal.rules.RuleContext;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
-import org.bookingrules.rules.Refusal;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.Availability;
 import org.bookingrules.spi.OutboxBookingRepository;
@@ -68,13 +65,17 @@ public final class BookingRules {
     private final CommandEngine engine;
     private final ReminderSweep reminders;
     private final FreeSlots freeSlots;
+    private final PermissionCheck permissions;
+    private final Erasure erasure;
 
     BookingRules(BookingRulesBuilder b) {
         this.env = new Environment(b.repository(), b.policies(), new RuleBook(b.availability()), b.clock());
         NotificationPlanner planner = new NotificationPlanner(b.links(), b.defaultLocale());
-        this.engine = new CommandEngine(env, planner, Delivery.of(b), b.ids(), b.codes(), b.maxAttempts());
+        this.engine = new CommandEngine(env, planner, Delivery.of(b), b.ids(), b.codes(), b.maxAttempts(), b.idempotencyKeyTtl());
         this.reminders = new ReminderSweep(env, planner, engine, b.reminderBatch());
         this.freeSlots = new FreeSlots(env);
+        this.permissions = new PermissionCheck(env);
+        this.erasure = new Erasure(env, b.maxAttempts());
     }
 
     /**
@@ -91,8 +92,8 @@ public final class BookingRules {
     /**
      * Makes a booking (R1). It is {@code PENDING}, or confirmed at once by the system when it
      * starts within the reminder lead (R6). The slot must be free; customers must also book in
-     * the future, with the minimum notice, within opening hours (R10). A request with an
-     * idempotency key that was seen before answers with the first booking, unchanged.
+     * the future, with the minimum notice, within opening hours (R10). A request with an idempotency key
+     * seen within its {@link BookingRulesBuilder#idempotencyKeyTtl ttl} answers with the first booking.
      *
      * @param actor who books: the customer themselves, or staff; not null
      * @param request the booking, not null
@@ -285,6 +286,23 @@ public final class BookingRules {
         return complete(actor, ref, ChangeRequest.none());
     }
 
+    /**
+     * Erases one customer's personal data in a tenant (right to erasure): name, e-mail, phone and
+     * the texts people typed leave the customer's bookings, histories and stored notifications;
+     * undelivered notifications to them are dropped. Statuses, slots and events stay, plus a
+     * {@code CustomerErased} event per booking. Staff only; repeating it changes nothing.
+     *
+     * @param actor staff; a customer is refused {@link RefusalReason#ACTION_NOT_PERMITTED}; not null
+     * @param tenantId the tenant, not blank
+     * @param customerId the customer's id, not blank
+     * @return what was erased, or that nothing was (unknown customer, erased before)
+     * @throws InvalidRequestException if an argument is malformed
+     * @throws UnsupportedOperationException if the repository cannot erase
+     */
+    public ErasureResult eraseCustomer(Actor actor, String tenantId, String customerId) {
+        return erasure.erase(actor, tenantId, customerId);
+    }
+
     // --------------------------------------------------------------------------------- reminders
 
     /**
@@ -330,25 +348,7 @@ public final class BookingRules {
      * @throws InvalidRequestException if an argument is malformed
      */
     public Permissions permissions(Actor actor, BookingRef ref) {
-        env.validator.checkNotNull("actor", actor);
-        env.validator.check("ref", ref);
-        Optional<Booking> found = env.visible(actor, ref);
-        if (found.isEmpty()) {
-            Refusal notFound = Environment.notFound();
-            return new Permissions(notFound, notFound, notFound, notFound, OptionalInt.empty());
-        }
-        Booking booking = found.get();
-        RuleContext context = RuleContext.of(booking, actor, env.now(), env.policyOf(booking));
-        OptionalInt left = actor instanceof Actor.Customer
-                ? OptionalInt.of(Math.max(0, context.policy().maxCustomerReschedules() - booking.customerReschedules()))
-                : OptionalInt.empty();
-        RuleBook book = env.ruleBook;
-        return new Permissions(
-                RuleBook.evaluate(book.rulesFor(Action.CANCEL, actor), context),
-                RuleBook.evaluate(book.rulesFor(Action.RESCHEDULE, actor), context),
-                RuleBook.evaluate(book.rulesFor(Action.CONFIRM, actor), context),
-                RuleBook.evaluate(book.rulesFor(Action.DECLINE, actor), context),
-                left);
+        return permissions.of(actor, ref);
     }
 
     /**

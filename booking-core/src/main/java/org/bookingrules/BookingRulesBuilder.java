@@ -21,6 +21,15 @@ import org.bookingrules.spi.OutboxBookingRepository;
  * naming the setting and the value. Not thread-safe; the built facade is.
  */
 public final class BookingRulesBuilder {
+
+    /**
+     * Default time to live of an idempotency key: 24 hours, counted from the booking it produced.
+     * A repeat within it answers with the first booking; after it the request is a new one.
+     */
+    public static final Duration DEFAULT_IDEMPOTENCY_KEY_TTL = Duration.ofHours(24);
+    /** Longest allowed time to live of an idempotency key: 3650 days. */
+    public static final Duration MAX_IDEMPOTENCY_KEY_TTL = Duration.ofDays(3650);
+
     private BookingRepository repository;
     private BookingNotifier notifier = BookingNotifier.NONE;
     private Availability availability = Availability.ALWAYS_OPEN;
@@ -35,6 +44,7 @@ public final class BookingRulesBuilder {
     private Duration notificationTimeout = BookingRules.DEFAULT_NOTIFICATION_TIMEOUT;
     private Executor notificationExecutor;
     private int reminderBatch = BookingRules.DEFAULT_REMINDER_BATCH;
+    private Duration idempotencyKeyTtl = DEFAULT_IDEMPOTENCY_KEY_TTL;
 
     BookingRulesBuilder() {
     }
@@ -199,6 +209,30 @@ public final class BookingRulesBuilder {
     }
 
     /**
+     * How long an idempotency key answers repeats, counted from when the booking it produced was
+     * made. Within it, a request repeated with the same key and content answers with the first
+     * booking, and the same key with other content is refused
+     * {@link org.bookingrules.rules.RefusalReason#IDEMPOTENCY_KEY_REUSED}. After it, the key is as
+     * if never used: the same request is a <em>new</em> request (it books again, or is refused like
+     * any new request), and the new booking's key replaces the expired one. Keys of a repository
+     * that records no creation instant never expire. A retention job that deletes stored keys
+     * must keep them at least this long. Default {@link #DEFAULT_IDEMPOTENCY_KEY_TTL} (24 hours).
+     *
+     * @param v positive, at most {@link #MAX_IDEMPOTENCY_KEY_TTL}, not null
+     * @return this
+     * @throws IllegalArgumentException if out of range, naming the setting and the value
+     */
+    public BookingRulesBuilder idempotencyKeyTtl(Duration v) {
+        Objects.requireNonNull(v, "idempotencyKeyTtl");
+        if (v.isZero() || v.isNegative() || v.compareTo(MAX_IDEMPOTENCY_KEY_TTL) > 0) {
+            throw new IllegalArgumentException("idempotencyKeyTtl must be positive and at most "
+                    + MAX_IDEMPOTENCY_KEY_TTL + ", was " + v);
+        }
+        idempotencyKeyTtl = v;
+        return this;
+    }
+
+    /**
      * Builds the facade.
      *
      * @return the facade
@@ -271,6 +305,10 @@ public final class BookingRulesBuilder {
 
     int reminderBatch() {
         return reminderBatch;
+    }
+
+    Duration idempotencyKeyTtl() {
+        return idempotencyKeyTtl;
     }
 
     private static int checkRange(int value, int min, int max, String field) {

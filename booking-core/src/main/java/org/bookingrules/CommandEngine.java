@@ -1,5 +1,6 @@
 package org.bookingrules;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,11 +52,11 @@ final class CommandEngine {
     private final int maxAttempts;
 
     CommandEngine(Environment env, NotificationPlanner planner, Delivery delivery, Supplier<String> ids,
-                  Supplier<String> codes, int maxAttempts) {
+                  Supplier<String> codes, int maxAttempts, Duration idempotencyKeyTtl) {
         this.env = env;
         this.planner = planner;
         this.delivery = delivery;
-        this.idempotency = new Idempotency(env.repository);
+        this.idempotency = new Idempotency(env.repository, idempotencyKeyTtl);
         this.ids = ids;
         this.codes = codes;
         this.maxAttempts = maxAttempts;
@@ -103,7 +104,7 @@ final class CommandEngine {
                     request.notification());
             Booking booked = steps.get(0).booking();
             IdempotencyKey key = fingerprint == null ? null
-                    : new IdempotencyKey(request.idempotencyKey(), fingerprint, booked.id());
+                    : idempotency.keyFor(request.idempotencyKey(), fingerprint, booked);
             Prepared prepared = planner.prepare(plan, 0, key);
             SaveResult result = env.repository.insert(prepared.change());
             switch (result) {

@@ -3,6 +3,8 @@ package org.bookingrules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -21,15 +23,24 @@ import org.threeten.extra.Interval;
 /**
  * Idempotent booking requests: a request repeated with the same key answers with the first
  * booking as it is now, and a key reused for other content is refused. Immutable and thread-safe.
+ *
+ * <p>A key is valid for its time to live, counted from when it was stored with its booking
+ * ({@link IdempotencyKey#createdAt()}): a key stored at {@code t} answers repeats while
+ * {@code now < t + ttl}. After that the key is as if never used: the same request is a new request
+ * (it books again, or is refused like any new request), and the key it stores replaces the expired
+ * one in the insert itself ({@link IdempotencyKey#expiredUpTo()}). A key whose store keeps no
+ * creation instant never expires.
  */
 final class Idempotency {
 
     private static final Logger LOG = LoggerFactory.getLogger(BookingRules.class);
 
     private final BookingRepository repository;
+    private final Duration ttl;
 
-    Idempotency(BookingRepository repository) {
+    Idempotency(BookingRepository repository, Duration ttl) {
         this.repository = repository;
+        this.ttl = ttl;
     }
 
     /**
@@ -60,6 +71,11 @@ final class Idempotency {
         if (seen.isEmpty()) {
             return Optional.empty();
         }
+        if (hasExpired(seen.get(), context.now())) {
+            // Logged by the first booking's id: the key is the client's text.
+            LOG.debug("BOOK: idempotency key of booking={} has expired; a new request", seen.get().bookingId());
+            return Optional.empty();
+        }
         if (!seen.get().fingerprint().equals(fingerprint)) {
             return Optional.of(Environment.refused(Action.BOOK, null, actor,
                     context.refuse(RefusalReason.IDEMPOTENCY_KEY_REUSED, null),
@@ -69,5 +85,19 @@ final class Idempotency {
                 .orElseThrow(() -> new IllegalStateException("idempotency key points to a missing booking"));
         LOG.debug("BOOK booking={}: repeat of an idempotent request, nothing changed", first.id());
         return Optional.of(new Outcome.Done(first, List.of(), List.of(), Set.of()));
+    }
+
+    /**
+     * The key a new booking stores: created with the booking, and replacing a stored key of the
+     * same name that was created at or before {@code createdAt - ttl}, which has expired.
+     */
+    IdempotencyKey keyFor(String key, String fingerprint, Booking booked) {
+        Instant createdAt = booked.createdAt();
+        return new IdempotencyKey(key, fingerprint, booked.id(), createdAt, createdAt.minus(ttl));
+    }
+
+    /** Whether a stored key no longer answers repeats at {@code now}: stored at or before now - ttl. */
+    private boolean hasExpired(IdempotencyKey stored, Instant now) {
+        return stored.createdAt() != null && !stored.createdAt().plus(ttl).isAfter(now);
     }
 }

@@ -5,13 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.bookingrules.NotificationPlanner.Plan;
 import org.bookingrules.NotificationPlanner.Prepared;
 import org.bookingrules.internal.rules.ReminderRule;
+import org.bookingrules.internal.schedule.Schedules;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.spi.NotificationKind;
@@ -66,26 +65,15 @@ final class ReminderSweep {
     }
 
     ScheduledFuture<?> runEvery(Duration period, ScheduledExecutorService executor) {
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(executor, "executor");
-        if (period.isZero() || period.isNegative()) {
-            throw new IllegalArgumentException("period must be positive, was " + period);
-        }
-        long nanos = period.toNanos();
-        return executor.scheduleWithFixedDelay(this::sweepQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
+        return Schedules.everyQuietly(this::sweepAll, period, executor, LOG, "reminder sweep");
     }
 
-    /** One scheduled run: sweeps while full batches come back; a failure is logged, never thrown. */
-    private void sweepQuietly() {
-        try {
-            for (int sweep = 1; sweep <= MAX_SWEEPS_PER_RUN; sweep++) {
-                if (sendDue().size() < batch) {
-                    return;
-                }
+    /** One scheduled run: sweeps again while full batches come back. */
+    private void sweepAll() {
+        for (int sweep = 1; sweep <= MAX_SWEEPS_PER_RUN; sweep++) {
+            if (sendDue().size() < batch) {
+                return;
             }
-        } catch (RuntimeException e) {
-            // Thrown out of a scheduled task it would end the schedule for good, silently.
-            LOG.warn("reminder sweep failed: {}; trying again at the next run", e.getClass().getName());
         }
     }
 }

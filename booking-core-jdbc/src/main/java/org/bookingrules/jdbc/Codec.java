@@ -29,8 +29,10 @@ import org.threeten.extra.Interval;
 
 /**
  * Turns what the tables keep as text into values and back: an event's details, an actor, and a
- * notification with the booking snapshot it was made with (the outbox payload). The text is the
- * {@link Properties} format: stable, escaped, readable in a SQL console. Stateless and thread-safe.
+ * notification with the booking snapshot it was made with (the {@code payload} of outbox rows written
+ * before the JSON document of {@link OutboxDocument}: still read, and rewritten by an erasure). The
+ * text is the {@link Properties} format: stable, escaped, readable in a SQL console. Stateless and
+ * thread-safe.
  */
 final class Codec {
 
@@ -112,6 +114,7 @@ final class Codec {
             case "REMINDER_SENT" -> new BookingEvent.ReminderSent(at, to, Instant.parse(p.getProperty("dueAt")));
             case "MARKED_NO_SHOW" -> new BookingEvent.MarkedNoShow(actor, at, from, to, p.getProperty("reason"));
             case "COMPLETED" -> new BookingEvent.Completed(actor, at, from, to);
+            case "ERASED" -> new BookingEvent.CustomerErased(actor, at, to);
             default -> throw new IllegalStateException("unknown event kind in storage: " + kind);
         };
     }
@@ -124,7 +127,10 @@ final class Codec {
 
     // ---------------------------------------------------------------------------- notifications
 
-    /** A notification with the booking as it was when the notification was made. */
+    /**
+     * A notification with the booking as it was when the notification was made, in the old outbox
+     * format; new rows hold an {@link OutboxDocument} instead. Used to rewrite old rows on erasure.
+     */
     static String notification(Notification n) {
         Properties p = new Properties();
         p.setProperty("id", n.id());

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -28,9 +29,11 @@ import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.CustomerErasure;
 import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.OutboxBookingRepository;
+import org.bookingrules.spi.RecipientRole;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
 import org.slf4j.Logger;
@@ -41,7 +44,9 @@ import org.threeten.extra.Interval;
  * The {@link BookingRepository} on H2, PostgreSQL and MariaDB, over plain JDBC. Thread-safe.
  *
  * <p>Every write is one transaction: the booking row, its history events and its notifications
- * (the transactional outbox, delivered by {@link OutboxRelay}) commit together or not at all.
+ * (the transactional outbox, delivered by {@link OutboxRelay}) commit together or not at all. The
+ * notifications of one change are written as one versioned JSON document (see
+ * {@code docs/OUTBOX.md}), encoded once and stored in each of the change's outbox rows.
  * A write that claims its slot first locks the resource's row in {@code br_resource_lock}
  * ({@code SELECT ... FOR UPDATE}), then checks for an overlapping active booking, then writes, so
  * two writers can never both take one slot; on PostgreSQL an exclusion constraint stands behind it
@@ -238,7 +243,8 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
                 s.setString(2, key);
                 try (ResultSet rows = s.executeQuery()) {
                     return rows.next()
-                            ? Optional.of(new IdempotencyKey(rows.getString(1), rows.getString(2), rows.getString(3)))
+                            ? Optional.of(new IdempotencyKey(rows.getString(1), rows.getString(2), rows.getString(3),
+                                    sql.readInstant(rows, "created_at"), null))
                             : Optional.empty();
                 }
             }
@@ -328,7 +334,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
             // refuse it at the insert below, and write() rolls back and tells which (classifyDuplicate).
             // Two lookups fewer on every booking; a clash is rare (random ids, 8.5e11 codes).
             IdempotencyKey idempotency = change.idempotency();
-            if (idempotency != null && findKey(c, booking.tenantId(), idempotency.key())) {
+            if (idempotency != null && keyTaken(c, booking.tenantId(), idempotency)) {
                 return SaveResult.IDEMPOTENCY_KEY_TAKEN;
             }
             if (claims(change) && overlaps(c, booking)) {
@@ -341,7 +347,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
                     s.setString(2, idempotency.key());
                     s.setString(3, idempotency.fingerprint());
                     s.setString(4, booking.id());
-                    sql.bindInstant(s, 5, booking.createdAt());
+                    sql.bindInstant(s, 5, idempotency.asStored(booking.createdAt()).createdAt());
                     s.executeUpdate();
                 }
             }
@@ -367,6 +373,110 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
             appendEventsAndNotifications(c, change);
             return SaveResult.SAVED;
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One transaction: each booking updated with its version checked and its erasure event
+     * appended; every earlier event's details rewritten without free texts; every outbox row of
+     * those bookings rewritten without personal data, except undelivered ones to the customer,
+     * which are deleted. The outbox rows are locked first, so a relay pass that holds one is
+     * waited for and none is delivered with the old payload after the erasure commits.
+     */
+    @Override
+    public SaveResult erase(CustomerErasure erasure) {
+        Objects.requireNonNull(erasure, "erasure");
+        return write("erase", erasure.changes().get(0), c -> {
+            for (BookingChange change : erasure.changes()) {
+                Booking b = change.booking();
+                if (updateBooking(c, change) == 0) {
+                    return SaveResult.VERSION_CONFLICT;
+                }
+                eraseHistory(c, b);
+                eraseOutbox(c, b);
+                appendEventsAndNotifications(c, change);
+            }
+            return SaveResult.SAVED;
+        });
+    }
+
+    private void eraseHistory(Connection c, Booking b) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql.eventsForErasure);
+             PreparedStatement update = c.prepareStatement(sql.eraseEventDetails)) {
+            select.setString(1, b.tenantId());
+            select.setString(2, b.id());
+            boolean changed = false;
+            try (ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    String details = r.getString("details");
+                    String from = r.getString("from_status");
+                    BookingEvent event = Codec.event(r.getString("kind"),
+                            Codec.actor(r.getString("actor_kind"), r.getString("actor_id")), sql.readInstant(r, "at"),
+                            from == null ? null : BookingStatus.valueOf(from),
+                            BookingStatus.valueOf(r.getString("to_status")), details);
+                    String scrubbed = Codec.eventDetails(event.withoutFreeText());
+                    if (!scrubbed.equals(details)) {
+                        update.setString(1, scrubbed);
+                        update.setString(2, b.tenantId());
+                        update.setString(3, b.id());
+                        update.setLong(4, r.getLong("seq"));
+                        update.addBatch();
+                        changed = true;
+                    }
+                }
+            }
+            if (changed) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    private void eraseOutbox(Connection c, Booking b) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql.outboxForErasure);
+             PreparedStatement rewrite = c.prepareStatement(sql.eraseOutboxPayload);
+             PreparedStatement drop = c.prepareStatement(sql.dropOutboxRow)) {
+            select.setString(1, b.tenantId());
+            select.setString(2, b.id());
+            int rewritten = 0;
+            int dropped = 0;
+            try (ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    String id = r.getString("notification_id");
+                    if (RecipientRole.CUSTOMER.name().equals(r.getString("recipient"))
+                            && !"SENT".equals(r.getString("status"))) {
+                        drop.setString(1, b.tenantId());
+                        drop.setString(2, id);
+                        drop.addBatch();
+                        dropped++;
+                        continue;
+                    }
+                    String body = r.getString("body");
+                    if (body != null) {
+                        // Its own notification only: the document no longer lists the rows dropped here.
+                        rewrite.setString(1, OutboxDocument.write(List.of(OutboxDocument.read(body, id)
+                                .withoutPersonalData())));
+                        rewrite.setNull(2, Types.VARCHAR);
+                    } else {
+                        // A row from before the JSON format keeps its format.
+                        rewrite.setNull(1, Types.VARCHAR);
+                        rewrite.setString(2, Codec.notification(Codec.notification(r.getString("payload"))
+                                .withoutPersonalData()));
+                    }
+                    rewrite.setString(3, b.tenantId());
+                    rewrite.setString(4, id);
+                    rewrite.addBatch();
+                    rewritten++;
+                }
+            }
+            if (rewritten > 0) {
+                rewrite.executeBatch();
+            }
+            if (dropped > 0) {
+                drop.executeBatch();
+                LOG.debug("erase booking={}: {} undelivered notifications to the customer dropped", b.id(), dropped);
+            }
+        }
     }
 
     private static boolean claims(BookingChange change) {
@@ -478,7 +588,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
             throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
         }
         IdempotencyKey idempotency = change.idempotency();
-        if (idempotency != null && findIdempotencyKey(booking.tenantId(), idempotency.key()).isPresent()) {
+        // An expired key is not taken: the rolled-back insert had deleted it, and a retry may again.
+        if (idempotency != null && findIdempotencyKey(booking.tenantId(), idempotency.key())
+                .filter(stored -> !idempotency.replaces(stored)).isPresent()) {
             return SaveResult.IDEMPOTENCY_KEY_TAKEN;
         }
         if (read("classify", c -> exists(c, sql.codeExists, booking.tenantId(), booking.confirmationCode()))) {
@@ -527,12 +639,39 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         }
     }
 
-    private boolean findKey(Connection c, String tenantId, String key) throws SQLException {
+    /**
+     * Whether the new booking's key is taken: stored and not expired. An expired key is deleted
+     * here, in the insert's transaction, so that the insert replaces it: undone with the rest unless
+     * the insert is saved. A concurrent insert replacing the same key waits on the row's lock, then
+     * deletes nothing and finds the winner's key, which is not expired: taken.
+     */
+    private boolean keyTaken(Connection c, String tenantId, IdempotencyKey key) throws SQLException {
+        Optional<Instant> storedAt = keyCreatedAt(c, tenantId, key.key());
+        if (storedAt.isEmpty()) {
+            return false;
+        }
+        if (!key.replaces(new IdempotencyKey(key.key(), key.fingerprint(), key.bookingId(), storedAt.get(), null))) {
+            return true;
+        }
+        try (PreparedStatement s = c.prepareStatement(sql.deleteExpiredIdempotencyKey)) {
+            s.setString(1, tenantId);
+            s.setString(2, key.key());
+            sql.bindInstant(s, 3, key.expiredUpTo());
+            if (s.executeUpdate() == 1) {
+                return false;
+            }
+        }
+        // Replaced or deleted by someone else meanwhile: taken if a key is there now.
+        return keyCreatedAt(c, tenantId, key.key()).isPresent();
+    }
+
+    /** When the key was stored, or empty if it is not. */
+    private Optional<Instant> keyCreatedAt(Connection c, String tenantId, String key) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.findIdempotencyKey)) {
             s.setString(1, tenantId);
             s.setString(2, key);
             try (ResultSet rows = s.executeQuery()) {
-                return rows.next();
+                return rows.next() ? Optional.of(sql.readInstant(rows, "created_at")) : Optional.empty();
             }
         }
     }
@@ -633,16 +772,20 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
             return;
         }
         try (PreparedStatement s = c.prepareStatement(sql.insertOutbox)) {
-            for (Notification n : change.notifications()) {
-                s.setString(1, b.tenantId());
-                s.setString(2, n.id());
-                s.setString(3, b.id());
-                s.setString(4, n.kind().name());
-                s.setString(5, n.recipient().name());
-                s.setString(6, Codec.notification(n));
-                sql.bindInstant(s, 7, b.updatedAt());
-                sql.bindInstant(s, 8, b.updatedAt());
-                s.addBatch();
+            for (List<Notification> sameChange : OutboxDocument.byChange(change.notifications())) {
+                // One document for all the change's recipients, encoded once; each row picks its own element.
+                String document = OutboxDocument.write(sameChange);
+                for (Notification n : sameChange) {
+                    s.setString(1, b.tenantId());
+                    s.setString(2, n.id());
+                    s.setString(3, b.id());
+                    s.setString(4, n.kind().name());
+                    s.setString(5, n.recipient().name());
+                    s.setString(6, document);
+                    sql.bindInstant(s, 7, b.updatedAt());
+                    sql.bindInstant(s, 8, b.updatedAt());
+                    s.addBatch();
+                }
             }
             s.executeBatch();
         }

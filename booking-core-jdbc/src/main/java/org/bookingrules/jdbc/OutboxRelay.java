@@ -14,11 +14,11 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.bookingrules.internal.delivery.NotificationDispatcher;
 import org.bookingrules.internal.delivery.NotificationDispatcher.Delivery;
+import org.bookingrules.internal.schedule.Schedules;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.slf4j.Logger;
@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * a later pass. A notifier call that was cut off by the timeout may still complete afterwards,
  * and the notification is delivered again when it is retried. Every notification carries a stable
  * {@link Notification#id()} so the notifier can drop the repeat.
+ *
+ * <p>Each row holds its change's versioned JSON document ({@code body}, described in
+ * {@code docs/OUTBOX.md}); a row written by a release before that format holds the older key=value
+ * {@code payload} instead and is delivered all the same. A row the relay cannot read (a document of
+ * another format version, or one that lists no notification with the row's id) is parked at once.
  *
  * <p>The relay records the failure's exception class name only, in {@code last_error} and in the
  * log, never the exception's message, which could quote personal data. Logs carry notification
@@ -242,33 +247,36 @@ public final class OutboxRelay {
      * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the task
      */
     public ScheduledFuture<?> runEvery(Duration period, ScheduledExecutorService executor) {
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(executor, "executor");
-        if (period.isZero() || period.isNegative()) {
-            throw new IllegalArgumentException("period must be positive, was " + period);
-        }
-        long nanos = saturatedNanos(period);
-        return executor.scheduleWithFixedDelay(this::drainQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
+        return Schedules.everyQuietly(this::drain, period, executor, LOG, "outbox relay run");
     }
 
-    private void drainQuietly() {
-        try {
-            // A full batch may have left more due rows behind it. Bounded, so one run ends even
-            // while new rows keep arriving.
-            for (int pass = 1; pass <= MAX_PASSES_PER_RUN; pass++) {
-                if (deliverDue() < batchSize) {
-                    return;
-                }
+    /** One scheduled run: passes again while full batches come back, bounded so a run ends. */
+    private void drain() {
+        for (int pass = 1; pass <= MAX_PASSES_PER_RUN; pass++) {
+            if (deliverDue() < batchSize) {
+                return;
             }
-        } catch (RuntimeException e) {
-            LOG.warn("outbox relay run failed: {}", e.getClass().getName());
         }
     }
 
     // -------------------------------------------------------------------------------- internals
 
-    /** One claimed outbox row. */
-    private record Claimed(String tenantId, String notificationId, String payload, int attempts) {
+    /**
+     * One claimed outbox row: its change's JSON document ({@code body}), or, for a row written before
+     * that format, the old payload ({@code body} null).
+     */
+    private record Claimed(String tenantId, String notificationId, String body, String payload, int attempts) {
+
+        /** The row's notification, from whichever format it has. */
+        Notification notification() {
+            if (body != null) {
+                return OutboxDocument.read(body, notificationId);
+            }
+            if (payload == null) {
+                throw new IllegalStateException("outbox row has neither a document nor a payload");
+            }
+            return Codec.notification(payload);
+        }
     }
 
     /** What became of one claimed row in a pass. */
@@ -303,7 +311,7 @@ public final class OutboxRelay {
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     claimed.add(new Claimed(rows.getString("tenant_id"), rows.getString("notification_id"),
-                            rows.getString("payload"), rows.getInt("attempts")));
+                            rows.getString("body"), rows.getString("payload"), rows.getInt("attempts")));
                 }
             }
         }
@@ -319,7 +327,7 @@ public final class OutboxRelay {
             throws SQLException {
         Notification notification;
         try {
-            notification = Codec.notification(row.payload());
+            notification = row.notification();
         } catch (RuntimeException e) {
             // A payload this version cannot read will not become readable by waiting: park it at once.
             LOG.warn("outbox notification {} (tenant {}) cannot be decoded: {}; parked", row.notificationId(),
@@ -418,14 +426,6 @@ public final class OutboxRelay {
             c.close();
         } catch (SQLException e) {
             LOG.debug("closing an outbox connection failed: SQLState {}", e.getSQLState());
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
         }
     }
 

@@ -56,16 +56,21 @@ abstract class Sql {
             + "version = ?, updated_at = ? "
             + "WHERE tenant_id = ? AND id = ? AND version = ?";
 
-    /** Another active booking of the resource whose slot overlaps [start, end). */
-    final String overlapExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
-            + "AND status IN ('PENDING', 'CONFIRMED') AND id <> ? AND slot_start < ? AND slot_end > ? LIMIT 1");
+    /**
+     * Another active booking of the resource whose slot overlaps [start, end). Reads the resource's
+     * active bookings only, through {@code br_booking_active_ix}, never its past (see
+     * {@link #activeBookingsOfResource()}).
+     */
+    final String overlapExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND " + activeBookingsOfResource()
+            + " AND id <> ? AND slot_start < ? AND slot_end > ? LIMIT 1");
 
     final String lockResource = "SELECT resource_id FROM br_resource_lock WHERE tenant_id = ? AND resource_id = ? "
             + "FOR UPDATE";
 
+    /** The resource's active bookings overlapping [start, end), like {@link #overlapExists}. */
     final String calendar = read("SELECT " + BOOKING_COLUMNS
-            + " FROM br_booking WHERE tenant_id = ? AND resource_id = ? AND status IN ('PENDING', 'CONFIRMED') "
-            + "AND slot_start < ? AND slot_end > ? ORDER BY slot_start, id");
+            + " FROM br_booking WHERE tenant_id = ? AND " + activeBookingsOfResource()
+            + " AND slot_start < ? AND slot_end > ? ORDER BY slot_start, id");
 
     final String customerBookings = read("SELECT " + BOOKING_COLUMNS
             + " FROM br_booking WHERE tenant_id = ? AND customer_id = ? ORDER BY slot_start, id");
@@ -82,8 +87,35 @@ abstract class Sql {
     final String history = read("SELECT kind, actor_kind, actor_id, at, from_status, to_status, details "
             + "FROM br_booking_event WHERE tenant_id = ? AND booking_id = ? ORDER BY seq");
 
+    // Erasure of a customer's personal data: each booking's events and outbox rows, rewritten in place.
+
+    /** A booking's events with their sequence numbers, locked for the erasure's transaction. */
+    final String eventsForErasure = "SELECT seq, kind, actor_kind, actor_id, at, from_status, to_status, details "
+            + "FROM br_booking_event WHERE tenant_id = ? AND booking_id = ? ORDER BY seq FOR UPDATE";
+
+    final String eraseEventDetails = "UPDATE br_booking_event SET details = ? "
+            + "WHERE tenant_id = ? AND booking_id = ? AND seq = ?";
+
+    /**
+     * A booking's outbox rows, locked for the erasure's transaction (a relay pass holding one is waited
+     * for), with the document ({@code body}) or, for a row written before the JSON format, the old payload.
+     */
+    final String outboxForErasure = "SELECT notification_id, recipient, status, body, payload FROM br_outbox "
+            + "WHERE tenant_id = ? AND booking_id = ? FOR UPDATE";
+
+    /**
+     * Rewrites a row in the format it has: parameters (body, payload, tenant_id, notification_id), one of
+     * body and payload NULL.
+     */
+    final String eraseOutboxPayload = "UPDATE br_outbox SET body = " + json() + ", payload = ? "
+            + "WHERE tenant_id = ? AND notification_id = ?";
+
+    final String dropOutboxRow = "DELETE FROM br_outbox WHERE tenant_id = ? AND notification_id = ?";
+
+    /** One outbox row; parameter 6 is its change's document (docs/OUTBOX.md), the old payload stays NULL. */
     final String insertOutbox = "INSERT INTO br_outbox (tenant_id, notification_id, booking_id, kind, recipient, "
-            + "payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+            + "body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, " + json()
+            + ", 'PENDING', 0, ?, ?)";
 
 
     final String outboxDelivered = "UPDATE br_outbox SET status = 'SENT', attempts = attempts + 1, "
@@ -98,8 +130,16 @@ abstract class Sql {
     final String insertIdempotencyKey = "INSERT INTO br_idempotency_key "
             + "(tenant_id, idem_key, fingerprint, booking_id, created_at) VALUES (?, ?, ?, ?, ?)";
 
-    final String findIdempotencyKey = read("SELECT idem_key, fingerprint, booking_id FROM br_idempotency_key "
+    final String findIdempotencyKey = read("SELECT idem_key, fingerprint, booking_id, created_at FROM br_idempotency_key "
             + "WHERE tenant_id = ? AND idem_key = ?");
+
+    /**
+     * Deletes a key that has expired (created at or before the given instant), inside the insert
+     * that replaces it: the row lock it takes makes a concurrent replacement wait, then find the
+     * new key. Parameters (tenant_id, idem_key, expired_up_to).
+     */
+    final String deleteExpiredIdempotencyKey = "DELETE FROM br_idempotency_key "
+            + "WHERE tenant_id = ? AND idem_key = ? AND created_at <= ?";
 
     static final String LINK_GUARD_COLUMNS = "generation, failures, window_start, locked_until";
 
@@ -126,6 +166,33 @@ abstract class Sql {
     }
 
     /**
+     * The parameter marker of a JSON value bound as text ({@code setString}): what the dialect needs
+     * to store it in the {@code body} column ({@code *__outbox_json.sql}) as JSON, not as a JSON
+     * string holding the text. Called while the fields above are initialized, so implementations must
+     * not use any state.
+     *
+     * @return the marker, {@code ?} where the column takes text as it is
+     */
+    String json() {
+        return "?";
+    }
+
+    /**
+     * The condition that picks one resource's active (PENDING or CONFIRMED) bookings, with one
+     * parameter, the resource id, written so that the database reads them through the
+     * active-bookings index of the schema file {@code *__active_bookings_index.sql}
+     * ({@code br_booking_active_ix}) and not through the resource's past. On PostgreSQL that index
+     * is partial, with this very status filter as its predicate; on MariaDB it leads with
+     * (tenant_id, resource_id, status), so the IN list is one range per status. Called while the
+     * fields above are initialized, so implementations must not use any state.
+     *
+     * @return the condition
+     */
+    String activeBookingsOfResource() {
+        return "resource_id = ? AND status IN ('PENDING', 'CONFIRMED')";
+    }
+
+    /**
      * Creates the lock row of a resource if it is missing, without failing or waiting long when it
      * exists.
      *
@@ -147,10 +214,10 @@ abstract class Sql {
      * are skipped, not waited for, so two relays never take the same row.
      *
      * @return the statement, with parameters (now, limit), selecting
-     *     (tenant_id, notification_id, payload, attempts)
+     *     (tenant_id, notification_id, body, payload, attempts)
      */
     String claimOutbox() {
-        return "SELECT tenant_id, notification_id, payload, attempts FROM br_outbox "
+        return "SELECT tenant_id, notification_id, body, payload, attempts FROM br_outbox "
                 + "WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? "
                 + "FOR UPDATE SKIP LOCKED";
     }
@@ -216,6 +283,63 @@ abstract class Sql {
         return "40001".equals(state) || "40P01".equals(state);
     }
 
+    // ------------------------------------------------------------------------- retention (Retention)
+    //
+    // Each batch selects the keys of up to `limit` deletable rows, locking them and skipping rows
+    // another transaction holds (a relay, a booking, another node's retention), then deletes them by
+    // primary key, all in one short transaction. No ORDER BY: on H2 it would lock every matching row
+    // (see claimOutbox), and any deletable row will do.
+
+    /**
+     * Delivered outbox rows whose delivery is older than a cut-off, locked; PENDING and PARKED rows
+     * never match.
+     *
+     * @return the statement, with parameters (delivered_before, limit), selecting
+     *     (tenant_id, notification_id)
+     */
+    String retentionSentOutbox() {
+        return "SELECT tenant_id, notification_id FROM br_outbox WHERE status = 'SENT' AND delivered_at < ? "
+                + "LIMIT ? FOR UPDATE SKIP LOCKED";
+    }
+
+    /** Deletes one delivered outbox row; parameters (tenant_id, notification_id). */
+    final String retentionDeleteOutbox = "DELETE FROM br_outbox WHERE tenant_id = ? AND notification_id = ? "
+            + "AND status = 'SENT'";
+
+    /**
+     * Idempotency keys stored before a cut-off, locked.
+     *
+     * @return the statement, with parameters (created_before, limit), selecting (tenant_id, idem_key)
+     */
+    String retentionIdempotencyKeys() {
+        return "SELECT tenant_id, idem_key FROM br_idempotency_key WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED";
+    }
+
+    /** Deletes one idempotency key; parameters (tenant_id, idem_key). */
+    final String retentionDeleteIdempotencyKey = "DELETE FROM br_idempotency_key WHERE tenant_id = ? AND idem_key = ?";
+
+    /** The rule {@link #retentionLinkGuards()} deletes by, without the lock clause. */
+    static final String RETENTION_LINK_GUARDS = "SELECT g.tenant_id, g.booking_id FROM br_link_guard g "
+            + "WHERE (g.locked_until IS NULL OR g.locked_until < ?) AND EXISTS (SELECT 1 FROM br_booking b "
+            + "WHERE b.tenant_id = g.tenant_id AND b.id = g.booking_id AND b.status NOT IN ('PENDING', 'CONFIRMED') "
+            + "AND b.slot_end < ? AND b.updated_at < ?) LIMIT ?";
+
+    /**
+     * Link guard rows of finished bookings, locked: the booking row exists, is not active, and both
+     * its slot's end and its last change are older than a cut-off; no lockout is running. Only the
+     * guard rows are locked, never the booking rows.
+     *
+     * @return the statement, with parameters (now, ended_before, changed_before, limit), selecting
+     *     (tenant_id, booking_id)
+     */
+    String retentionLinkGuards() {
+        // MariaDB and H2 lock the rows of the outer table only; a subquery's rows are read.
+        return RETENTION_LINK_GUARDS + " FOR UPDATE SKIP LOCKED";
+    }
+
+    /** Deletes one link guard row; parameters (tenant_id, booking_id). */
+    final String retentionDeleteLinkGuard = "DELETE FROM br_link_guard WHERE tenant_id = ? AND booking_id = ?";
+
     private static final class H2Sql extends Sql {
         /**
          * Adds a non-deterministic column, so that H2 evaluates the query every time instead of
@@ -229,6 +353,23 @@ abstract class Sql {
         String read(String select) {
             int from = select.indexOf(" FROM ");
             return select.substring(0, from) + ", RAND() AS br_no_result_reuse" + select.substring(from);
+        }
+
+        /**
+         * H2 has no partial index and does not narrow an index scan by an IN list after the resource:
+         * the generated column {@code active_resource_id} (V4) is the resource id of an active booking
+         * and NULL otherwise, and its index holds the active bookings first. The status filter is in
+         * the column's definition; repeating it here would only offer H2 the reminder index.
+         */
+        @Override
+        String activeBookingsOfResource() {
+            return "active_resource_id = ?";
+        }
+
+        /** A plain marker would store the text as one JSON string; FORMAT JSON parses it (and checks it). */
+        @Override
+        String json() {
+            return "? FORMAT JSON";
         }
 
         @Override
@@ -254,7 +395,7 @@ abstract class Sql {
             // the other finds none. Without ORDER BY the scan stops at the LIMIT and skips locked
             // rows as it goes. The (status, next_attempt_at) index it scans still yields the oldest
             // rows first in practice; exactly-once does not depend on the order.
-            return "SELECT tenant_id, notification_id, payload, attempts FROM br_outbox "
+            return "SELECT tenant_id, notification_id, body, payload, attempts FROM br_outbox "
                     + "WHERE status = 'PENDING' AND next_attempt_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED";
         }
 
@@ -266,6 +407,12 @@ abstract class Sql {
     }
 
     private static final class PostgresSql extends Sql {
+        /** The driver sends a string as varchar, which PostgreSQL does not turn into jsonb by itself. */
+        @Override
+        String json() {
+            return "CAST(? AS jsonb)";
+        }
+
         @Override
         String ensureResourceLock() {
             return "INSERT INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
@@ -281,6 +428,12 @@ abstract class Sql {
         boolean isOverlapViolation(SQLException e) {
             // exclusion_violation from the btree_gist constraint of V2__overlap_guard.sql.
             return "23P01".equals(e.getSQLState());
+        }
+
+        @Override
+        String retentionLinkGuards() {
+            // Named, so that only the guard rows are locked, never a booking row.
+            return RETENTION_LINK_GUARDS + " FOR UPDATE OF g SKIP LOCKED";
         }
     }
 

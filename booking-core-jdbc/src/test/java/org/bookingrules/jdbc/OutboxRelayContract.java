@@ -387,6 +387,153 @@ abstract class OutboxRelayContract {
     }
 
     @Test
+    @DisplayName("Each outbox row holds its change's JSON document, parsed here as plain JSON: format 1, kind, "
+            + "message and booking once, one notifications element per recipient with the row's columns; the "
+            + "change's rows share it, and the old payload column stays empty")
+    void rowsHoldTheDocumentedJson() throws Exception {
+        Instant start = NOW.plus(Duration.ofDays(2));
+        String message = "Traiga \"su\" informe: p\u00e1g. 2 \\ C:\\x\n\t\u00a1Gracias! \ud83d\ude00";
+        Outcome.Done booked = facade(pool).book(RECEPTION, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, start,
+                start.plus(Duration.ofHours(1)), ZONE).notifying(NotificationChoice.both().withMessage(message)))
+                .orElseThrow();
+        org.bookingrules.model.Booking b = booked.booking();
+
+        Map<String, Map<String, String>> rows = storedRows();
+
+        assertThat(rows).containsOnlyKeys(ids(booked.notifications()));
+        assertThat(rows.values().stream().map(row -> OutboxJson.fields(row.get("body"))).distinct())
+                .as("one document per change, the same in each of its rows").hasSize(1);
+        Map<String, String> doc = OutboxJson.fields(rows.values().iterator().next().get("body"));
+        assertThat(doc.keySet()).as("the fields docs/OUTBOX.md lists, no more").containsExactlyInAnyOrder(
+                "format", "kind", "personalMessage", "booking.tenantId", "booking.id", "booking.confirmationCode",
+                "booking.resource.id", "booking.resource.name", "booking.resource.contact", "booking.service.id",
+                "booking.service.name", "booking.customer.id", "booking.customer.name", "booking.customer.email",
+                "booking.customer.phone", "booking.customer.language", "booking.slot.start", "booking.slot.end",
+                "booking.zone", "booking.status", "booking.paymentStatus", "booking.customerReschedules",
+                "booking.confirmedBy", "booking.reminder.dueAt", "booking.reminder.sentAt", "booking.version",
+                "booking.createdAt", "booking.updatedAt",
+                "notifications.0.id", "notifications.0.recipient", "notifications.0.locale", "notifications.0.manageLink",
+                "notifications.1.id", "notifications.1.recipient", "notifications.1.locale", "notifications.1.manageLink");
+        assertThat(doc).containsEntry("format", "1").containsEntry("kind", "BOOKED")
+                .containsEntry("personalMessage", message)
+                .containsEntry("booking.tenantId", TENANT).containsEntry("booking.id", b.id())
+                .containsEntry("booking.confirmationCode", b.confirmationCode())
+                .containsEntry("booking.resource.id", DR_RUIZ.id()).containsEntry("booking.resource.name", DR_RUIZ.name())
+                .containsEntry("booking.resource.contact", DR_RUIZ.contact())
+                .containsEntry("booking.service.id", CONSULTATION.id())
+                .containsEntry("booking.service.name", CONSULTATION.name())
+                .containsEntry("booking.customer.id", ANA.id()).containsEntry("booking.customer.name", ANA.name())
+                .containsEntry("booking.customer.email", ANA.email()).containsEntry("booking.customer.phone", ANA.phone())
+                .containsEntry("booking.customer.language", ANA.language().toLanguageTag())
+                .containsEntry("booking.slot.start", start.toString())
+                .containsEntry("booking.slot.end", start.plus(Duration.ofHours(1)).toString())
+                .containsEntry("booking.zone", ZONE.getId()).containsEntry("booking.status", "PENDING")
+                .containsEntry("booking.paymentStatus", b.paymentStatus().name())
+                .containsEntry("booking.customerReschedules", "0").containsEntry("booking.confirmedBy", null)
+                .containsEntry("booking.reminder.dueAt",
+                        b.reminder().dueAt() == null ? null : b.reminder().dueAt().toString())
+                .containsEntry("booking.reminder.sentAt", null).containsEntry("booking.version", "1")
+                .containsEntry("booking.createdAt", b.createdAt().toString())
+                .containsEntry("booking.updatedAt", b.updatedAt().toString());
+        assertThat(doc.get("booking.createdAt")).as("ISO-8601 in UTC").matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
+        for (int i = 0; i < 2; i++) {
+            String id = doc.get("notifications." + i + ".id");
+            Notification n = booked.notifications().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+            Map<String, String> row = rows.get(id);
+            assertThat(row.get("payload")).as("old payload column").isNull();
+            assertThat(row).containsEntry("booking_id", b.id()).containsEntry("kind", "BOOKED")
+                    .containsEntry("recipient", n.recipient().name());
+            assertThat(doc).containsEntry("notifications." + i + ".recipient", n.recipient().name())
+                    .containsEntry("notifications." + i + ".locale", n.locale().toLanguageTag())
+                    .containsEntry("notifications." + i + ".manageLink", n.manageLink());
+        }
+    }
+
+    @Test
+    @DisplayName("A row written before the JSON document (key=value payload, no body) is still delivered, equal to "
+            + "the notification it was made from, next to rows with a document")
+    void oldFormatRowIsDelivered() throws Exception {
+        Outcome.Done booked = bookForAna(facade(pool), 0);
+        Notification made = booked.notifications().get(0);
+        Notification old = new Notification("old-format-1", made.kind(), made.recipient(), made.booking(),
+                "Mensaje de antes: \u00f1 = \\ \n#1", made.manageLink(), made.locale());
+        insertRawOutboxRow(old.id(), Codec.notification(old));
+        RecordingNotifier notifier = new RecordingNotifier();
+        OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
+
+        assertThat(relay.deliverDue()).isEqualTo(3);
+
+        Map<String, Notification> delivered = notifier.delivered().stream()
+                .collect(Collectors.toMap(Notification::id, Function.identity()));
+        assertThat(delivered).containsOnlyKeys(union(ids(booked.notifications()), Set.of(old.id())));
+        assertThat(delivered.get(old.id())).isEqualTo(old);
+        assertThat(OutboxTestDatabases.outbox(pool)).allSatisfy(row -> assertThat(row.status()).isEqualTo(SENT));
+    }
+
+    @Test
+    @DisplayName("Hostile texts and every optional field null survive the database's JSON column: written as the "
+            + "repository writes them, delivered equal, instants to the microsecond")
+    void documentsRoundTripThroughTheColumn() throws Exception {
+        Instant start = NOW.plus(Duration.ofDays(3)).plusNanos(123_456_000);
+        List<Notification> sent = new ArrayList<>();
+        String[] texts = {"\"quoted\" 'single' \\back\\slash/", "tab\tline\nreturn\r\nend",
+            "\u00d1o\u00f1o \u4e2d\u6587 \u0627\u0644 \ud83d\ude00 \ud834\udd1e \u2028 \u00a0 &lt;b&gt;",
+            "x".repeat(1990) + "\u00e9\ud83d\ude00end", "null", "{\"format\": 2}"};
+        for (int i = 0; i < texts.length; i++) {
+            String text = texts[i];
+            org.bookingrules.model.Booking booking = org.bookingrules.model.Booking.builder().tenantId(TENANT)
+                    .id("bk-hostile-" + i).confirmationCode("HOST" + i)
+                    .resource(new Resource("dr-" + i, "Dr. \"" + i + "\" \u00d1 \\", i % 2 == 0 ? null : cut(text, 200)))
+                    .service(CONSULTATION)
+                    .customer(i % 3 == 0 ? null : new org.bookingrules.model.CustomerDetails("cust-" + i,
+                            cut(text, 200), i % 2 == 0 ? null : "o'hara+" + i + "@example.org", cut(text, 40),
+                            java.util.Locale.forLanguageTag(i % 2 == 0 ? "zh-Hant-TW" : "es-ES")))
+                    .slot(org.threeten.extra.Interval.of(start, start.plusSeconds(1800).plusNanos(1_000)))
+                    .zone(ZONE).reminder(org.bookingrules.model.ReminderState.armedFor(start.minusNanos(1_000)))
+                    .version(Long.MAX_VALUE - i).createdAt(NOW.plusNanos(1_000)).updatedAt(NOW.plusNanos(999_999_000))
+                    .build();
+            Notification n = new Notification("hostile-" + i, NotificationKind.CANCELLED,
+                    i % 2 == 0 ? RecipientRole.RESOURCE : RecipientRole.CUSTOMER, booking, i == 4 ? null : text,
+                    i % 2 == 0 ? null : "https://x.example/m/" + i + "?a=1&b=%2F", booking.customer()
+                    .map(org.bookingrules.model.CustomerDetails::language).orElse(java.util.Locale.ENGLISH));
+            insertJsonOutboxRow(n.id(), OutboxDocument.write(List.of(n)));
+            sent.add(n);
+        }
+        RecordingNotifier notifier = new RecordingNotifier();
+        OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
+
+        assertThat(relay.deliverDue()).isEqualTo(sent.size());
+
+        Map<String, Notification> delivered = notifier.delivered().stream()
+                .collect(Collectors.toMap(Notification::id, Function.identity()));
+        for (Notification n : sent) {
+            assertThat(delivered.get(n.id())).as(n.id()).isEqualTo(n);
+        }
+    }
+
+    @Test
+    @DisplayName("A document of another format version, or one that lists no element for its row, is parked at once")
+    void unknownDocumentsAreParked() throws Exception {
+        Outcome.Done booked = bookForAna(facade(pool), 0);
+        String document = storedRows().values().iterator().next().get("body");
+        insertJsonOutboxRow("future-1", "{\"format\": 2, \"notifications\": []}");
+        insertJsonOutboxRow("stray-1", document);
+        RecordingNotifier notifier = new RecordingNotifier();
+        OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
+
+        assertThat(relay.deliverDue()).isEqualTo(2);
+
+        assertThat(notifier.deliveriesById()).containsOnlyKeys(ids(booked.notifications()));
+        assertThat(OutboxTestDatabases.outbox(pool))
+                .filteredOn(row -> Set.of("future-1", "stray-1").contains(row.notificationId()))
+                .hasSize(2).allSatisfy(row -> {
+                    assertThat(row.status()).isEqualTo(PARKED);
+                    assertThat(row.attempts()).isEqualTo(1);
+                    assertThat(row.lastError()).isEqualTo(IllegalArgumentException.class.getName());
+                });
+    }
+
+    @Test
     @DisplayName("runEvery drains the outbox on the caller's executor until cancelled")
     void runEveryDeliversOnTheCallersExecutor() throws Exception {
         Set<String> queued = bookMany(facade(pool), 3);
@@ -491,7 +638,7 @@ abstract class OutboxRelayContract {
     private static int naivePass(DataSource ds, BookingNotifier notifier) {
         try (Connection c = ds.getConnection()) {
             List<String[]> rows = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT tenant_id, notification_id, payload FROM br_outbox "
+            try (PreparedStatement s = c.prepareStatement("SELECT tenant_id, notification_id, body FROM br_outbox "
                     + "WHERE status = 'PENDING' ORDER BY next_attempt_at, notification_id LIMIT 100");
                  ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -501,7 +648,7 @@ abstract class OutboxRelayContract {
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE br_outbox SET status = 'SENT' WHERE tenant_id = ? AND notification_id = ?")) {
                 for (String[] row : rows) {
-                    notifier.deliver(Codec.notification(row[2]));
+                    notifier.deliver(OutboxDocument.read(row[2], row[1]));
                     s.setString(1, row[0]);
                     s.setString(2, row[1]);
                     s.executeUpdate();
@@ -513,10 +660,13 @@ abstract class OutboxRelayContract {
         }
     }
 
+    /** A due row as a release before the JSON document wrote it: the key=value payload, no body. */
     private void insertRawOutboxRow(String notificationId, String payload) throws SQLException {
         try (Connection c = pool.getConnection()) {
             Sql sql = JdbcDialect.detect(c).sql();
-            try (PreparedStatement s = c.prepareStatement(sql.insertOutbox)) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO br_outbox (tenant_id, notification_id, "
+                    + "booking_id, kind, recipient, payload, status, attempts, next_attempt_at, created_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)")) {
                 s.setString(1, TENANT);
                 s.setString(2, notificationId);
                 s.setString(3, "booking-x");
@@ -528,6 +678,57 @@ abstract class OutboxRelayContract {
                 s.executeUpdate();
             }
         }
+    }
+
+    /** A due row with the given JSON document, written as the repository writes one. */
+    private void insertJsonOutboxRow(String notificationId, String body) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            Sql sql = JdbcDialect.detect(c).sql();
+            try (PreparedStatement s = c.prepareStatement(sql.insertOutbox)) {
+                s.setString(1, TENANT);
+                s.setString(2, notificationId);
+                s.setString(3, "booking-x");
+                s.setString(4, NotificationKind.BOOKED.name());
+                s.setString(5, RecipientRole.CUSTOMER.name());
+                s.setString(6, body);
+                sql.bindInstant(s, 7, NOW);
+                sql.bindInstant(s, 8, NOW);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    /** Each outbox row's columns and its stored document, by notification id. */
+    private Map<String, Map<String, String>> storedRows() throws SQLException {
+        Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT notification_id, booking_id, kind, recipient, body, "
+                     + "payload FROM br_outbox");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                Map<String, String> row = new java.util.HashMap<>();
+                for (String column : List.of("booking_id", "kind", "recipient", "body", "payload")) {
+                    row.put(column, r.getString(column));
+                }
+                rows.put(r.getString("notification_id"), row);
+            }
+        }
+        return rows;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** At most {@code max} characters, never ending in half of a surrogate pair. */
+    private static String cut(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        String cut = text.substring(0, max);
+        return Character.isHighSurrogate(cut.charAt(max - 1)) ? cut.substring(0, max - 1) : cut;
     }
 
     private static long millisSince(long nanoStart) {

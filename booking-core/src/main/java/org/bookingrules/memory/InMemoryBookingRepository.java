@@ -11,11 +11,13 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.CustomerErasure;
 import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.SaveResult;
@@ -30,7 +32,9 @@ import org.threeten.extra.Interval;
  * writes are serialized by one lock, which is simple and fast enough for a single process.
  *
  * <p>Notifications are kept as they were queued ({@link #notifications}), so tests can see what a
- * change handed over. Nothing is ever removed.
+ * change handed over. Nothing is ever removed, except an expired idempotency key, which the
+ * insert of a new booking with the same key replaces. Idempotency keys are kept with the booking's
+ * creation instant, which {@link #findIdempotencyKey} returns.
  */
 public final class InMemoryBookingRepository implements BookingRepository {
 
@@ -82,14 +86,18 @@ public final class InMemoryBookingRepository implements BookingRepository {
                 return SaveResult.CODE_TAKEN;
             }
             IdempotencyKey idempotency = change.idempotency();
-            if (idempotency != null && idempotencyKeys.containsKey(new Key(booking.tenantId(), idempotency.key()))) {
+            IdempotencyKey storedKey = idempotency == null ? null
+                    : idempotencyKeys.get(new Key(booking.tenantId(), idempotency.key()));
+            if (storedKey != null && !idempotency.replaces(storedKey)) {
                 return SaveResult.IDEMPOTENCY_KEY_TAKEN;
             }
             if (overlapsAnother(change)) {
                 return SaveResult.SLOT_TAKEN;
             }
             if (idempotency != null) {
-                idempotencyKeys.put(new Key(booking.tenantId(), idempotency.key()), idempotency);
+                // Replaces an expired key of the same name, under the same write lock as the check.
+                idempotencyKeys.put(new Key(booking.tenantId(), idempotency.key()),
+                        idempotency.asStored(booking.createdAt()));
             }
             idByCode.put(new Key(booking.tenantId(), booking.confirmationCode()), booking.id());
             write(key, null, change);
@@ -114,6 +122,37 @@ public final class InMemoryBookingRepository implements BookingRepository {
                 return SaveResult.SLOT_TAKEN;
             }
             write(key, stored, change);
+            return SaveResult.SAVED;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public SaveResult erase(CustomerErasure erasure) {
+        Objects.requireNonNull(erasure, "erasure");
+        lock.writeLock().lock();
+        try {
+            for (BookingChange change : erasure.changes()) {
+                Booking stored = bookings.get(new Key(change.booking().tenantId(), change.booking().id()));
+                if (stored == null || stored.version() != change.expectedVersion()) {
+                    return SaveResult.VERSION_CONFLICT;
+                }
+            }
+            for (BookingChange change : erasure.changes()) {
+                Booking erased = change.booking();
+                Key key = new Key(erased.tenantId(), erased.id());
+                bookings.put(key, erased);
+                List<BookingEvent> history = events.getOrDefault(key, List.of()).stream()
+                        .map(BookingEvent::withoutFreeText)
+                        .collect(Collectors.toCollection(ArrayList::new));
+                history.addAll(change.events());
+                events.put(key, history);
+                // Kept notifications were handed over already; only their copies lose the data.
+                notifications.computeIfPresent(key, (k, kept) -> kept.stream()
+                        .map(Notification::withoutPersonalData)
+                        .collect(Collectors.toCollection(ArrayList::new)));
+            }
             return SaveResult.SAVED;
         } finally {
             lock.writeLock().unlock();

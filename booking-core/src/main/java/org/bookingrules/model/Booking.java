@@ -310,6 +310,24 @@ public final class Booking {
         return new Transition(next, new BookingEvent.Completed(actor, at, status, BookingStatus.COMPLETED));
     }
 
+    /**
+     * Erases the customer's personal data (name, e-mail, phone) from the booking; the status, the
+     * slot and the customer's id stay. Allowed in every status.
+     *
+     * @param actor who erases it, not null
+     * @param at when, not null
+     * @return the booking and its event
+     * @throws IllegalStateException if the booking has no customer
+     */
+    public Transition eraseCustomer(Actor actor, Instant at) {
+        Objects.requireNonNull(at, "at");
+        if (customer == null) {
+            throw new IllegalStateException("booking " + id + " has no customer to erase");
+        }
+        Booking next = toBuilder().customer(customer.erased()).version(version + 1).updatedAt(at).build();
+        return new Transition(next, new BookingEvent.CustomerErased(actor, at, status));
+    }
+
     private Builder next(BookingStatus nextStatus, Instant at) {
         Objects.requireNonNull(at, "at");
         status.checkTransitionTo(nextStatus);

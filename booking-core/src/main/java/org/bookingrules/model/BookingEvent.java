@@ -15,7 +15,7 @@ public sealed interface BookingEvent
         permits BookingEvent.Booked, BookingEvent.Confirmed, BookingEvent.AutoConfirmed,
                 BookingEvent.ConfirmationRevoked, BookingEvent.Declined, BookingEvent.Cancelled,
                 BookingEvent.Rescheduled, BookingEvent.ReminderSent, BookingEvent.MarkedNoShow,
-                BookingEvent.Completed {
+                BookingEvent.Completed, BookingEvent.CustomerErased {
 
     /**
      * Who made the change.
@@ -52,6 +52,17 @@ public sealed interface BookingEvent
      * @return never null
      */
     String kind();
+
+    /**
+     * This event without the texts people typed (reasons, personal messages), which may hold
+     * personal data: what erasing a customer's data leaves of it. Kind, actor, instant, statuses,
+     * slots and flags stay.
+     *
+     * @return the event without free texts; this event if it has none
+     */
+    default BookingEvent withoutFreeText() {
+        return this;
+    }
 
     /**
      * The booking was made (R1).
@@ -185,6 +196,11 @@ public sealed interface BookingEvent
             return "CONFIRMATION_REVOKED";
         }
 
+        @Override
+        public BookingEvent withoutFreeText() {
+            return new ConfirmationRevoked(actor, at, from, to, null);
+        }
+
         /** @return the event without its free texts */
         @Override
         public String toString() {
@@ -223,6 +239,11 @@ public sealed interface BookingEvent
         @Override
         public String kind() {
             return "DECLINED";
+        }
+
+        @Override
+        public BookingEvent withoutFreeText() {
+            return new Declined(actor, at, from, to, null, late);
         }
 
         /** @return the event without its free texts */
@@ -271,6 +292,11 @@ public sealed interface BookingEvent
         @Override
         public String kind() {
             return "CANCELLED";
+        }
+
+        @Override
+        public BookingEvent withoutFreeText() {
+            return new Cancelled(actor, at, from, to, null, null, late, lateFee);
         }
 
         /** @return the event without its free texts */
@@ -323,6 +349,11 @@ public sealed interface BookingEvent
         @Override
         public String kind() {
             return "RESCHEDULED";
+        }
+
+        @Override
+        public BookingEvent withoutFreeText() {
+            return new Rescheduled(actor, at, from, to, oldSlot, newSlot, oldResourceId, newResourceId, null);
         }
 
         /** @return the event without its free texts */
@@ -406,6 +437,11 @@ public sealed interface BookingEvent
             return "MARKED_NO_SHOW";
         }
 
+        @Override
+        public BookingEvent withoutFreeText() {
+            return new MarkedNoShow(actor, at, from, to, null);
+        }
+
         /** @return the event without its free texts */
         @Override
         public String toString() {
@@ -438,6 +474,43 @@ public sealed interface BookingEvent
         @Override
         public String kind() {
             return "COMPLETED";
+        }
+    }
+
+    /**
+     * The customer's personal data was erased from the booking at the request of staff (for
+     * example under the right to erasure): name, e-mail and phone, and the free texts of the
+     * earlier events. The status does not change; the history keeps every event.
+     *
+     * @param actor who erased it (staff)
+     * @param at when
+     * @param status the status, before and after
+     */
+    record CustomerErased(Actor actor, Instant at, BookingStatus status) implements BookingEvent {
+        /**
+         * Checks the fields.
+         *
+         * @param actor who erased it (staff)
+         * @param at when
+         * @param status the status, before and after
+         */
+        public CustomerErased {
+            Events.require(actor, at, status);
+        }
+
+        @Override
+        public BookingStatus from() {
+            return status;
+        }
+
+        @Override
+        public BookingStatus to() {
+            return status;
+        }
+
+        @Override
+        public String kind() {
+            return "ERASED";
         }
     }
 }

@@ -46,6 +46,25 @@ public record CustomerDetails(String id, String name, @Email String email, Strin
         return email != null || phone != null;
     }
 
+    /**
+     * This customer with the personal data removed: name, e-mail and phone gone; the id (the
+     * product's own key) and the language stay. Such a customer can no longer be reached.
+     *
+     * @return the erased details
+     */
+    public CustomerDetails erased() {
+        return new CustomerDetails(id, null, null, null, language);
+    }
+
+    /**
+     * Whether name, e-mail and phone are all gone, as after {@link #erased()}.
+     *
+     * @return true if no personal data is left but the id and language
+     */
+    public boolean isErased() {
+        return name == null && email == null && phone == null;
+    }
+
     /** Shows the id only: the other fields are personal data. */
     @Override
     public String toString() {

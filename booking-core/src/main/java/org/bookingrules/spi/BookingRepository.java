@@ -10,7 +10,8 @@ import org.threeten.extra.Interval;
 /**
  * Port: where bookings, their history and their notifications are kept. Implementations must be
  * thread-safe and must guarantee, atomically, that no two active bookings of one resource
- * overlap when a write claims its slot ({@link SlotClaim#EXCLUSIVE}). Nothing is ever deleted.
+ * overlap when a write claims its slot ({@link SlotClaim#EXCLUSIVE}). Nothing is ever deleted,
+ * except an expired idempotency key, which a new booking's insert replaces ({@link #insert}).
  *
  * <p>Every lookup is scoped by tenant: a booking of another tenant is not found.
  */
@@ -35,11 +36,16 @@ public interface BookingRepository {
     Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode);
 
     /**
-     * Finds the idempotency key a client sent with a booking request.
+     * Finds the idempotency key a client sent with a booking request, expired or not: the store
+     * does not judge expiry, the facade does, by the key's {@link IdempotencyKey#createdAt()} and
+     * its own time to live. A store that records when a key was stored returns that instant (the
+     * booking's creation instant, exactly as given), with {@link IdempotencyKey#expiredUpTo()}
+     * null; a store that returns no creation instant keeps its keys valid forever.
      *
      * @param tenantId not null
      * @param key the client's key, not null
-     * @return the key with its fingerprint and booking, or empty if the tenant never used it
+     * @return the key with its fingerprint, booking and creation instant, or empty if the tenant
+     *     never used it (or its row was deleted, by an expired-key replacement or a retention job)
      */
     Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key);
 
@@ -52,7 +58,14 @@ public interface BookingRepository {
      *     {@link SaveResult#CODE_TAKEN} or {@link SaveResult#IDEMPOTENCY_KEY_TAKEN}; nothing is
      *     written unless SAVED. When the change's idempotency key is already stored, the answer is
      *     IDEMPOTENCY_KEY_TAKEN even if the slot is taken too (a concurrent repeat of the request
-     *     took it), so the facade can answer the repeat with the first booking
+     *     took it), so the facade can answer the repeat with the first booking. Except when the
+     *     stored key has expired ({@link IdempotencyKey#replaces}: created at or before the new
+     *     key's {@link IdempotencyKey#expiredUpTo()}): then the insert goes on as if the key were
+     *     free, and if it is SAVED the new key replaces the stored one in the same atomic write
+     *     (the stored key is kept otherwise). Two concurrent inserts replacing one expired key
+     *     cannot both succeed: one is SAVED, the other IDEMPOTENCY_KEY_TAKEN (its request is then
+     *     a repeat of the first). The key is stored with its {@link IdempotencyKey#createdAt()},
+     *     or the booking's creation instant when that is null
      * @throws IllegalArgumentException if the change is not an insert or the id is taken
      */
     SaveResult insert(BookingChange change);
@@ -104,4 +117,20 @@ public interface BookingRepository {
      * @return the bookings, possibly empty
      */
     List<Booking> dueReminders(Instant now, int limit);
+
+    /**
+     * Erases a customer's personal data from their bookings, atomically, as {@link CustomerErasure}
+     * describes: bookings updated and their events appended, earlier events without free texts,
+     * stored notifications without personal data, undelivered notifications to the customer
+     * dropped. Statuses, slots, events and counts stay. A repository that cannot erase keeps this
+     * default, which refuses.
+     *
+     * @param erasure what to erase, not null
+     * @return {@link SaveResult#SAVED}, or {@link SaveResult#VERSION_CONFLICT} if any booking changed
+     *     since it was read; nothing is written unless SAVED
+     * @throws UnsupportedOperationException if this repository cannot erase
+     */
+    default SaveResult erase(CustomerErasure erasure) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase customer data");
+    }
 }

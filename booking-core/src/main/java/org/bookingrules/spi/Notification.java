@@ -48,6 +48,20 @@ public record Notification(String id, NotificationKind kind, RecipientRole recip
     }
 
     /**
+     * This notification without personal data, as erasing its customer leaves it: the booking
+     * snapshot keeps everything but the customer's name, e-mail and phone, and the personal
+     * message is dropped; id, kind, recipient, link and language stay.
+     *
+     * @return the notification without personal data
+     */
+    public Notification withoutPersonalData() {
+        Booking scrubbed = booking.customer()
+                .map(c -> booking.toBuilder().customer(c.erased()).build())
+                .orElse(booking);
+        return new Notification(id, kind, recipient, scrubbed, null, manageLink, locale);
+    }
+
+    /**
      * The stable id of the notification of one change of one booking to one recipient: a name-based
      * UUID of tenant, booking id, version after the change, kind and recipient.
      *

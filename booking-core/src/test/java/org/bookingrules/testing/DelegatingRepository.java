@@ -8,6 +8,7 @@ import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.spi.CustomerErasure;
 import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.SaveResult;
 import org.threeten.extra.Interval;
@@ -71,5 +72,10 @@ public class DelegatingRepository implements BookingRepository {
     @Override
     public List<Booking> dueReminders(Instant now, int limit) {
         return delegate.dueReminders(now, limit);
+    }
+
+    @Override
+    public SaveResult erase(CustomerErasure erasure) {
+        return delegate.erase(erasure);
     }
 }

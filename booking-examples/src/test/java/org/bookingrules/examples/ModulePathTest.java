@@ -46,7 +46,7 @@ class ModulePathTest {
     /** What an application puts on its module path to use the JDBC module on H2, logging included. */
     private static final List<String> MODULES = List.of(CORE, JDBC, "org.threeten.extra", "jakarta.validation",
             "org.hibernate.validator", "org.jboss.logging", "com.fasterxml.classmate", "org.slf4j",
-            "org.slf4j.simple", "com.h2database");
+            "org.slf4j.simple", "com.h2database", "tools.jackson.core");
 
     private static final Set<String> CORE_API = Set.of("org.bookingrules", "org.bookingrules.i18n",
             "org.bookingrules.links", "org.bookingrules.memory", "org.bookingrules.model",
@@ -201,14 +201,16 @@ class ModulePathTest {
     // ------------------------------------------------------------------------------ descriptors
 
     @Test
-    @DisplayName("the core jar exports exactly the API packages; internal.delivery only to the JDBC module")
+    @DisplayName("the core jar exports exactly the API packages; internal.delivery and internal.schedule only to "
+            + "the JDBC module")
     void coreExportsTheApiOnly(@TempDir Path work) {
         List<String> descriptor = describe(jarOf(CORE, work));
 
         assertThat(descriptor).first().asString().startsWith(CORE + "@").doesNotContain("automatic");
         assertThat(unqualifiedExports(descriptor)).containsExactlyInAnyOrderElementsOf(CORE_API);
         assertThat(descriptor)
-                .contains("qualified exports org.bookingrules.internal.delivery to org.bookingrules.jdbc")
+                .contains("qualified exports org.bookingrules.internal.delivery to org.bookingrules.jdbc",
+                        "qualified exports org.bookingrules.internal.schedule to org.bookingrules.jdbc")
                 .noneMatch(line -> line.matches("(qualified )?exports org\\.bookingrules\\.internal(\\.rules)?( .*)?"))
                 .contains("requires org.threeten.extra transitive", "requires org.slf4j",
                         "requires jakarta.validation", "requires org.hibernate.validator")
@@ -227,7 +229,7 @@ class ModulePathTest {
         assertThat(descriptor)
                 .noneMatch(line -> line.startsWith("qualified exports"))
                 .contains("requires org.bookingrules.core transitive", "requires java.sql transitive",
-                        "requires org.slf4j")
+                        "requires org.slf4j", "requires tools.jackson.core")
                 .contains("opens org.bookingrules.jdbc.schema.h2", "opens org.bookingrules.jdbc.schema.mariadb",
                         "opens org.bookingrules.jdbc.schema.postgresql");
     }

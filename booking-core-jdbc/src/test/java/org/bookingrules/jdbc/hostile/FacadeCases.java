@@ -484,7 +484,7 @@ final class FacadeCases {
                         assertThat(w.db.repository().find(TENANT_A, b.id())).as("read back")
                                 .hasValueSatisfying(read -> assertThat(read.zone()).isEqualTo(zone));
                         assertThat(w.outbox(TENANT_A, b.id())).as("the outbox payloads")
-                                .allSatisfy(p -> assertThat(p.getProperty("b.zone")).isEqualTo(zone.getId()));
+                                .allSatisfy(p -> assertThat(p.getProperty("booking.zone")).isEqualTo(zone.getId()));
                     }));
         }
         cases.add(of("a stored zone id unknown to this JVM: reading the booking is a clear DateTimeException "

@@ -115,7 +115,7 @@ final class FreeTextCases {
                             new CustomerDetails("cust-x", null, email, null, Locale.ENGLISH), later(),
                             later().plus(HOUR), ZONE)).orElseThrow();
                     assertThat(with(List.of(read(w, done).customer().orElseThrow().email()),
-                            payloads(w, done, "b.customer.email"))).as("every stored copy of the e-mail")
+                            payloads(w, done, "booking.customer.email"))).as("every stored copy of the e-mail")
                             .hasSize(1 + done.notifications().size()).allSatisfy(s -> assertThat(s).isEqualTo(email));
                     thenRowsAreExactly(w, before, done, new Field("e-mail", "customer.email", 254, true, null, null));
                     String token = w.links.issueManage(done.booking());
@@ -231,24 +231,24 @@ final class FreeTextCases {
                 new Field("book: resource.name", "resource.name", 200, false,
                         (w, t) -> staffBooks(w, new Resource("dr-x", t, null), CONSULTATION, other,
                                 NotificationChoice.both()),
-                        (w, d) -> with(List.of(read(w, d).resource().name()), payloads(w, d, "b.resource.name"))),
+                        (w, d) -> with(List.of(read(w, d).resource().name()), payloads(w, d, "booking.resource.name"))),
                 new Field("book: resource.contact", "resource.contact", 200, false,
                         (w, t) -> staffBooks(w, new Resource("dr-x", "Dr. X", t), CONSULTATION, other,
                                 NotificationChoice.both()),
-                        (w, d) -> with(List.of(read(w, d).resource().contact()), payloads(w, d, "b.resource.contact"))),
+                        (w, d) -> with(List.of(read(w, d).resource().contact()), payloads(w, d, "booking.resource.contact"))),
                 new Field("book: service.name", "service.name", 200, false,
                         (w, t) -> staffBooks(w, DR_RUIZ, new Service("svc-x", t), other, NotificationChoice.both()),
-                        (w, d) -> with(List.of(read(w, d).service().name()), payloads(w, d, "b.service.name"))),
+                        (w, d) -> with(List.of(read(w, d).service().name()), payloads(w, d, "booking.service.name"))),
                 new Field("book: customer.name", "customer.name", 200, true,
                         (w, t) -> staffBooks(w, DR_RUIZ, CONSULTATION, new CustomerDetails("cust-x", t,
                                 other.email(), null, Locale.ENGLISH), NotificationChoice.both()),
                         (w, d) -> with(List.of(read(w, d).customer().orElseThrow().name()),
-                                payloads(w, d, "b.customer.name"))),
+                                payloads(w, d, "booking.customer.name"))),
                 new Field("book: customer.phone", "customer.phone", 40, true,
                         (w, t) -> staffBooks(w, DR_RUIZ, CONSULTATION, new CustomerDetails("cust-x", null, null, t,
                                 Locale.ENGLISH), NotificationChoice.both()),
                         (w, d) -> with(List.of(read(w, d).customer().orElseThrow().phone()),
-                                payloads(w, d, "b.customer.phone"))),
+                                payloads(w, d, "booking.customer.phone"))),
                 new Field("book: notification.personalMessage", "notification.personalMessage", 2000, false,
                         (w, t) -> staffBooks(w, DR_RUIZ, CONSULTATION, other, NotificationChoice.both().withMessage(t)),
                         (w, d) -> with(payloads(w, d, "personalMessage"),

@@ -3,9 +3,6 @@ package org.bookingrules.jdbc.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +28,7 @@ import org.bookingrules.BookingRules;
 import org.bookingrules.InvalidRequestException;
 import org.bookingrules.Outcome;
 import org.bookingrules.jdbc.BookingStorageException;
+import org.bookingrules.jdbc.OutboxJson;
 import org.bookingrules.jdbc.OutboxRelay;
 import org.bookingrules.jdbc.hostile.HostileDatabases.Database;
 import org.bookingrules.jdbc.hostile.HostileDatabases.Store;
@@ -434,23 +432,21 @@ final class HostileWorld {
     // ------------------------------------------------------------------------------ read backs
 
     /**
-     * The outbox payloads of a booking, parsed.
+     * The outbox documents of a booking, one per row, each parsed as JSON into dotted paths
+     * ({@code booking.zone}, {@code personalMessage}, the row's own element under
+     * {@code notification.}), nulls left out.
      *
      * @param tenant the tenant
      * @param bookingId the booking
-     * @return the payloads, in no particular order
+     * @return the rows' fields, in no particular order
      */
     List<Properties> outbox(String tenant, String bookingId) {
         List<Properties> payloads = new ArrayList<>();
-        for (String text : db.texts("SELECT payload FROM br_outbox WHERE tenant_id = ? AND booking_id = ?", tenant,
-                bookingId)) {
-            Properties p = new Properties();
-            try {
-                p.load(new StringReader(text));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            payloads.add(p);
+        for (String id : db.texts("SELECT notification_id FROM br_outbox WHERE tenant_id = ? AND booking_id = ?",
+                tenant, bookingId)) {
+            String body = db.texts("SELECT body FROM br_outbox WHERE tenant_id = ? AND notification_id = ?", tenant, id)
+                    .get(0);
+            payloads.add(OutboxJson.ofRow(body, id));
         }
         return payloads;
     }

@@ -49,12 +49,20 @@ class JdbcSchemaFilesTest {
                     "eded6b7b07b6f49c8dd56babfd19368055d9ec62a0a77559bb464aaba21c61ce"),
             Map.entry("org/bookingrules/jdbc/schema/h2/V3__schema_version.sql",
                     "98e15be00fcfcc0f3770efbf00f0ce8a26757a4149f77b760e0aa8502fba1335"),
+            Map.entry("org/bookingrules/jdbc/schema/h2/V4__active_bookings_index.sql",
+                    "844b47cab155fedb6656679a425421078017ebb6429e243936743fd9e2419c7d"),
+            Map.entry("org/bookingrules/jdbc/schema/h2/V5__outbox_json.sql",
+                    "dbdebbe5cf361627f149bf01d78457dc132b629c6145310e311b2a33880f3e94"),
             Map.entry("org/bookingrules/jdbc/schema/mariadb/V1__booking_tables.sql",
                     "51fb238d11b1ae5d96f2a454a57864003c7316d83b4ff43809d4ea09debb98ba"),
             Map.entry("org/bookingrules/jdbc/schema/mariadb/V2__link_guard.sql",
                     "ff5f3cf36fdd45110f1106a083cb88e99039f6a9d09ff634a892161923e4570b"),
             Map.entry("org/bookingrules/jdbc/schema/mariadb/V3__schema_version.sql",
                     "544ad222ce25edd88fd7e9e7822004d6276fdfeef7d828fff7133e7af91fc2ef"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V4__active_bookings_index.sql",
+                    "e710c14ed46300e8e82838081232a20e6c7dd8a48bb46eebf0946117d48dc884"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V5__outbox_json.sql",
+                    "3a4448ed6e9a6eeb5e78a74a5a8fdc34d35facd04b7e44e65d897d1bdbc38447"),
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V1__booking_tables.sql",
                     "7bc2b5c03d6d7a5a9b73553e99509a3a07a50d85c89650ddf6c9e0f8ff6baf7a"),
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V2__overlap_guard.sql",
@@ -62,11 +70,22 @@ class JdbcSchemaFilesTest {
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V3__link_guard.sql",
                     "382d0aa33b26b6da019de57ebaad5678e63de09454b885a252cccdbfb5d86866"),
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V4__schema_version.sql",
-                    "61067a11248a9186bcb351da1e6b76bf4d65f9ae14f0a114670505cc790058ef"));
+                    "61067a11248a9186bcb351da1e6b76bf4d65f9ae14f0a114670505cc790058ef"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V5__active_bookings_index.sql",
+                    "210c4f28afec302744fac423157bae68359c0509eb8bfd0f8b400753b7a0a2c4"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V6__outbox_json.sql",
+                    "d0551cc137747102625a500d5c0160b5b7c50a8ee5c1470a15342a923df963ae"));
 
     private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
+    /**
+     * What may be run again: a creation or a column guarded by IF NOT EXISTS, a guarded DO block, or
+     * making a column optional (PostgreSQL DROP NOT NULL, H2 SET NULL, MariaDB MODIFY ... NULL), which
+     * changes nothing the second time.
+     */
     private static final Pattern IDEMPOTENT = Pattern.compile("^(CREATE (TABLE|INDEX|EXTENSION) IF NOT EXISTS "
-            + "|DO \\$\\$).*", Pattern.DOTALL);
+            + "|ALTER TABLE [A-Z_]+ ADD COLUMN IF NOT EXISTS |DO \\$\\$"
+            + "|ALTER TABLE [A-Z_]+ ALTER COLUMN [A-Z_]+ (DROP NOT NULL|SET NULL)$"
+            + "|ALTER TABLE [A-Z_]+ MODIFY COLUMN IF EXISTS [A-Z_]+ [A-Z]+ NULL$).*", Pattern.DOTALL);
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(JdbcDialect.class)
@@ -128,9 +147,9 @@ class JdbcSchemaFilesTest {
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/postgresql");
         assertThat(JdbcSchema.location(JdbcDialect.MARIADB))
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/mariadb");
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(3);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(4);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(3);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(5);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(6);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(5);
         assertThat(JdbcSchema.HISTORY_TABLE).isEqualTo("br_schema_history");
         assertThat(JdbcSchema.VERSION_TABLE).isEqualTo("br_schema_version");
     }

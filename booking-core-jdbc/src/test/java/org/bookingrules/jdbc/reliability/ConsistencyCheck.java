@@ -1,8 +1,5 @@
 package org.bookingrules.jdbc.reliability;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.bookingrules.jdbc.OutboxJson;
 import org.bookingrules.spi.NotificationKind;
 
 /**
@@ -29,10 +27,10 @@ import org.bookingrules.spi.NotificationKind;
  *   <li><b>history</b>: every booking has events {@code 1..version} (count = highest seq =
  *       version, lowest seq 1);</li>
  *   <li><b>orphan</b>: no event and no outbox row without its booking;</li>
- *   <li><b>outbox</b>: each outbox row's payload is the notification of its columns (id, kind,
+ *   <li><b>outbox</b>: each outbox row's document lists the notification of its columns (id, kind,
  *       recipient, booking), made for a stored change of the booking (its booking version is an
  *       event of the history, that change's event is of the notification's kind, with the status
- *       the payload shows);</li>
+ *       the document shows);</li>
  *   <li><b>overlap</b>: no two active bookings of one resource overlap;</li>
  *   <li><b>ledger</b> (when one is given): every stored booking was reported done to a caller,
  *       every booking reported done is stored, its version is the number of events the reported
@@ -98,7 +96,7 @@ final class ConsistencyCheck {
     }
 
     private record OutboxRow(String tenantId, String notificationId, String bookingId, String kind, String recipient,
-                             String payload) {
+                             String body) {
     }
 
     /**
@@ -199,19 +197,19 @@ final class ConsistencyCheck {
         for (OutboxRow row : outbox) {
             String key = Ledger.key(row.tenantId(), row.bookingId());
             String where = "outbox: row " + row.notificationId() + " of " + key + ": ";
-            Properties p = parse(row.payload());
-            if (!row.notificationId().equals(p.getProperty("id")) || !row.kind().equals(p.getProperty("kind"))
-                    || !row.recipient().equals(p.getProperty("recipient"))
-                    || !row.bookingId().equals(p.getProperty("b.id"))
-                    || !row.tenantId().equals(p.getProperty("b.tenantId"))) {
-                violations.add(where + "payload does not match its columns");
+            Properties p = parse(row);
+            if (p == null || !row.kind().equals(p.getProperty("kind"))
+                    || !row.recipient().equals(p.getProperty("notification.recipient"))
+                    || !row.bookingId().equals(p.getProperty("booking.id"))
+                    || !row.tenantId().equals(p.getProperty("booking.tenantId"))) {
+                violations.add(where + "document does not match its columns");
                 continue;
             }
             BookingRow booking = bookings.get(key);
             if (booking == null) {
                 continue; // an orphan, reported already
             }
-            long version = Long.parseLong(p.getProperty("b.version"));
+            long version = Long.parseLong(p.getProperty("booking.version"));
             TreeMap<Long, EventRow> history = events.getOrDefault(key, new TreeMap<>());
             EventRow last = history.get(version);
             if (version < 1 || version > booking.version() || last == null) {
@@ -225,8 +223,8 @@ final class ConsistencyCheck {
                 violations.add(where + row.kind() + " notification for a change whose event is "
                         + (cause == null ? "missing" : cause.kind()));
             }
-            if (!last.toStatus().equals(p.getProperty("b.status"))) {
-                violations.add(where + "shows status " + p.getProperty("b.status") + ", the change made "
+            if (!last.toStatus().equals(p.getProperty("booking.status"))) {
+                violations.add(where + "shows status " + p.getProperty("booking.status") + ", the change made "
                         + last.toStatus());
             }
         }
@@ -249,7 +247,8 @@ final class ConsistencyCheck {
                                  List<OutboxRow> outbox, int perChange, List<String> violations) {
         Map<String, Map<Long, Integer>> rowsByVersion = new HashMap<>();
         for (OutboxRow row : outbox) {
-            long version = Long.parseLong(parse(row.payload()).getProperty("b.version", "0"));
+            Properties p = parse(row);
+            long version = p == null ? 0 : Long.parseLong(p.getProperty("booking.version", "0"));
             rowsByVersion.computeIfAbsent(Ledger.key(row.tenantId(), row.bookingId()), k -> new HashMap<>())
                     .merge(version, 1, Integer::sum);
         }
@@ -338,7 +337,7 @@ final class ConsistencyCheck {
     private static List<OutboxRow> outbox(Connection c) throws SQLException {
         List<OutboxRow> result = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
-                "SELECT tenant_id, notification_id, booking_id, kind, recipient, payload FROM br_outbox");
+                "SELECT tenant_id, notification_id, booking_id, kind, recipient, body FROM br_outbox");
              ResultSet rows = s.executeQuery()) {
             while (rows.next()) {
                 result.add(new OutboxRow(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
@@ -348,13 +347,15 @@ final class ConsistencyCheck {
         return result;
     }
 
-    private static Properties parse(String payload) {
-        Properties p = new Properties();
-        try {
-            p.load(new StringReader(payload));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The row's view of its document, or null if it is missing, not JSON or lists no element of the row. */
+    private static Properties parse(OutboxRow row) {
+        if (row.body() == null) {
+            return null;
         }
-        return p;
+        try {
+            return OutboxJson.ofRow(row.body(), row.notificationId());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -1,13 +1,18 @@
 package org.bookingrules.examples.bench;
 
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.bookingrules.jdbc.JdbcDialect;
 import org.bookingrules.jdbc.JdbcSchema;
@@ -25,6 +30,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       from the {@code --postgres-url} argument, else {@value #POSTGRES_URL_VARIABLE}, else
  *       {@value #DEFAULT_POSTGRES_URL}.</li>
  *   <li><b>H2</b>: a private in-memory database, embedded in the benchmark's JVM.</li>
+ *   <li><b>MariaDB</b>: the database {@value #NAMESPACE} on the server in the URL (dropped and created
+ *       afresh), from the {@code --mariadb-url} argument, else {@value #MARIADB_URL_VARIABLE}, else
+ *       {@value #DEFAULT_MARIADB_URL}. The module does not depend on MariaDB's driver: put
+ *       {@code mariadb-java-client} on the class path to use it (BENCHMARKS.md shows how).</li>
  * </ul>
  * Thread-safe; close it after use.
  */
@@ -36,13 +45,19 @@ public final class BenchDatabase implements AutoCloseable {
     public static final String POSTGRES_URL_VARIABLE = "BOOKING_TEST_POSTGRES_URL";
     /** The PostgreSQL URL when none is given. */
     public static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    /** Environment variable with the MariaDB URL (the same one the tests read). */
+    public static final String MARIADB_URL_VARIABLE = "BOOKING_TEST_MARIADB_URL";
+    /** The MariaDB URL when none is given. */
+    public static final String DEFAULT_MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test?user=root";
 
     /** The databases the benchmarks know. */
     public enum Kind {
         /** PostgreSQL, over the network (loopback). */
         POSTGRESQL("PostgreSQL"),
         /** H2 in memory, embedded. */
-        H2("H2");
+        H2("H2"),
+        /** MariaDB, over the network (loopback); its driver must be on the class path. */
+        MARIADB("MariaDB");
 
         private final String label;
 
@@ -58,7 +73,7 @@ public final class BenchDatabase implements AutoCloseable {
         /**
          * The kind named in an argument.
          *
-         * @param name {@code postgres}, {@code postgresql} or {@code h2}, any case
+         * @param name {@code postgres}, {@code postgresql}, {@code h2} or {@code mariadb}, any case
          * @return the kind
          * @throws IllegalArgumentException for another name
          */
@@ -66,7 +81,9 @@ public final class BenchDatabase implements AutoCloseable {
             return switch (name.trim().toLowerCase(Locale.ROOT)) {
                 case "postgres", "postgresql", "pg" -> POSTGRESQL;
                 case "h2" -> H2;
-                default -> throw new IllegalArgumentException("unknown database: " + name + " (postgres or h2)");
+                case "mariadb", "maria" -> MARIADB;
+                default -> throw new IllegalArgumentException("unknown database: " + name
+                        + " (postgres, h2 or mariadb)");
             };
         }
     }
@@ -91,7 +108,8 @@ public final class BenchDatabase implements AutoCloseable {
      * @throws SQLException if PostgreSQL cannot be reached
      */
     public static BenchDatabase open(Kind kind, String postgresUrl, int poolSize) throws SQLException {
-        return kind == Kind.POSTGRESQL ? postgres(postgresUrl, poolSize) : h2(poolSize);
+        return kind == Kind.MARIADB ? mariadb(null, poolSize)
+                : kind == Kind.POSTGRESQL ? postgres(postgresUrl, poolSize) : h2(poolSize);
     }
 
     /**
@@ -103,9 +121,23 @@ public final class BenchDatabase implements AutoCloseable {
      * @throws SQLException if the server cannot be reached
      */
     public static BenchDatabase postgres(String url, int poolSize) throws SQLException {
+        return postgres(url, poolSize, NAMESPACE);
+    }
+
+    /**
+     * PostgreSQL, in a schema of the benchmark's own, dropped and created afresh: for a benchmark that
+     * compares two databases side by side.
+     *
+     * @param url the database URL without currentSchema, or null for {@link #postgresUrl(String)}
+     * @param poolSize the most connections out at once
+     * @param namespace the schema, {@value #NAMESPACE} or a name starting with it
+     * @return the database
+     * @throws SQLException if the server cannot be reached
+     */
+    public static BenchDatabase postgres(String url, int poolSize, String namespace) throws SQLException {
         String base = postgresUrl(url);
-        recreateSchema(base);
-        String own = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + NAMESPACE;
+        recreateSchema(base, ownNamespace(namespace));
+        String own = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + namespace;
         return new BenchDatabase(Kind.POSTGRESQL, new BenchPool(pgDataSource(own), poolSize, List.of()));
     }
 
@@ -116,10 +148,22 @@ public final class BenchDatabase implements AutoCloseable {
      * @throws SQLException if the server cannot be reached
      */
     static void recreateSchema(String url) throws SQLException {
+        recreateSchema(url, NAMESPACE);
+    }
+
+    private static void recreateSchema(String url, String namespace) throws SQLException {
         try (Connection c = pgDataSource(url).getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + NAMESPACE + " CASCADE");
-            s.execute("CREATE SCHEMA " + NAMESPACE);
+            s.execute("DROP SCHEMA IF EXISTS " + namespace + " CASCADE");
+            s.execute("CREATE SCHEMA " + namespace);
         }
+    }
+
+    /** A namespace the benchmarks own: {@value #NAMESPACE}, or {@value #NAMESPACE} and a suffix. */
+    private static String ownNamespace(String namespace) {
+        if (namespace == null || !namespace.matches(NAMESPACE + "(_[a-z0-9]+)?")) {
+            throw new IllegalArgumentException("not a benchmark namespace (" + NAMESPACE + "[_suffix]): " + namespace);
+        }
+        return namespace;
     }
 
     /**
@@ -133,6 +177,76 @@ public final class BenchDatabase implements AutoCloseable {
         ds.setURL("jdbc:h2:mem:" + NAMESPACE + "_" + UUID.randomUUID().toString().replace("-", "")
                 + ";DB_CLOSE_DELAY=-1");
         return new BenchDatabase(Kind.H2, new BenchPool(ds, poolSize, List.of()));
+    }
+
+    private static final Pattern MARIADB_DATABASE =
+            Pattern.compile("^(jdbc:(?:mariadb|mysql)://[^/?]+)(/[^?]*)?(\\?.*)?$");
+
+    /**
+     * MariaDB, in the database {@value #NAMESPACE} of the server, dropped and created afresh. Opened
+     * through {@link DriverManager}, so MariaDB's driver is needed on the class path at run time only.
+     *
+     * @param url the URL of any database of the server, or null for {@link #mariadbUrl(String)}
+     * @param poolSize the most connections out at once
+     * @return the database
+     * @throws SQLException if the server cannot be reached, or no driver on the class path takes the URL
+     */
+    public static BenchDatabase mariadb(String url, int poolSize) throws SQLException {
+        return mariadb(url, poolSize, NAMESPACE);
+    }
+
+    /**
+     * MariaDB, in a database of the benchmark's own, dropped and created afresh: for a benchmark that
+     * compares two databases side by side.
+     *
+     * @param url the URL of any database of the server, or null for {@link #mariadbUrl(String)}
+     * @param poolSize the most connections out at once
+     * @param namespace the database, {@value #NAMESPACE} or a name starting with it
+     * @return the database
+     * @throws SQLException if the server cannot be reached, or no driver on the class path takes the URL
+     */
+    public static BenchDatabase mariadb(String url, int poolSize, String namespace) throws SQLException {
+        ownNamespace(namespace);
+        String base = mariadbUrl(url);
+        Matcher m = MARIADB_DATABASE.matcher(base);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a jdbc:mariadb://host[:port]/database URL");
+        }
+        try (Connection c = driverManagerDataSource(base).getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + namespace);
+            s.execute("CREATE DATABASE " + namespace + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        }
+        String own = m.group(1) + "/" + namespace + (m.group(3) == null ? "" : m.group(3));
+        return new BenchDatabase(Kind.MARIADB, new BenchPool(driverManagerDataSource(own), poolSize, List.of()));
+    }
+
+    /**
+     * The MariaDB URL to use.
+     *
+     * @param given the URL given as an argument, or null
+     * @return it, or {@value #MARIADB_URL_VARIABLE}, or {@value #DEFAULT_MARIADB_URL}
+     */
+    public static String mariadbUrl(String given) {
+        if (given != null && !given.isBlank()) {
+            return given.trim();
+        }
+        String env = System.getenv(MARIADB_URL_VARIABLE);
+        return env != null && !env.isBlank() ? env.trim() : DEFAULT_MARIADB_URL;
+    }
+
+    /** A data source that opens each connection with {@link DriverManager}: only the pool calls it. */
+    private static DataSource driverManagerDataSource(String url) {
+        Objects.requireNonNull(url, "url");
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && (args == null || args.length == 0)) {
+                        return DriverManager.getConnection(url);
+                    }
+                    if (method.getName().equals("toString")) {
+                        return "DriverManager data source";
+                    }
+                    throw new SQLFeatureNotSupportedException(method.getName());
+                });
     }
 
     /**

@@ -3,10 +3,13 @@ package org.bookingrules.examples.bench;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -211,12 +214,33 @@ public final class LoadHarness {
      * @throws InterruptedException if interrupted while waiting for the threads
      */
     public Result run(Settings settings) throws SQLException, InterruptedException {
+        return run(settings, EnumSet.allOf(Side.class));
+    }
+
+    /**
+     * Runs warm-up and measured rounds of some sides only: both (as {@link #run(Settings)}), or one, for
+     * a benchmark that follows one side under changing conditions. The result holds figures of those
+     * sides only, so {@link Result#ratio} needs both.
+     *
+     * @param settings what to run, not null
+     * @param sides which sides to run, not empty
+     * @return the figures
+     * @throws SQLException if the lock rows cannot be created
+     * @throws InterruptedException if interrupted while waiting for the threads
+     */
+    public Result run(Settings settings, Set<Side> sides) throws SQLException, InterruptedException {
+        if (sides.isEmpty()) {
+            throw new IllegalArgumentException("no side to run");
+        }
+        List<Side> order = List.copyOf(EnumSet.copyOf(sides));
+        List<Side> reversed = new ArrayList<>(order);
+        Collections.reverse(reversed);
         Workload workload = new Workload(Instant.now());
         RawBookings.createLockRows(database, Workload.TENANT, workload.resources());
         failures.set(0);
         firstFailure.set(null);
         Map<Side, Map<Operation, Tally>> tallies = new EnumMap<>(Side.class);
-        for (Side side : Side.values()) {
+        for (Side side : order) {
             Map<Operation, Tally> byOp = new EnumMap<>(Operation.class);
             for (Operation op : Operation.values()) {
                 byOp.put(op, new Tally());
@@ -226,8 +250,9 @@ public final class LoadHarness {
         ExecutorService threads = Executors.newFixedThreadPool(settings.threads());
         try {
             for (int i = 0; i < settings.warmupRounds(); i++) {
-                round(Side.LIBRARY, settings, workload, threads, null);
-                round(Side.RAW, settings, workload, threads, null);
+                for (Side side : order) {
+                    round(side, settings, workload, threads, null);
+                }
                 housekeeping();
             }
             for (int i = 0; i < settings.rounds(); i++) {
@@ -235,11 +260,9 @@ public final class LoadHarness {
                     housekeeping();
                 }
                 // ABBA: library, raw, raw, library, library, raw, ...
-                boolean libraryFirst = i % 2 == 0;
-                Side first = libraryFirst ? Side.LIBRARY : Side.RAW;
-                Side second = libraryFirst ? Side.RAW : Side.LIBRARY;
-                round(first, settings, workload, threads, tallies.get(first));
-                round(second, settings, workload, threads, tallies.get(second));
+                for (Side side : i % 2 == 0 ? order : reversed) {
+                    round(side, settings, workload, threads, tallies.get(side));
+                }
             }
         } finally {
             threads.shutdownNow();

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -50,9 +51,10 @@ public final class RawBookings {
     private static final String INSERT_EVENT = "INSERT INTO br_booking_event "
             + "(tenant_id, booking_id, seq, kind, actor_kind, actor_id, at, from_status, to_status, details) "
             + "VALUES (?, ?, ?, ?, 'CUSTOMER', ?, ?, ?, ?, ?)";
+    /** {@code %s}: how the database takes a JSON text for the body column ({@link #insertOutbox}). */
     private static final String INSERT_OUTBOX = "INSERT INTO br_outbox (tenant_id, notification_id, booking_id, kind, "
-            + "recipient, payload, status, attempts, next_attempt_at, created_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+            + "recipient, body, status, attempts, next_attempt_at, created_at) "
+            + "VALUES (?, ?, ?, ?, ?, %s, 'PENDING', 0, ?, ?)";
     private static final String SELECT_BOOKING = "SELECT " + COLUMNS + " FROM br_booking WHERE tenant_id = ? AND id = ?";
     private static final String CANCEL = "UPDATE br_booking SET status = 'CANCELLED', confirmed_by_kind = NULL, "
             + "confirmed_by_id = NULL, version = ?, updated_at = ? WHERE tenant_id = ? AND id = ? AND version = ?";
@@ -63,6 +65,8 @@ public final class RawBookings {
 
     private final DataSource dataSource;
     private final SecureRandom random = new SecureRandom();
+    /** The outbox insert for this database, made on first use; a race makes it twice, alike. */
+    private volatile String insertOutbox;
 
     /**
      * @param dataSource the pool, not null
@@ -81,9 +85,14 @@ public final class RawBookings {
      */
     public static void createLockRows(BenchDatabase database, String tenantId, Iterable<Resource> resources)
             throws SQLException {
-        String sql = database.kind() == BenchDatabase.Kind.H2
-                ? "MERGE INTO br_resource_lock (tenant_id, resource_id) KEY (tenant_id, resource_id) VALUES (?, ?)"
-                : "INSERT INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+        String sql = switch (database.kind()) {
+            case H2 -> "MERGE INTO br_resource_lock (tenant_id, resource_id) KEY (tenant_id, resource_id) "
+                    + "VALUES (?, ?)";
+            case POSTGRESQL -> "INSERT INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?) "
+                    + "ON CONFLICT DO NOTHING";
+            case MARIADB -> "INSERT INTO br_resource_lock (tenant_id, resource_id) VALUES (?, ?) "
+                    + "ON DUPLICATE KEY UPDATE resource_id = resource_id";
+        };
         try (Connection c = database.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (Resource r : resources) {
                 s.setString(1, tenantId);
@@ -245,20 +254,31 @@ public final class RawBookings {
         }
     }
 
-    /** The customer's and the resource's notification, in one batch. */
-    private static void outbox(Connection c, String tenantId, String bookingId, String kind, String customerLanguage,
-                               String snapshot, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(INSERT_OUTBOX)) {
-            for (String recipient : new String[] {"CUSTOMER", "RESOURCE"}) {
-                String id = UUID.randomUUID().toString();
-                String locale = recipient.equals("CUSTOMER") ? customerLanguage : "en";
+    /**
+     * The customer's and the resource's notification, in one batch: both rows hold the change's one
+     * JSON document (the library's format, docs/OUTBOX.md), built once by hand.
+     */
+    private void outbox(Connection c, String tenantId, String bookingId, String kind, String customerLanguage,
+                        String snapshot, Instant now) throws SQLException {
+        String[] recipients = {"CUSTOMER", "RESOURCE"};
+        String[] ids = {UUID.randomUUID().toString(), UUID.randomUUID().toString()};
+        StringBuilder doc = new StringBuilder(snapshot.length() + 300)
+                .append("{\"format\":1,\"kind\":\"").append(kind).append("\",\"personalMessage\":null,\"booking\":")
+                .append(snapshot).append(",\"notifications\":[");
+        for (int i = 0; i < recipients.length; i++) {
+            doc.append(i == 0 ? "{\"id\":\"" : ",{\"id\":\"").append(ids[i]).append("\",\"recipient\":\"")
+                    .append(recipients[i]).append("\",\"locale\":\"").append(i == 0 ? customerLanguage : "en")
+                    .append("\",\"manageLink\":null}");
+        }
+        String document = doc.append("]}").toString();
+        try (PreparedStatement s = c.prepareStatement(insertOutbox(c))) {
+            for (int i = 0; i < recipients.length; i++) {
                 s.setString(1, tenantId);
-                s.setString(2, id);
+                s.setString(2, ids[i]);
                 s.setString(3, bookingId);
                 s.setString(4, kind);
-                s.setString(5, recipient);
-                s.setString(6, "id=" + id + "\nkind=" + kind + "\nlocale=" + locale + "\nrecipient=" + recipient
-                        + "\n" + snapshot);
+                s.setString(5, recipients[i]);
+                s.setString(6, document);
                 instant(s, 7, now);
                 instant(s, 8, now);
                 s.addBatch();
@@ -267,35 +287,63 @@ public final class RawBookings {
         }
     }
 
-    /** The booking as the notification's recipient needs it, in the same key=value form the library uses. */
+    private String insertOutbox(Connection c) throws SQLException {
+        String sql = insertOutbox;
+        if (sql == null) {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            String marker = product.contains("postgres") ? "CAST(? AS jsonb)" : product.contains("h2") ? "? FORMAT JSON"
+                    : "?";
+            sql = INSERT_OUTBOX.replace("%s", marker);
+            insertOutbox = sql;
+        }
+        return sql;
+    }
+
+    /** The booking as the notification's recipient needs it: the "booking" object of the outbox document. */
     private static String snapshot(String tenantId, String id, String code, Resource resource, CustomerDetails customer,
                                    Instant start, Instant end, String zoneId, String status, Instant reminderDue,
                                    long version, Instant createdAt, Instant updatedAt) {
-        return new StringBuilder(900)
-                .append("b.code=").append(code)
-                .append("\nb.createdAt=").append(createdAt)
-                .append("\nb.customer.email=").append(customer.email())
-                .append("\nb.customer.id=").append(customer.id())
-                .append("\nb.customer.language=").append(customer.language().toLanguageTag())
-                .append("\nb.customer.name=").append(customer.name())
-                .append("\nb.customer.phone=").append(customer.phone())
-                .append("\nb.customerReschedules=0")
-                .append("\nb.id=").append(id)
-                .append("\nb.payment=UNPAID")
-                .append("\nb.reminder.dueAt=").append(reminderDue)
-                .append("\nb.resource.contact=").append(resource.contact())
-                .append("\nb.resource.id=").append(resource.id())
-                .append("\nb.resource.name=").append(resource.name())
-                .append("\nb.service.id=").append(Workload.SERVICE.id())
-                .append("\nb.service.name=").append(Workload.SERVICE.name())
-                .append("\nb.slot.end=").append(end)
-                .append("\nb.slot.start=").append(start)
-                .append("\nb.status=").append(status)
-                .append("\nb.tenantId=").append(tenantId)
-                .append("\nb.updatedAt=").append(updatedAt)
-                .append("\nb.version=").append(version)
-                .append("\nb.zone=").append(zoneId)
-                .toString();
+        StringBuilder b = new StringBuilder(900);
+        b.append("{\"tenantId\":");
+        string(b, tenantId).append(",\"id\":");
+        string(b, id).append(",\"confirmationCode\":");
+        string(b, code).append(",\"resource\":{\"id\":");
+        string(b, resource.id()).append(",\"name\":");
+        string(b, resource.name()).append(",\"contact\":");
+        string(b, resource.contact()).append("},\"service\":{\"id\":");
+        string(b, Workload.SERVICE.id()).append(",\"name\":");
+        string(b, Workload.SERVICE.name()).append("},\"customer\":{\"id\":");
+        string(b, customer.id()).append(",\"name\":");
+        string(b, customer.name()).append(",\"email\":");
+        string(b, customer.email()).append(",\"phone\":");
+        string(b, customer.phone()).append(",\"language\":");
+        string(b, customer.language().toLanguageTag()).append("},\"slot\":{\"start\":\"").append(start)
+                .append("\",\"end\":\"").append(end).append("\"},\"zone\":");
+        string(b, zoneId).append(",\"status\":\"").append(status)
+                .append("\",\"paymentStatus\":\"UNPAID\",\"customerReschedules\":0,\"confirmedBy\":null,")
+                .append("\"reminder\":{\"dueAt\":\"").append(reminderDue).append("\",\"sentAt\":null},\"version\":")
+                .append(version).append(",\"createdAt\":\"").append(createdAt).append("\",\"updatedAt\":\"")
+                .append(updatedAt).append("\"}");
+        return b.toString();
+    }
+
+    /** A JSON string, or null: quotes, backslashes and control characters escaped. */
+    private static StringBuilder string(StringBuilder b, String value) {
+        if (value == null) {
+            return b.append("null");
+        }
+        b.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.append('"');
     }
 
     private String code() {

@@ -11,6 +11,9 @@
  *       {@link org.bookingrules.examples.bench.DecisionBenchmarkMain};</li>
  *   <li>{@link org.bookingrules.examples.bench.ReminderSweepBenchmark}: the due-reminder query at 1,000,000
  *       bookings on PostgreSQL, its time and its plan;</li>
+ *   <li>{@link org.bookingrules.examples.bench.HistoryBenchmark}: book and cancel through the library with
+ *       0, 100,000 and 1,000,000 past bookings against an empty table, side by side, with the overlap
+ *       check's plan at each size;</li>
  *   <li>{@link org.bookingrules.examples.bench.MemoryBenchmark}: heap bytes per booking in the in-memory
  *       repository.</li>
  * </ul>

@@ -1,0 +1,527 @@
+package org.bookingrules.jdbc;
+
+import java.io.StringWriter;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Booking;
+import org.bookingrules.model.BookingStatus;
+import org.bookingrules.model.CustomerDetails;
+import org.bookingrules.model.PaymentStatus;
+import org.bookingrules.model.ReminderState;
+import org.bookingrules.model.Resource;
+import org.bookingrules.model.Service;
+import org.bookingrules.spi.Notification;
+import org.bookingrules.spi.NotificationKind;
+import org.bookingrules.spi.RecipientRole;
+import org.threeten.extra.Interval;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
+
+/**
+ * The outbox document: the notifications of one change as one versioned JSON document, the format
+ * {@code docs/OUTBOX.md} describes. It holds what the change's notifications share once (kind,
+ * personal message, the booking as the change left it) and a {@code notifications} array of what
+ * differs per recipient (id, recipient, locale, manage link). Every outbox row of the change stores
+ * the same document in {@code br_outbox.body}; a row's own notification is the element whose id is
+ * the row's {@code notification_id}. Stateless and thread-safe.
+ *
+ * <p>Written and read with Jackson's streaming API: no reflection, no data binding. The reader takes
+ * the fields in any order (PostgreSQL's {@code jsonb} reorders them), reads an absent optional
+ * field as null, skips fields it does not know, and refuses a document of another
+ * {@value #FORMAT_FIELD}. Its error messages name fields, never values, which may be personal data.
+ */
+final class OutboxDocument {
+
+    /** The version of the format written here; a reader refuses any other. */
+    static final int FORMAT = 1;
+
+    /** The name of the version field. */
+    static final String FORMAT_FIELD = "format";
+
+    // Shared: a factory is thread-safe once built. Slashes stay as they are, so a manage link reads
+    // "https://...", not "https:\/\/...".
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
+            .build();
+
+    /** Most documents are around 1,500 characters: room for one without growing. */
+    private static final int INITIAL_CAPACITY = 2048;
+
+    private OutboxDocument() {
+    }
+
+    // ---------------------------------------------------------------------------------- writing
+
+    /**
+     * Splits notifications into the changes they tell of: notifications share a document when they
+     * have the same kind, personal message and booking snapshot. The notifications of one saved
+     * change always do, so this is one group in practice.
+     *
+     * @param notifications the notifications to store, in order
+     * @return the groups, each in the given order, in the order of their first notification
+     */
+    static List<List<Notification>> byChange(List<Notification> notifications) {
+        if (notifications.isEmpty() || notifications.stream().allMatch(n -> sameChange(notifications.get(0), n))) {
+            return notifications.isEmpty() ? List.of() : List.of(notifications);
+        }
+        List<List<Notification>> groups = new ArrayList<>();
+        for (Notification n : notifications) {
+            List<Notification> group = groups.stream().filter(g -> sameChange(g.get(0), n)).findFirst().orElse(null);
+            if (group == null) {
+                group = new ArrayList<>();
+                groups.add(group);
+            }
+            group.add(n);
+        }
+        return groups;
+    }
+
+    /**
+     * The document of one change's notifications.
+     *
+     * @param notifications one or more notifications of the same change (see {@link #byChange})
+     * @return the JSON text
+     * @throws IllegalArgumentException if there is none, or they tell of different changes
+     */
+    static String write(List<Notification> notifications) {
+        if (notifications.isEmpty()) {
+            throw new IllegalArgumentException("an outbox document holds at least one notification");
+        }
+        Notification first = notifications.get(0);
+        for (Notification n : notifications) {
+            if (!sameChange(first, n)) {
+                throw new IllegalArgumentException("notifications " + first.id() + " and " + n.id()
+                        + " tell of different changes; they need a document each");
+            }
+        }
+        StringWriter out = new StringWriter(INITIAL_CAPACITY);
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            g.writeStartObject();
+            g.writeNumberProperty(FORMAT_FIELD, FORMAT);
+            g.writeStringProperty("kind", first.kind().name());
+            g.writeStringProperty("personalMessage", first.personalMessage());
+            g.writeName("booking");
+            writeBooking(g, first.booking());
+            g.writeName("notifications");
+            g.writeStartArray();
+            for (Notification n : notifications) {
+                g.writeStartObject();
+                g.writeStringProperty("id", n.id());
+                g.writeStringProperty("recipient", n.recipient().name());
+                g.writeStringProperty("locale", n.locale().toLanguageTag());
+                g.writeStringProperty("manageLink", n.manageLink());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    private static boolean sameChange(Notification a, Notification b) {
+        return a.kind() == b.kind() && Objects.equals(a.personalMessage(), b.personalMessage())
+                && (a.booking() == b.booking() || a.booking().equals(b.booking()));
+    }
+
+    private static void writeBooking(JsonGenerator g, Booking b) {
+        g.writeStartObject();
+        g.writeStringProperty("tenantId", b.tenantId());
+        g.writeStringProperty("id", b.id());
+        g.writeStringProperty("confirmationCode", b.confirmationCode());
+        g.writeName("resource");
+        g.writeStartObject();
+        g.writeStringProperty("id", b.resource().id());
+        g.writeStringProperty("name", b.resource().name());
+        g.writeStringProperty("contact", b.resource().contact());
+        g.writeEndObject();
+        g.writeName("service");
+        g.writeStartObject();
+        g.writeStringProperty("id", b.service().id());
+        g.writeStringProperty("name", b.service().name());
+        g.writeEndObject();
+        g.writeName("customer");
+        CustomerDetails c = b.customer().orElse(null);
+        if (c == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            g.writeStringProperty("id", c.id());
+            g.writeStringProperty("name", c.name());
+            g.writeStringProperty("email", c.email());
+            g.writeStringProperty("phone", c.phone());
+            g.writeStringProperty("language", c.language().toLanguageTag());
+            g.writeEndObject();
+        }
+        g.writeName("slot");
+        g.writeStartObject();
+        g.writeStringProperty("start", b.slot().getStart().toString());
+        g.writeStringProperty("end", b.slot().getEnd().toString());
+        g.writeEndObject();
+        g.writeStringProperty("zone", b.zone().getId());
+        g.writeStringProperty("status", b.status().name());
+        g.writeStringProperty("paymentStatus", b.paymentStatus().name());
+        g.writeNumberProperty("customerReschedules", b.customerReschedules());
+        g.writeName("confirmedBy");
+        Actor confirmedBy = b.confirmedBy().orElse(null);
+        if (confirmedBy == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            g.writeStringProperty("kind", Codec.actorKind(confirmedBy));
+            g.writeStringProperty("id", confirmedBy.id());
+            g.writeEndObject();
+        }
+        g.writeName("reminder");
+        g.writeStartObject();
+        g.writeStringProperty("dueAt", text(b.reminder().dueAt()));
+        g.writeStringProperty("sentAt", text(b.reminder().sentAt()));
+        g.writeEndObject();
+        g.writeNumberProperty("version", b.version());
+        g.writeStringProperty("createdAt", b.createdAt().toString());
+        g.writeStringProperty("updatedAt", b.updatedAt().toString());
+        g.writeEndObject();
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    // ---------------------------------------------------------------------------------- reading
+
+    /**
+     * The notification of one outbox row: the document's element with the row's notification id,
+     * with what the document shares.
+     *
+     * @param json the document, not null
+     * @param notificationId the row's {@code notification_id}
+     * @return the notification
+     * @throws IllegalArgumentException if the text is not a document of this format, or lists no
+     *     notification with that id (the message names the field, never a value)
+     */
+    static Notification read(String json, String notificationId) {
+        for (Notification n : readAll(json)) {
+            if (n.id().equals(notificationId)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("the outbox document lists no notification with the row's id");
+    }
+
+    /**
+     * Every notification of a document, in the order of its {@code notifications} array.
+     *
+     * @param json the document, not null
+     * @return the notifications
+     * @throws IllegalArgumentException if the text is not a document of this format (the message
+     *     names the field, never a value)
+     */
+    static List<Notification> readAll(String json) {
+        Objects.requireNonNull(json, "json");
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
+            Document d = document(p);
+            if (p.nextToken() != null) {
+                throw invalid("text after the document");
+            }
+            List<Notification> notifications = new ArrayList<>(d.recipients.size());
+            for (Recipient r : d.recipients) {
+                notifications.add(new Notification(r.id, d.kind, r.role, d.booking, d.personalMessage, r.manageLink,
+                        r.locale));
+            }
+            return notifications;
+        } catch (JacksonException | DateTimeException | NullPointerException e) {
+            throw new IllegalArgumentException("not an outbox document of format " + FORMAT + " ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** What a document holds, as read. */
+    private static final class Document {
+        Integer format;
+        NotificationKind kind;
+        String personalMessage;
+        Booking booking;
+        List<Recipient> recipients;
+    }
+
+    /** One element of the {@code notifications} array. */
+    private record Recipient(String id, RecipientRole role, Locale locale, String manageLink) {
+    }
+
+    private static Document document(JsonParser p) {
+        p.nextToken();
+        start(p, "document");
+        Document d = new Document();
+        // The version is checked after the whole object is read: jsonb may store it after the rest.
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case FORMAT_FIELD -> d.format = integer(p, FORMAT_FIELD);
+                case "kind" -> d.kind = named(NotificationKind.class, string(p, "kind"), "kind");
+                case "personalMessage" -> d.personalMessage = string(p, "personalMessage");
+                case "booking" -> d.booking = booking(p);
+                case "notifications" -> d.recipients = recipients(p);
+                default -> p.skipChildren();
+            }
+        }
+        if (d.format == null || d.format != FORMAT) {
+            throw invalid(d.format == null ? "no " + FORMAT_FIELD + " field" : "format " + d.format);
+        }
+        required(d.kind, "kind");
+        required(d.booking, "booking");
+        if (d.recipients == null || d.recipients.isEmpty()) {
+            throw invalid("no notifications");
+        }
+        return d;
+    }
+
+    private static List<Recipient> recipients(JsonParser p) {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw invalid("notifications is not an array");
+        }
+        List<Recipient> recipients = new ArrayList<>(2);
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw invalid("notifications holds a non-object");
+            }
+            String id = null;
+            RecipientRole role = null;
+            Locale locale = null;
+            String link = null;
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                switch (name) {
+                    case "id" -> id = string(p, "notifications.id");
+                    case "recipient" -> role = named(RecipientRole.class, string(p, "notifications.recipient"),
+                            "notifications.recipient");
+                    case "locale" -> locale = locale(string(p, "notifications.locale"));
+                    case "manageLink" -> link = string(p, "notifications.manageLink");
+                    default -> p.skipChildren();
+                }
+            }
+            recipients.add(new Recipient(required(id, "notifications.id"), required(role, "notifications.recipient"),
+                    required(locale, "notifications.locale"), link));
+        }
+        return recipients;
+    }
+
+    private static Booking booking(JsonParser p) {
+        start(p, "booking");
+        Booking.Builder b = Booking.builder();
+        Integer reschedules = null;
+        Long version = null;
+        Instant created = null;
+        Instant updated = null;
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case "tenantId" -> b.tenantId(string(p, "booking.tenantId"));
+                case "id" -> b.id(string(p, "booking.id"));
+                case "confirmationCode" -> b.confirmationCode(string(p, "booking.confirmationCode"));
+                case "resource" -> b.resource(resource(p));
+                case "service" -> b.service(service(p));
+                case "customer" -> b.customer(customer(p));
+                case "slot" -> b.slot(slot(p));
+                case "zone" -> b.zone(ZoneId.of(required(string(p, "booking.zone"), "booking.zone")));
+                case "status" -> b.status(named(BookingStatus.class, string(p, "booking.status"), "booking.status"));
+                case "paymentStatus" -> b.paymentStatus(named(PaymentStatus.class, string(p, "booking.paymentStatus"),
+                        "booking.paymentStatus"));
+                case "customerReschedules" -> reschedules = integer(p, "booking.customerReschedules");
+                case "confirmedBy" -> b.confirmedBy(actor(p));
+                case "reminder" -> b.reminder(reminder(p));
+                case "version" -> version = longValue(p, "booking.version");
+                case "createdAt" -> created = instant(p, "booking.createdAt");
+                case "updatedAt" -> updated = instant(p, "booking.updatedAt");
+                default -> p.skipChildren();
+            }
+        }
+        // Not left to the builder's defaults: a document without them is not one of this format.
+        return b.customerReschedules(required(reschedules, "booking.customerReschedules"))
+                .version(required(version, "booking.version"))
+                .createdAt(required(created, "booking.createdAt"))
+                .updatedAt(required(updated, "booking.updatedAt"))
+                .build();
+    }
+
+    private static Resource resource(JsonParser p) {
+        start(p, "booking.resource");
+        String id = null;
+        String name = null;
+        String contact = null;
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            p.nextToken();
+            switch (field) {
+                case "id" -> id = string(p, "booking.resource.id");
+                case "name" -> name = string(p, "booking.resource.name");
+                case "contact" -> contact = string(p, "booking.resource.contact");
+                default -> p.skipChildren();
+            }
+        }
+        return new Resource(id, name, contact);
+    }
+
+    private static Service service(JsonParser p) {
+        start(p, "booking.service");
+        String id = null;
+        String name = null;
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            p.nextToken();
+            switch (field) {
+                case "id" -> id = string(p, "booking.service.id");
+                case "name" -> name = string(p, "booking.service.name");
+                default -> p.skipChildren();
+            }
+        }
+        return new Service(id, name);
+    }
+
+    private static CustomerDetails customer(JsonParser p) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        start(p, "booking.customer");
+        String id = null;
+        String name = null;
+        String email = null;
+        String phone = null;
+        Locale language = null;
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            p.nextToken();
+            switch (field) {
+                case "id" -> id = string(p, "booking.customer.id");
+                case "name" -> name = string(p, "booking.customer.name");
+                case "email" -> email = string(p, "booking.customer.email");
+                case "phone" -> phone = string(p, "booking.customer.phone");
+                case "language" -> language = locale(string(p, "booking.customer.language"));
+                default -> p.skipChildren();
+            }
+        }
+        return new CustomerDetails(id, name, email, phone, required(language, "booking.customer.language"));
+    }
+
+    private static Interval slot(JsonParser p) {
+        start(p, "booking.slot");
+        Instant start = null;
+        Instant end = null;
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            p.nextToken();
+            switch (field) {
+                case "start" -> start = instant(p, "booking.slot.start");
+                case "end" -> end = instant(p, "booking.slot.end");
+                default -> p.skipChildren();
+            }
+        }
+        return Interval.of(required(start, "booking.slot.start"), required(end, "booking.slot.end"));
+    }
+
+    private static Actor actor(JsonParser p) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        start(p, "booking.confirmedBy");
+        String kind = null;
+        String id = null;
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            p.nextToken();
+            switch (field) {
+                case "kind" -> kind = string(p, "booking.confirmedBy.kind");
+                case "id" -> id = string(p, "booking.confirmedBy.id");
+                default -> p.skipChildren();
+            }
+        }
+        try {
+            return Codec.actor(required(kind, "booking.confirmedBy.kind"), id);
+        } catch (IllegalStateException e) {
+            throw invalid("booking.confirmedBy.kind");
+        }
+    }
+
+    private static ReminderState reminder(JsonParser p) {
+        start(p, "booking.reminder");
+        Instant due = null;
+        Instant sent = null;
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            p.nextToken();
+            switch (field) {
+                case "dueAt" -> due = instant(p, "booking.reminder.dueAt");
+                case "sentAt" -> sent = instant(p, "booking.reminder.sentAt");
+                default -> p.skipChildren();
+            }
+        }
+        return new ReminderState(due, sent);
+    }
+
+    // -------------------------------------------------------------------------- value readers
+
+    private static void start(JsonParser p, String field) {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw invalid(field + " is not an object");
+        }
+    }
+
+    /** The current string value, or null for a JSON null. */
+    private static String string(JsonParser p, String field) {
+        JsonToken token = p.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token != JsonToken.VALUE_STRING) {
+            throw invalid(field + " is not a string");
+        }
+        return p.getString();
+    }
+
+    private static Integer integer(JsonParser p, String field) {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw invalid(field + " is not an integer");
+        }
+        return p.getIntValue();
+    }
+
+    private static Long longValue(JsonParser p, String field) {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw invalid(field + " is not an integer");
+        }
+        return p.getLongValue();
+    }
+
+    private static Instant instant(JsonParser p, String field) {
+        String text = string(p, field);
+        return text == null ? null : Instant.parse(text);
+    }
+
+    private static Locale locale(String tag) {
+        return tag == null ? null : Locale.forLanguageTag(tag);
+    }
+
+    private static <E extends Enum<E>> E named(Class<E> type, String name, String field) {
+        required(name, field);
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            throw invalid(field + " is not a known value");
+        }
+    }
+
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw invalid("no " + field);
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException invalid(String what) {
+        return new IllegalArgumentException("not an outbox document of format " + FORMAT + ": " + what);
+    }
+}
