@@ -29,6 +29,8 @@ module org.bookingrules.core {
     exports org.bookingrules.internal.delivery to org.bookingrules.jdbc;
     // Not API: the schedule the relay and the retention job share with the reminder sweep.
     exports org.bookingrules.internal.schedule to org.bookingrules.jdbc;
+    // Not API: the checks the JDBC module's builders share with the facade's.
+    exports org.bookingrules.internal.settings to org.bookingrules.jdbc;
 
     // The requests validated with Jakarta Validation (BookRequest, CustomerDetails, ...).
     opens org.bookingrules to org.hibernate.validator;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.bookingrules.internal.settings.Settings;
 import org.bookingrules.policy.BookingPolicy;
 import org.bookingrules.policy.PolicyResolver;
 import org.bookingrules.spi.Availability;
@@ -174,12 +175,7 @@ public final class BookingRulesBuilder {
      * @throws IllegalArgumentException if out of range, naming the setting and the value
      */
     public BookingRulesBuilder notificationTimeout(Duration v) {
-        Objects.requireNonNull(v, "notificationTimeout");
-        if (v.isZero() || v.isNegative() || v.compareTo(BookingRules.MAX_NOTIFICATION_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("notificationTimeout must be positive and at most "
-                    + BookingRules.MAX_NOTIFICATION_TIMEOUT + ", was " + v);
-        }
-        notificationTimeout = v;
+        notificationTimeout = Settings.positiveAtMost("notificationTimeout", v, BookingRules.MAX_NOTIFICATION_TIMEOUT);
         return this;
     }
 
@@ -223,12 +219,7 @@ public final class BookingRulesBuilder {
      * @throws IllegalArgumentException if out of range, naming the setting and the value
      */
     public BookingRulesBuilder idempotencyKeyTtl(Duration v) {
-        Objects.requireNonNull(v, "idempotencyKeyTtl");
-        if (v.isZero() || v.isNegative() || v.compareTo(MAX_IDEMPOTENCY_KEY_TTL) > 0) {
-            throw new IllegalArgumentException("idempotencyKeyTtl must be positive and at most "
-                    + MAX_IDEMPOTENCY_KEY_TTL + ", was " + v);
-        }
-        idempotencyKeyTtl = v;
+        idempotencyKeyTtl = Settings.positiveAtMost("idempotencyKeyTtl", v, MAX_IDEMPOTENCY_KEY_TTL);
         return this;
     }
 

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import org.bookingrules.internal.delivery.NotificationDispatcher;
 import org.bookingrules.internal.delivery.NotificationDispatcher.Delivery;
 import org.bookingrules.internal.schedule.Schedules;
+import org.bookingrules.internal.settings.Settings;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.slf4j.Logger;
@@ -551,12 +552,7 @@ public final class OutboxRelay {
          * @throws IllegalArgumentException if out of range
          */
         public Builder deliveryTimeout(Duration v) {
-            Objects.requireNonNull(v, "deliveryTimeout");
-            if (v.isZero() || v.isNegative() || v.compareTo(LIMIT_DELIVERY_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("deliveryTimeout must be positive and at most "
-                        + LIMIT_DELIVERY_TIMEOUT + ", was " + v);
-            }
-            deliveryTimeout = v;
+            deliveryTimeout = Settings.positiveAtMost("deliveryTimeout", v, LIMIT_DELIVERY_TIMEOUT);
             return this;
         }
 
@@ -595,12 +591,7 @@ public final class OutboxRelay {
         }
 
         private static Duration positive(String name, Duration v) {
-            Objects.requireNonNull(v, name);
-            if (v.isZero() || v.isNegative() || v.compareTo(LIMIT_BACKOFF) > 0) {
-                throw new IllegalArgumentException(name + " must be positive and at most " + LIMIT_BACKOFF
-                        + ", was " + v);
-            }
-            return v;
+            return Settings.positiveAtMost(name, v, LIMIT_BACKOFF);
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.bookingrules.internal.schedule.Schedules;
+import org.bookingrules.internal.settings.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -454,11 +455,7 @@ public final class Retention {
         }
 
         private static Duration age(String name, Duration v) {
-            Objects.requireNonNull(v, name);
-            if (v.isZero() || v.isNegative() || v.compareTo(MAX_AGE) > 0) {
-                throw new IllegalArgumentException(name + " must be positive and at most " + MAX_AGE + ", was " + v);
-            }
-            return v;
+            return Settings.positiveAtMost(name, v, MAX_AGE);
         }
     }
 }

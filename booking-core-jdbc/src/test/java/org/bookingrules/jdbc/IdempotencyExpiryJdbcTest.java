@@ -7,9 +7,7 @@ import static org.bookingrules.testing.Fixture.CONSULTATION;
 import static org.bookingrules.testing.Fixture.NOW;
 import static org.bookingrules.testing.Fixture.ZONE;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,18 +82,9 @@ class IdempotencyExpiryJdbcTest {
 
     /** The store's pool, its tables emptied; the test is skipped if the store is not configured. */
     private Pool empty(Store store) throws SQLException {
-        store.assumeEnabled();
-        Opened o = opened.get(store);
-        if (o == null) {
-            o = OutboxTestDatabases.open(store);
-            opened.put(store, o);
-        }
-        OutboxTestDatabases.deleteRows(o.pool());
-        try (Connection c = o.pool().getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM br_link_guard");
-        }
+        Pool pool = OutboxTestDatabases.emptied(opened, store);
         clock = MutableClock.of(NOW, ZoneOffset.UTC);
-        return o.pool();
+        return pool;
     }
 
     // ------------------------------------------------------------------ repository level

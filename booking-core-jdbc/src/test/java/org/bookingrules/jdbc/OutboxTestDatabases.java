@@ -217,6 +217,30 @@ final class OutboxTestDatabases {
         }
     }
 
+    /**
+     * A store's pool, opened once per test class through {@code opened}, with every row of the
+     * adapter's tables and of {@code br_link_guard} deleted. Skips the test if the store is not
+     * configured.
+     *
+     * @param opened the test class's stores opened so far; the caller closes them
+     * @param store the store
+     * @return the pool
+     * @throws SQLException if the rows cannot be deleted
+     */
+    static Pool emptied(Map<Store, Opened> opened, Store store) throws SQLException {
+        store.assumeEnabled();
+        Opened o = opened.get(store);
+        if (o == null) {
+            o = open(store);
+            opened.put(store, o);
+        }
+        deleteRows(o.pool());
+        try (Connection c = o.pool().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM br_link_guard");
+        }
+        return o.pool();
+    }
+
     /** Deletes every row of the adapter's tables. */
     static void deleteRows(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {

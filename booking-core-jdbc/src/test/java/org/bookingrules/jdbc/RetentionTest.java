@@ -92,18 +92,9 @@ class RetentionTest {
 
     /** The store's pool with every adapter table empty; the test is skipped if the store is not configured. */
     private Pool empty(Store store) throws SQLException {
-        store.assumeEnabled();
-        Opened o = opened.get(store);
-        if (o == null) {
-            o = OutboxTestDatabases.open(store);
-            opened.put(store, o);
-        }
-        OutboxTestDatabases.deleteRows(o.pool());
-        try (Connection c = o.pool().getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM br_link_guard");
-        }
+        Pool pool = OutboxTestDatabases.emptied(opened, store);
         clock = MutableClock.of(NOW, ZoneOffset.UTC);
-        return o.pool();
+        return pool;
     }
 
     private Retention.Builder retention(DataSource ds) {

@@ -201,8 +201,8 @@ class ModulePathTest {
     // ------------------------------------------------------------------------------ descriptors
 
     @Test
-    @DisplayName("the core jar exports exactly the API packages; internal.delivery and internal.schedule only to "
-            + "the JDBC module")
+    @DisplayName("the core jar exports exactly the API packages; internal.delivery, internal.schedule and "
+            + "internal.settings only to the JDBC module")
     void coreExportsTheApiOnly(@TempDir Path work) {
         List<String> descriptor = describe(jarOf(CORE, work));
 
@@ -210,7 +210,8 @@ class ModulePathTest {
         assertThat(unqualifiedExports(descriptor)).containsExactlyInAnyOrderElementsOf(CORE_API);
         assertThat(descriptor)
                 .contains("qualified exports org.bookingrules.internal.delivery to org.bookingrules.jdbc",
-                        "qualified exports org.bookingrules.internal.schedule to org.bookingrules.jdbc")
+                        "qualified exports org.bookingrules.internal.schedule to org.bookingrules.jdbc",
+                        "qualified exports org.bookingrules.internal.settings to org.bookingrules.jdbc")
                 .noneMatch(line -> line.matches("(qualified )?exports org\\.bookingrules\\.internal(\\.rules)?( .*)?"))
                 .contains("requires org.threeten.extra transitive", "requires org.slf4j",
                         "requires jakarta.validation", "requires org.hibernate.validator")
