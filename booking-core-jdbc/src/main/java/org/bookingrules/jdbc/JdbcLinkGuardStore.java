@@ -4,6 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -11,13 +15,14 @@ import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.bookingrules.links.GuardState;
 import org.bookingrules.links.LinkGuardStore;
+import org.bookingrules.links.LockoutPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link LinkGuardStore} on H2, PostgreSQL and MariaDB, over plain JDBC: each booking's link
- * generation and failed identity checks are a row of {@code br_link_guard}, so they survive a restart
- * and count across every node that shares the database (R8). Thread-safe.
+ * generation, recent identity checks and lock are a row of {@code br_link_guard}, so they survive a
+ * restart and count across every node that shares the database (R8). Thread-safe.
  *
  * <p>Every {@link #update update} is one short transaction of its own (READ COMMITTED): the booking's
  * row is locked with {@code SELECT ... FOR UPDATE}, the change is applied to what was read, and the
@@ -26,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * change again; that is why the change must be pure. A booking without a row reads as
  * {@link GuardState#INITIAL}.
  *
- * <p>The table comes from the schema files ({@code V2__link_guard.sql} on H2 and MariaDB,
- * {@code V3__link_guard.sql} on PostgreSQL), which {@link JdbcSchema#create(DataSource)} runs. The
+ * <p>The table comes from the schema files ({@code V2__link_guard.sql} and
+ * {@code V6__link_lockout.sql} on H2 and MariaDB, {@code V3__link_guard.sql} and
+ * {@code V7__link_lockout.sql} on PostgreSQL), which {@link JdbcSchema#create(DataSource)} runs. The
  * dialect is detected from the database's metadata at creation, and logged once.
  */
 public final class JdbcLinkGuardStore implements LinkGuardStore {
@@ -175,12 +181,18 @@ public final class JdbcLinkGuardStore implements LinkGuardStore {
 
     private void write(Connection c, String tenantId, String bookingId, GuardState state) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.updateLinkGuard)) {
+            List<Instant> failures = state.failureTimes();
             s.setLong(1, state.generation());
-            s.setInt(2, state.failures());
-            sql.bindInstant(s, 3, state.windowStart());
+            // Kept in step for a node still on the earlier schema: the count and the oldest wrong answer.
+            s.setInt(2, failures.size());
+            sql.bindInstant(s, 3, failures.isEmpty() ? null : failures.get(0));
             sql.bindInstant(s, 4, state.lockedUntil());
-            s.setString(5, tenantId);
-            s.setString(6, bookingId);
+            s.setString(5, encode(failures));
+            s.setString(6, encode(state.grantTimes()));
+            s.setInt(7, state.locks());
+            s.setBoolean(8, state.needsNewLink());
+            s.setString(9, tenantId);
+            s.setString(10, bookingId);
             if (s.executeUpdate() != 1) {
                 throw new IllegalStateException("link guard row vanished while locked");
             }
@@ -188,8 +200,46 @@ public final class JdbcLinkGuardStore implements LinkGuardStore {
     }
 
     private GuardState guardState(ResultSet rows) throws SQLException {
-        return new GuardState(rows.getLong("generation"), rows.getInt("failures"),
-                sql.readInstant(rows, "window_start"), sql.readInstant(rows, "locked_until"));
+        List<Instant> failures = decode(rows.getString("failure_times"), "failure_times");
+        Instant windowStart = sql.readInstant(rows, "window_start");
+        int legacyCount = Math.min(rows.getInt("failures"), LockoutPolicy.MAX_COUNT);
+        if (failures.isEmpty() && legacyCount > 0 && windowStart != null) {
+            // A row last written before the instants were kept: that many wrong answers at the
+            // window's start, so an upgrade does not give anyone a fresh count.
+            failures = Collections.nCopies(legacyCount, windowStart);
+        }
+        return new GuardState(rows.getLong("generation"), failures, decode(rows.getString("grant_times"), "grant_times"),
+                rows.getInt("lock_count"), sql.readInstant(rows, "locked_until"), rows.getBoolean("needs_new_link"));
+    }
+
+    /** Instants as epoch microseconds separated by commas, in order; empty for none. */
+    static String encode(List<Instant> times) {
+        StringBuilder text = new StringBuilder(times.size() * 17);
+        for (Instant t : times) {
+            if (text.length() > 0) {
+                text.append(',');
+            }
+            text.append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000));
+        }
+        return text.toString();
+    }
+
+    /** The instants {@link #encode} wrote; a malformed column fails naming it. */
+    static List<Instant> decode(String text, String column) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        String[] parts = text.split(",", -1);
+        List<Instant> times = new ArrayList<>(parts.length);
+        try {
+            for (String part : parts) {
+                long micros = Long.parseLong(part);
+                times.add(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L));
+            }
+        } catch (NumberFormatException e) {
+            throw new BookingStorageException("link guard row: " + column + " is not a list of epoch microseconds", e);
+        }
+        return times;
     }
 
     private static void rollback(Connection c) {

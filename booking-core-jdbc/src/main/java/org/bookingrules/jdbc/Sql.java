@@ -141,7 +141,8 @@ abstract class Sql {
     final String deleteExpiredIdempotencyKey = "DELETE FROM br_idempotency_key "
             + "WHERE tenant_id = ? AND idem_key = ? AND created_at <= ?";
 
-    static final String LINK_GUARD_COLUMNS = "generation, failures, window_start, locked_until";
+    static final String LINK_GUARD_COLUMNS = "generation, failures, window_start, locked_until, failure_times, "
+            + "grant_times, lock_count, needs_new_link";
 
     /** The guard state of one booking's links, read without locking. */
     final String findLinkGuard = read("SELECT " + LINK_GUARD_COLUMNS
@@ -152,7 +153,8 @@ abstract class Sql {
             + " FROM br_link_guard WHERE tenant_id = ? AND booking_id = ? FOR UPDATE";
 
     final String updateLinkGuard = "UPDATE br_link_guard SET generation = ?, failures = ?, window_start = ?, "
-            + "locked_until = ? WHERE tenant_id = ? AND booking_id = ?";
+            + "locked_until = ?, failure_times = ?, grant_times = ?, lock_count = ?, needs_new_link = ? "
+            + "WHERE tenant_id = ? AND booking_id = ?";
 
     /**
      * A read statement as this dialect must run it; the statement itself, except on H2.

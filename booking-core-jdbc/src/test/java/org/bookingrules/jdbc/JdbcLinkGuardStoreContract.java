@@ -3,6 +3,11 @@ package org.bookingrules.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.links.GuardState;
@@ -57,14 +62,15 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
 
             for (int n = 1; n < POLICY.maxFailures(); n++) {
                 LinkGuardStore node = n % 2 == 1 ? nodeA : nodeB;
-                assertThat(node.recordFailure(TENANT_A, BOOKING_1, at(n - 1), POLICY).failures())
+                assertThat(node.recordFailure(TENANT_A, BOOKING_1, at(n - 1), POLICY).failureTimes().size())
                         .as("failure %d, on node %s", n, n % 2 == 1 ? "A" : "B").isEqualTo(n);
             }
             assertThat(nodeB.state(TENANT_A, BOOKING_1)).isEqualTo(nodeA.state(TENANT_A, BOOKING_1))
-                    .isEqualTo(new GuardState(0, 4, at(0), null));
+                    .isEqualTo(failed(0, at(0), at(1), at(2), at(3)));
 
             GuardState locked = nodeB.recordFailure(TENANT_A, BOOKING_1, at(4), POLICY);
-            assertThat(locked).isEqualTo(new GuardState(0, 5, at(0), at(4).plus(POLICY.lockFor())));
+            assertThat(locked).isEqualTo(new GuardState(0, List.of(at(0), at(1), at(2), at(3), at(4)), List.of(), 1,
+                    at(4).plus(POLICY.lockFor()), false));
             assertThat(nodeA.state(TENANT_A, BOOKING_1)).isEqualTo(locked);
             assertThat(nodeA.state(TENANT_A, BOOKING_1).isLockedAt(at(60))).isTrue();
             // Node A's failure during B's lock neither counts nor extends the lock.
@@ -93,7 +99,9 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
             assertThat(restarted.state(TENANT_A, BOOKING_1).isLockedAt(at(60))).isTrue();
 
             GuardState fresh = restarted.recordFailure(TENANT_A, BOOKING_1, locked.lockedUntil(), POLICY);
-            assertThat(fresh).isEqualTo(new GuardState(0, 1, locked.lockedUntil(), null));
+            assertThat(fresh.failuresInWindow(locked.lockedUntil(), POLICY)).as("the count starts again").isEqualTo(1);
+            assertThat(fresh.lockedUntil()).isEqualTo(locked.lockedUntil());
+            assertThat(fresh.isLockedAt(locked.lockedUntil())).isFalse();
             assertThat(store().state(TENANT_A, BOOKING_1)).isEqualTo(fresh);
         }
     }
@@ -107,9 +115,31 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
             LinkGuardStore nodeB = JdbcLinkGuardStore.create(secondPool);
 
             race(THREADS, CALLS_PER_THREAD, thread -> (thread % 2 == 0 ? nodeA : nodeB)
-                    .update(TENANT_A, BOOKING_1, LinkGuardStoreContract::oneMoreFailure));
+                    .update(TENANT_A, BOOKING_1, GuardState::revoked));
         }
-        assertThat(store().state(TENANT_A, BOOKING_1).failures()).isEqualTo(THREADS * CALLS_PER_THREAD);
+        assertThat(store().state(TENANT_A, BOOKING_1).generation()).isEqualTo(THREADS * CALLS_PER_THREAD);
+    }
+
+    @Test
+    @DisplayName("R8 a row written before the lockout columns existed reads as that many wrong answers at its window start, and the count goes on")
+    void aRowOfTheEarlierSchemaKeepsItsCount() throws SQLException {
+        try (Connection c = database().dataSource().getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO br_link_guard "
+                     + "(tenant_id, booking_id, generation, failures, window_start, locked_until) VALUES (?, ?, 2, 4, ?, NULL)")) {
+            insert.setString(1, TENANT_A);
+            insert.setString(2, BOOKING_1);
+            insert.setObject(3, at(0).atOffset(ZoneOffset.UTC));
+            if (expectedDialect() == JdbcDialect.MARIADB) {
+                insert.setObject(3, at(0).atOffset(ZoneOffset.UTC).toLocalDateTime());
+            }
+            insert.executeUpdate();
+        }
+
+        assertThat(store().state(TENANT_A, BOOKING_1)).isEqualTo(failed(2, at(0), at(0), at(0), at(0)));
+        GuardState fifth = store().recordFailure(TENANT_A, BOOKING_1, at(60), POLICY);
+        assertThat(fifth.isLockedAt(at(60))).as("the fifth wrong answer in the window locks, as before the upgrade")
+                .isTrue();
+        assertThat(database().count("SELECT COUNT(*) FROM br_link_guard WHERE failures = 5")).isEqualTo(1);
     }
 
     @Test

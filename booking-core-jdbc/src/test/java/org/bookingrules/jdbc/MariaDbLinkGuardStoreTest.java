@@ -3,6 +3,7 @@ package org.bookingrules.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.links.GuardState;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +34,8 @@ class MariaDbLinkGuardStoreTest extends JdbcLinkGuardStoreContract {
         assertThat(database().text("SELECT @@session.time_zone")).isIn(TestDatabases.SESSION_ZONE,
                 TestDatabases.MARIADB_FALLBACK_OFFSET);
         Instant lockEnd = Instant.parse("2026-03-10T10:00:00.000001Z");
-        store().update(TENANT_A, BOOKING_1, state -> new GuardState(0, 5, lockEnd.minusSeconds(900), lockEnd));
+        store().update(TENANT_A, BOOKING_1, state -> new GuardState(0, List.of(lockEnd.minusSeconds(900)), List.of(), 1,
+                lockEnd, false));
 
         assertThat(database().text("SELECT CAST(locked_until AS CHAR) FROM br_link_guard"))
                 .isEqualTo("2026-03-10 10:00:00.000001");

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -288,7 +289,8 @@ class RetentionTest {
         guards.update(TENANT, "no-such-booking", GuardState::revoked);
         Instant end = start.plus(HOUR);
         Instant lockedUntil = end.plus(Duration.ofDays(400));
-        guards.update(TENANT, locked.id(), s -> new GuardState(s.generation(), 5, end, lockedUntil));
+        guards.update(TENANT, locked.id(), s -> new GuardState(s.generation(), Collections.nCopies(5, end), List.of(), 1,
+                lockedUntil, false));
         clock.setInstant(end.plus(GUARD_AGE).minus(Duration.ofDays(1)));
         rules.complete(RECEPTION, BookingRef.of(TENANT, completedLate.id())).orElseThrow();
         assertThat(count(pool, "br_link_guard")).as("guard rows exist before the run").isEqualTo(6);

@@ -2,6 +2,7 @@ package org.bookingrules.links;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -32,7 +33,8 @@ public interface IdentityCheck {
     boolean passes(Booking booking, String answer);
 
     /**
-     * The e-mail address stored on the booking, trimmed and case-insensitive [004].
+     * The e-mail address stored on the booking, compared after {@link #normalize normalising} both
+     * (spaces of any kind around it ignored, case-insensitive) [004].
      *
      * @return the check
      */
@@ -43,7 +45,7 @@ public interface IdentityCheck {
     }
 
     /**
-     * The booking's confirmation code, trimmed and case-insensitive [003].
+     * The booking's confirmation code, compared after {@link #normalize normalising} both [003].
      *
      * @return the check
      */
@@ -52,8 +54,8 @@ public interface IdentityCheck {
     }
 
     /**
-     * The customer's date of birth, typed as ISO {@code yyyy-MM-dd}, looked up in the embedding
-     * product (the booking does not store it).
+     * The customer's date of birth, typed as ISO {@code yyyy-MM-dd} ({@link #normalize normalised}
+     * first), looked up in the embedding product (the booking does not store it).
      *
      * @param lookup finds a customer's date of birth, not null
      * @return the check
@@ -63,11 +65,12 @@ public interface IdentityCheck {
         return (booking, answer) -> {
             Optional<LocalDate> stored = booking.customer()
                     .flatMap(c -> lookup.dateOfBirth(booking.tenantId(), c.id()));
-            if (stored.isEmpty() || answer == null || answer.length() > MAX_ANSWER_LENGTH) {
+            String typed = normalize(answer);
+            if (stored.isEmpty() || typed == null) {
                 return false;
             }
             try {
-                return sameText(stored.get().toString(), LocalDate.parse(answer.strip()).toString());
+                return sameText(stored.get().toString(), LocalDate.parse(typed).toString());
             } catch (DateTimeParseException e) {
                 return false;
             }
@@ -88,8 +91,36 @@ public interface IdentityCheck {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String normalize(String text) {
-        return text == null || text.length() > MAX_ANSWER_LENGTH ? null : text.strip().toLowerCase(Locale.ROOT);
+    /**
+     * How answers and stored values are compared by the built-in checks: Unicode NFKC (so a
+     * full-width {@code ＠} is {@code @} and a no-break space is a space), then every space,
+     * whitespace and invisible format character (zero-width space, byte-order mark, direction
+     * marks) removed from both ends, then lower case ({@link Locale#ROOT}). Characters inside the
+     * text are kept as they are.
+     *
+     * @param text the text, may be null
+     * @return the normalised text, or null if the text is null or longer than
+     *     {@link #MAX_ANSWER_LENGTH}
+     */
+    static String normalize(String text) {
+        if (text == null || text.length() > MAX_ANSWER_LENGTH) {
+            return null;
+        }
+        String n = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        int start = 0;
+        int end = n.length();
+        while (start < end && invisibleAtEdge(n.codePointAt(start))) {
+            start += Character.charCount(n.codePointAt(start));
+        }
+        while (end > start && invisibleAtEdge(n.codePointBefore(end))) {
+            end -= Character.charCount(n.codePointBefore(end));
+        }
+        return n.substring(start, end).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean invisibleAtEdge(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)
+                || Character.getType(codePoint) == Character.FORMAT;
     }
 
     /** Finds a customer's date of birth in the embedding product. Must be thread-safe. */

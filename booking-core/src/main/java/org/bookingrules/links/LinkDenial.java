@@ -12,8 +12,16 @@ public enum LinkDenial {
     LINK_INVALID,
     /** The identity answer was wrong. */
     WRONG_ANSWER,
-    /** Too many wrong answers: the link is locked for a while. */
-    LOCKED;
+    /**
+     * Too many attempts: the link is locked for a while (until the denial's {@code lockedUntil}).
+     * Also the answer when right answers come faster than the policy allows.
+     */
+    LOCKED,
+    /**
+     * Too many wrong answers over 30 days: the link stays locked until staff unlock it or send a
+     * new link ({@link LockoutPolicy}). The customer should contact the business.
+     */
+    NEEDS_NEW_LINK;
 
     /** @return the message key, {@code "link." + name()} */
     public String messageKey() {

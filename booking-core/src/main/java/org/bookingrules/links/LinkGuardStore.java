@@ -25,7 +25,9 @@ public interface LinkGuardStore {
      *
      * @param tenantId not null
      * @param bookingId not null
-     * @param change the change, pure (it may be called more than once under contention), not null
+     * @param change the change, not null; it may be called more than once under contention (only
+     *     its last result counts), and while it runs no other change of the booking's state may
+     *     run (it is called while the state is locked)
      * @return the state after the change
      */
     GuardState update(String tenantId, String bookingId, UnaryOperator<GuardState> change);

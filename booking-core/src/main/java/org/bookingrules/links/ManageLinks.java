@@ -209,11 +209,18 @@ public final class ManageLinks implements ManageLinkIssuer {
         /**
          * The key that signs new tokens (and verifies them).
          *
-         * @param keyId a short id, not blank, without line breaks; goes into every token
+         * @param keyId a short id, not blank, without line breaks, not used by another key of this
+         *     builder; goes into every token
          * @param key the secret, at least {@value #MIN_KEY_BYTES} bytes (copied)
          * @return this
+         * @throws IllegalArgumentException if the key id is already used or the key is too short
+         * @throws IllegalStateException if a signing key was already set
          */
         public Builder signingKey(String keyId, byte[] key) {
+            if (signingKeyId != null) {
+                throw new IllegalStateException("signingKey: already set to key id '" + signingKeyId
+                        + "'; give older keys with verifyingKey");
+            }
             verifyingKey(keyId, key);
             signingKeyId = keyId;
             return this;
@@ -223,9 +230,10 @@ public final class ManageLinks implements ManageLinkIssuer {
          * A key that still verifies tokens it signed, but signs no new ones (rotation). A key id
          * that is not configured at all is retired: its tokens are rejected.
          *
-         * @param keyId the key's id, not blank
+         * @param keyId the key's id, not blank, not used by another key of this builder
          * @param key the secret, at least {@value #MIN_KEY_BYTES} bytes (copied)
          * @return this
+         * @throws IllegalArgumentException if the key id is already used or the key is too short
          */
         public Builder verifyingKey(String keyId, byte[] key) {
             Ids.require(keyId, "keyId");
@@ -233,6 +241,10 @@ public final class ManageLinks implements ManageLinkIssuer {
             if (key.length < MIN_KEY_BYTES) {
                 throw new IllegalArgumentException("key must be at least " + MIN_KEY_BYTES + " bytes, was "
                         + key.length);
+            }
+            if (keys.containsKey(keyId)) {
+                // Silently replacing it would sign or verify with a key the caller did not mean.
+                throw new IllegalArgumentException("keyId: '" + keyId + "' is given twice; each key needs its own id");
             }
             keys.put(keyId, new SecretKeySpec(key.clone(), HMAC));
             return this;

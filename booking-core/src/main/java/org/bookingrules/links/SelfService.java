@@ -32,9 +32,11 @@ import org.threeten.extra.Interval;
  *
  * <p>The flow: {@link #open} shows the appointment ({@link ManageView}); {@link #verifyIdentity}
  * checks the answer ({@link IdentityCheck}, default the e-mail on the booking) and yields a
- * short-lived {@link Grant}; the actions take the grant. Failed answers are counted in the
- * {@link LinkGuardStore} shared by every node: by default five in 15 minutes lock the link for
- * 15 minutes. An unknown booking, another tenant's, a tampered, expired or revoked link and a booking
+ * short-lived {@link Grant}; the actions take the grant. Answers are counted in the
+ * {@link LinkGuardStore} shared by every node, under a {@link LockoutPolicy}: by default five wrong
+ * answers in 15 minutes lock the link for 15 minutes, each further lock lasts twice as long (up to
+ * a day), at most 10 wrong answers count in a day, and after 20 in 30 days only staff open the link
+ * again; right answers are limited to 10 an hour. An unknown booking, another tenant's, a tampered, expired or revoked link and a booking
  * that is no longer active all answer {@link LinkDenial#LINK_INVALID}, alike.
  *
  * <p>Logs name booking ids and denial codes, never the answer or the token.
@@ -64,6 +66,7 @@ public final class SelfService {
     private final Duration slotStep;
     private final Clock clock;
     private final LinkGuardStore guards;
+    private final LinkLockListener lockListener;
 
     private SelfService(Builder b) {
         this.rules = Objects.requireNonNull(b.rules, "rules");
@@ -75,6 +78,7 @@ public final class SelfService {
         this.slotStep = b.slotStep;
         this.clock = links.clock();
         this.guards = links.guardStore();
+        this.lockListener = b.lockListener;
     }
 
     /**
@@ -104,13 +108,15 @@ public final class SelfService {
     }
 
     /**
-     * Checks the holder's answer (R8). A right answer yields a grant and forgets earlier failures;
-     * a wrong one is counted, and the last allowed one locks the link.
+     * Checks the holder's answer (R8) under the {@link LockoutPolicy}. A right answer yields a grant
+     * and starts the lock escalation again; a wrong one is counted, and the last one allowed locks
+     * the link (the {@link LinkLockListener} hears of it). While locked, answers are not looked at.
      *
      * @param manageToken the token from the link, may be null
      * @param answer what the holder typed, may be null (then wrong)
      * @return the grant, or {@link LinkDenial#LINK_INVALID}, {@link LinkDenial#WRONG_ANSWER} (with
-     *     attempts left) or {@link LinkDenial#LOCKED} (with until when)
+     *     attempts left, and until when if this answer locked the link), {@link LinkDenial#LOCKED}
+     *     (with until when; also when right answers are used up) or {@link LinkDenial#NEEDS_NEW_LINK}
      */
     public LinkResult<Grant> verifyIdentity(String manageToken, String answer) {
         Optional<Booking> booking = bookingOf(manageToken, LinkPurpose.MANAGE);
@@ -119,27 +125,114 @@ public final class SelfService {
         }
         Booking b = booking.get();
         Instant now = clock.instant();
-        // Count the attempt as a failure before looking at the answer, atomically: requests that
-        // arrive together cannot all slip in under the limit. A right answer then clears it.
+        GuardState seen = guards.state(b.tenantId(), b.id());
+        if (seen.isLockedAt(now)) {
+            // Locked: the answer is not even looked at, so tries while locked teach nothing.
+            return lockedDenial(b, seen);
+        }
+        // One atomic change decides on the state as it is now, and looks at the answer only if the
+        // link is not locked then: answers that arrive together are checked one after another, so
+        // no more of them are ever looked at than the policy allows.
         GuardState[] before = new GuardState[1];
+        boolean[] checked = new boolean[1];
         GuardState after = guards.update(b.tenantId(), b.id(), state -> {
             before[0] = state;
-            return state.afterFailure(now, lockout);
+            if (state.isLockedAt(now)) {
+                return state;
+            }
+            checked[0] = identity.passes(b, answer);
+            return checked[0] ? state.afterSuccess(now, lockout) : state.afterFailure(now, lockout);
         });
         if (before[0].isLockedAt(now)) {
-            LOG.info("identity check booking={}: link locked until {}", b.id(), before[0].lockedUntil());
-            return new LinkResult.Denied<>(LinkDenial.LOCKED, before[0].lockedUntil(), 0);
+            return lockedDenial(b, before[0]);
         }
-        if (!identity.passes(b, answer)) {
-            LOG.info("identity check booking={}: wrong answer ({} in window)", b.id(), after.failures());
+        boolean passed = checked[0];
+        if (after.isLockedAt(now)) {
+            tell(new LinkLock(b.tenantId(), b.id(), now, after.needsNewLink() ? null : after.lockedUntil(),
+                    after.needsNewLink(), passed ? LinkLock.Cause.RIGHT_ANSWERS : LinkLock.Cause.WRONG_ANSWERS,
+                    after.failuresWithin(now, LockoutPolicy.THIRTY_DAYS)));
+        }
+        if (!passed) {
+            int inWindow = after.failuresInWindow(now, lockout);
+            LOG.info("identity check booking={}: wrong answer ({} in window, {} in 30 days)", b.id(), inWindow,
+                    after.failuresWithin(now, LockoutPolicy.THIRTY_DAYS));
+            if (after.needsNewLink()) {
+                return new LinkResult.Denied<>(LinkDenial.NEEDS_NEW_LINK, null, 0);
+            }
             return new LinkResult.Denied<>(LinkDenial.WRONG_ANSWER, after.isLockedAt(now) ? after.lockedUntil() : null,
-                    Math.max(0, lockout.maxFailures() - after.failures()));
+                    attemptsLeft(after, now));
         }
-        guards.update(b.tenantId(), b.id(), GuardState::afterSuccess);
+        if (after.isLockedAt(now)) {
+            LOG.info("identity check booking={}: right answers used up until {}", b.id(), after.lockedUntil());
+            return new LinkResult.Denied<>(LinkDenial.LOCKED, after.lockedUntil(), 0);
+        }
         // Tokens keep whole seconds: the grant says exactly when it stops working.
         Instant expiresAt = now.plus(grantValidity).truncatedTo(ChronoUnit.SECONDS);
         LOG.debug("identity check booking={}: passed", b.id());
         return new LinkResult.Ok<>(new Grant(links.issue(LinkPurpose.GRANT, b.tenantId(), b.id(), expiresAt), expiresAt));
+    }
+
+    /**
+     * The guard of a booking's links as staff would see it: whether they are locked, until when,
+     * whether staff must act ({@link GuardState#needsNewLink()}) and the recent wrong answers.
+     *
+     * @param tenantId a valid id ({@link Ids#require})
+     * @param bookingId a valid id ({@link Ids#require})
+     * @return the state, {@link GuardState#INITIAL} if no link of the booking was ever checked
+     * @throws IllegalArgumentException if an id is blank, too long or has control characters
+     */
+    public GuardState guardState(String tenantId, String bookingId) {
+        Ids.require(tenantId, "tenantId");
+        Ids.require(bookingId, "bookingId");
+        return guards.state(tenantId, bookingId);
+    }
+
+    /**
+     * Unlocks a booking's links for staff (after they made sure the customer is who they say):
+     * wrong answers forgotten, no lock, links still valid. To void the links as well, use
+     * {@link #revokeLinks} and send a new one.
+     *
+     * @param staff who unlocks, logged by id; not null
+     * @param tenantId a valid id ({@link Ids#require})
+     * @param bookingId a valid id ({@link Ids#require})
+     * @throws IllegalArgumentException if an id is blank, too long or has control characters
+     */
+    public void unlockLinks(Actor.Staff staff, String tenantId, String bookingId) {
+        Objects.requireNonNull(staff, "staff");
+        Ids.require(tenantId, "tenantId");
+        Ids.require(bookingId, "bookingId");
+        guards.update(tenantId, bookingId, GuardState::unlocked);
+        LOG.info("links of booking={} unlocked by staff={}", bookingId, staff.staffId());
+    }
+
+    private LinkResult<Grant> lockedDenial(Booking b, GuardState state) {
+        if (state.needsNewLink()) {
+            LOG.info("identity check booking={}: link locked until staff act", b.id());
+            return new LinkResult.Denied<>(LinkDenial.NEEDS_NEW_LINK, null, 0);
+        }
+        LOG.info("identity check booking={}: link locked until {}", b.id(), state.lockedUntil());
+        return new LinkResult.Denied<>(LinkDenial.LOCKED, state.lockedUntil(), 0);
+    }
+
+    /** Wrong answers left before the next lock of any kind. */
+    private int attemptsLeft(GuardState state, Instant now) {
+        if (state.isLockedAt(now)) {
+            return 0;
+        }
+        int window = lockout.maxFailures() - state.failuresInWindow(now, lockout);
+        int day = lockout.maxFailuresPerDay() - state.failuresWithin(now, LockoutPolicy.DAY);
+        int month = lockout.maxFailuresPer30Days() - state.failuresWithin(now, LockoutPolicy.THIRTY_DAYS);
+        return Math.max(0, Math.min(window, Math.min(day, month)));
+    }
+
+    private void tell(LinkLock lock) {
+        LOG.info("links of booking={} locked ({}, until {})", lock.bookingId(), lock.cause(),
+                lock.needsNewLink() ? "staff act" : lock.lockedUntil());
+        try {
+            lockListener.locked(lock);
+        } catch (RuntimeException e) {
+            LOG.warn("link lock listener failed for booking={}: {}", lock.bookingId(), e.getClass().getName());
+        }
     }
 
     /**
@@ -226,7 +319,8 @@ public final class SelfService {
 
     /**
      * Revokes every link and grant issued so far for a booking (staff or the system, for example
-     * after a leaked e-mail); new links can be issued.
+     * after a leaked e-mail); new links can be issued, and start unlocked with no wrong answer
+     * counted.
      *
      * @param tenantId a valid id ({@link Ids#require})
      * @param bookingId a valid id ({@link Ids#require})
@@ -283,8 +377,18 @@ public final class SelfService {
         private LockoutPolicy lockout = LockoutPolicy.DEFAULT;
         private Duration grantValidity = DEFAULT_GRANT_VALIDITY;
         private Duration slotStep = DEFAULT_SLOT_STEP;
+        private LinkLockListener lockListener = LinkLockListener.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * @param v hears each lock an identity check puts on a link, to tell staff; default none
+         * @return this
+         */
+        public Builder onLinkLocked(LinkLockListener v) {
+            lockListener = Objects.requireNonNull(v, "onLinkLocked");
+            return this;
         }
 
         /**

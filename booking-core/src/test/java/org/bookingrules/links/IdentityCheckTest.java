@@ -241,7 +241,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8: the lock is the booking's: a newly issued link, even after revokeLinks, is LOCKED too; another booking is not")
+    @DisplayName("R8: the lock is the booking's: a newly issued link is LOCKED too; another booking is not; revokeLinks voids the old links and the new generation starts unlocked")
     void r8_lock_holds_for_every_link_of_the_booking() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
@@ -253,11 +253,13 @@ class IdentityCheckTest {
 
         assertThat(denied(f.selfService.verifyIdentity(f.links.issueManage(booking), ANA.email())).denial())
                 .isEqualTo(LinkDenial.LOCKED);
-        f.selfService.revokeLinks(TENANT, booking.id());
-        assertThat(denied(f.selfService.verifyIdentity(f.links.issueManage(booking), ANA.email())).denial())
-                .as("after revokeLinks").isEqualTo(LinkDenial.LOCKED);
         assertThat(f.selfService.verifyIdentity(f.tokenFromNotification(other, NotificationKind.BOOKED), ANA.email()))
                 .as("control: Ana's other booking").isInstanceOf(LinkResult.Ok.class);
+        f.selfService.revokeLinks(TENANT, booking.id());
+        assertThat(denied(f.selfService.verifyIdentity(token, ANA.email())).denial()).as("the old link after revokeLinks")
+                .isEqualTo(LinkDenial.LINK_INVALID);
+        assertThat(f.selfService.verifyIdentity(f.links.issueManage(booking), ANA.email()))
+                .as("a link of the new generation").isInstanceOf(LinkResult.Ok.class);
     }
 
     @Test
@@ -284,7 +286,7 @@ class IdentityCheckTest {
     }
 
     @Test
-    @DisplayName("R8: a lockout policy out of range is refused naming the field; the default is 5 in 15 minutes for 15 minutes")
+    @DisplayName("R8: a lockout policy out of range is refused naming the field; the short form of the default is 5 in 15 minutes for 15 minutes")
     void r8_lockout_policy_validates() {
         assertThat(LockoutPolicy.DEFAULT)
                 .isEqualTo(new LockoutPolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15)));

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
 import org.bookingrules.memory.InMemoryBookingRepository;
@@ -59,6 +60,8 @@ final class SelfServiceFixture {
     final ManageLinks links;
     final BookingRules rules;
     final SelfService selfService;
+    /** Every lock the self-service told its listener of, in order. */
+    final List<LinkLock> locks = new CopyOnWriteArrayList<>();
     private final Deque<String> nextIds = new ArrayDeque<>();
 
     SelfServiceFixture() {
@@ -101,6 +104,7 @@ final class SelfServiceFixture {
                 .links(links)
                 .identityCheck(identity)
                 .lockout(lockout)
+                .onLinkLocked(locks::add)
                 .build();
     }
 

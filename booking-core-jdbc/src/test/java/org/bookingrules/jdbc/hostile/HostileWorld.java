@@ -418,7 +418,7 @@ final class HostileWorld {
         assertThat(result).as("the identity check").isInstanceOfSatisfying(LinkResult.Denied.class,
                 d -> assertThat(d.denial()).isEqualTo(LinkDenial.WRONG_ANSWER));
         Snapshot after = snapshot();
-        assertThat(after.zoeGuard().failures()).as("failures counted").isEqualTo(before.zoeGuard().failures() + 1);
+        assertThat(after.zoeGuard().failureTimes().size()).as("failures counted").isEqualTo(before.zoeGuard().failureTimes().size() + 1);
         assertThat(after.zoeGuard().generation()).isEqualTo(before.zoeGuard().generation());
         Map<String, Long> rows = new java.util.LinkedHashMap<>(after.rows());
         rows.put("br_link_guard", before.rows().get("br_link_guard"));

@@ -105,7 +105,7 @@ final class TenantAndStoreCases {
                     LinkResult<?> result = w.self.verifyIdentity(w.manageTokenOfB, ZOE.email());
                     assertThat(result).isInstanceOfSatisfying(LinkResult.Denied.class, d ->
                             assertThat(d.denial()).isEqualTo(org.bookingrules.links.LinkDenial.WRONG_ANSWER));
-                    assertThat(w.db.guards().state(TENANT_B, w.ofB.id()).failures()).isEqualTo(1);
+                    assertThat(w.db.guards().state(TENANT_B, w.ofB.id()).failureTimes().size()).isEqualTo(1);
                     assertThat(w.db.guards().state(TENANT_A, w.zoe.id())).isEqualTo(zoeBefore);
                     assertThat(w.db.guards().state(TENANT_A, w.ofB.id())).as("B's booking id in tenant A")
                             .isEqualTo(GuardState.INITIAL);

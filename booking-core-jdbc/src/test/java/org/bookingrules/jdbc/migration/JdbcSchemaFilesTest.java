@@ -74,7 +74,13 @@ class JdbcSchemaFilesTest {
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V5__active_bookings_index.sql",
                     "210c4f28afec302744fac423157bae68359c0509eb8bfd0f8b400753b7a0a2c4"),
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V6__outbox_json.sql",
-                    "d0551cc137747102625a500d5c0160b5b7c50a8ee5c1470a15342a923df963ae"));
+                    "d0551cc137747102625a500d5c0160b5b7c50a8ee5c1470a15342a923df963ae"),
+            Map.entry("org/bookingrules/jdbc/schema/h2/V6__link_lockout.sql",
+                    "8f3b503293a03e97abcc4a1d46a1c3a80109d0570fd53f7ab8315a8097cf3dbb"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V6__link_lockout.sql",
+                    "d839039fd3947937f0eaac9852ae05dff41dfa2f09579f3cdb74d09190b64055"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V7__link_lockout.sql",
+                    "bbb9ea6ce6821eaa203d9e5de2b8283c575294f0c0c24aed491c81a68d49a7b0"));
 
     private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
     /**
@@ -147,9 +153,9 @@ class JdbcSchemaFilesTest {
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/postgresql");
         assertThat(JdbcSchema.location(JdbcDialect.MARIADB))
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/mariadb");
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(5);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(6);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(5);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(6);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(7);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(6);
         assertThat(JdbcSchema.HISTORY_TABLE).isEqualTo("br_schema_history");
         assertThat(JdbcSchema.VERSION_TABLE).isEqualTo("br_schema_version");
     }

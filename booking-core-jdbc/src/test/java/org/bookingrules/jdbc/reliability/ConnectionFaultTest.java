@@ -217,11 +217,11 @@ class ConnectionFaultTest {
 
             assertThat(thrown).as("%s", step).isInstanceOf(BookingStorageException.class)
                     .hasMessageStartingWith("link guard update failed: SQLState " + FaultInjector.STATE + ", error ");
-            assertThat(guards.state(TENANT, "booking-1").failures()).as("%s: nothing counted", step).isZero();
+            assertThat(guards.state(TENANT, "booking-1").failureTimes().size()).as("%s: nothing counted", step).isZero();
             assertThat(faults.openConnections()).as("%s: the failed connection was given back", step).isZero();
         }
         assertThat(faults.fired()).isEqualTo(2);
-        assertThat(guards.recordFailure(TENANT, "booking-1", NOW, policy).failures()).isEqualTo(1);
+        assertThat(guards.recordFailure(TENANT, "booking-1", NOW, policy).failureTimes().size()).isEqualTo(1);
     }
 
     private static Booking record(Ledger ledger, Outcome outcome) {
