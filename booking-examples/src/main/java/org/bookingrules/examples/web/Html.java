@@ -3,6 +3,13 @@ package org.bookingrules.examples.web;
 /**
  * HTML escaping and the page frame. Every dynamic value goes through {@link #esc}, in text and in
  * attribute values alike (attributes are always double-quoted). Stateless.
+ *
+ * <p>{@link #esc} also neutralises the Unicode bidirectional controls (U+202A to U+202E, U+2066 to
+ * U+2069, U+200E, U+200F, U+061C) by <em>replacing</em> each with U+FFFD, the replacement
+ * character: a service or professional name, a contact or a message cannot reorder what the
+ * page shows around it (a right-to-left override can make {@code exe.txt} read {@code txt.exe}),
+ * and the visible mark shows that something was there instead of silently joining the text around
+ * it.
  */
 final class Html {
 
@@ -12,8 +19,8 @@ final class Html {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="referrer" content="no-referrer">
-            <title>%2$s · %3$s</title>
+            <meta name="referrer" content="same-origin">
+            %7$s<title>%2$s · %3$s</title>
             <link rel="stylesheet" href="/style.css">
             </head>
             <body>
@@ -26,11 +33,24 @@ final class Html {
             </html>
             """;
 
+    /** What a bidirectional control is replaced with: U+FFFD REPLACEMENT CHARACTER. */
+    static final char BIDI_REPLACEMENT = '\uFFFD';
+
     private Html() {
     }
 
     /**
-     * Escapes text for HTML content and double- or single-quoted attribute values.
+     * @param c a character
+     * @return whether it is one of the bidirectional controls {@link #esc} replaces
+     */
+    static boolean isBidiControl(char c) {
+        return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u200E' || c == '\u200F' || c == '\u061C';
+    }
+
+    /**
+     * Escapes text for HTML content and double- or single-quoted attribute values, and replaces
+     * bidirectional controls with {@link #BIDI_REPLACEMENT}.
      *
      * @param text may be null (then empty)
      * @return the escaped text
@@ -48,7 +68,7 @@ final class Html {
                 case '>' -> out.append("&gt;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c);
+                default -> out.append(isBidiControl(c) ? BIDI_REPLACEMENT : c);
             }
         }
         return out.toString();
@@ -63,9 +83,22 @@ final class Html {
      * @return the page
      */
     static String page(PageText text, String title, String content) {
+        return page(text, title, content, "");
+    }
+
+    /**
+     * A whole page with extra elements in its head.
+     *
+     * @param text the language, not null
+     * @param title the page title, plain text (escaped here)
+     * @param content the body of {@code <main>}, already HTML
+     * @param head extra elements for {@code <head>}, already HTML, each ending in a line break
+     * @return the page
+     */
+    static String page(PageText text, String title, String content, String head) {
         // The frame is the format string; every argument is escaped or already-built HTML, so no
         // value is ever read as a format directive.
         return FRAME.formatted(esc(text.lang()), esc(title), esc(text.get("app.name")), esc(text.get("app.tagline")),
-                content, esc(text.get("app.footer")));
+                content, esc(text.get("app.footer")), head);
     }
 }

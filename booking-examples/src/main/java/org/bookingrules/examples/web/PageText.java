@@ -68,6 +68,14 @@ final class PageText {
     }
 
     /**
+     * @param key a key, not null
+     * @return whether this language (or the English base) has a text for it
+     */
+    boolean has(String key) {
+        return bundle.containsKey(Objects.requireNonNull(key, "key"));
+    }
+
+    /**
      * A text, with {@link MessageFormat} arguments.
      *
      * @param key the key, not null

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.MissingResourceException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -27,7 +28,8 @@ import org.threeten.extra.Interval;
 /**
  * The HTML of each page, as pure functions of what the page shows. No page shows or links to
  * personal data: the appointment is described by its service, professional, time and status, and
- * every URL is one of the fixed paths or {@code /m/<token>}. Stateless.
+ * every URL a page shows is one of the fixed paths: no page carries a link's token, which stays on
+ * the server once the link was opened. Stateless.
  */
 final class Pages {
 
@@ -75,7 +77,7 @@ final class Pages {
                 .append("<h2 id=\"identity-heading\">").append(esc(t.get("identity.heading"))).append("</h2>\n");
         if (denial != null) {
             main.append("<div class=\"message error\" role=\"alert\" id=\"identity-error\">\n<p>")
-                    .append(esc(denial.message(t.locale()))).append("</p>\n");
+                    .append(esc(denialText(t, denial))).append("</p>\n");
             if (locked) {
                 main.append("<p>").append(esc(t.get("identity.lockedUntil",
                         t.dateTime(denial.lockedUntil(), view.start().getZone())))).append("</p>\n");
@@ -97,7 +99,7 @@ final class Pages {
                     .append(esc(t.get("identity.submit"))).append("</button>\n</form>\n");
         }
         main.append("</section>\n");
-        return Html.page(t, t.get(denial != null ? "denied." + denial.denial().name() + ".title" : "manage.title"),
+        return Html.page(t, denial != null ? deniedTitle(t, denial) : t.get("manage.title"),
                 main.toString());
     }
 
@@ -291,7 +293,53 @@ final class Pages {
      * @return the page
      */
     static String denied(PageText t, LinkResult.Denied<?> denial) {
-        return simple(t, "denied." + denial.denial().name() + ".title", denial.message(t.locale()), "");
+        String title = deniedTitle(t, denial);
+        return Html.page(t, title, "<h1>" + esc(title) + "</h1>\n<div class=\"message\"><p id=\"message\">"
+                + esc(denialText(t, denial)) + "</p></div>\n");
+    }
+
+    /**
+     * The title of a denial: the page's own for each code it knows, a general one for a code the
+     * library added since (so a new code shows a page, not an error).
+     *
+     * @param t the language
+     * @param denial the denial
+     * @return the title
+     */
+    static String deniedTitle(PageText t, LinkResult.Denied<?> denial) {
+        String key = "denied." + denial.denial().name() + ".title";
+        return t.get(t.has(key) ? key : "denied.other.title");
+    }
+
+    /**
+     * The library's sentence for a denial ({@code messageKey()} in its {@code Messages}), or the
+     * page's general one if the library has no text for the code in any language.
+     *
+     * @param t the language
+     * @param denial the denial
+     * @return the text
+     */
+    static String denialText(PageText t, LinkResult.Denied<?> denial) {
+        try {
+            return denial.message(t.locale());
+        } catch (MissingResourceException e) {
+            return t.get("denied.other.text");
+        }
+    }
+
+    /**
+     * The step after a link opened from another site: a same-origin navigation onward, by itself
+     * ({@code <meta http-equiv="refresh">}, which the CSP allows; no script) and by a link.
+     *
+     * @param t the language
+     * @param next the path to go on to
+     * @return the page
+     */
+    static String continueTo(PageText t, String next) {
+        String title = t.get("continue.title");
+        String main = "<h1>" + esc(title) + "</h1>\n<p><a class=\"button\" id=\"continue\" href=\"" + esc(next) + "\">"
+                + esc(t.get("continue.link")) + "</a></p>\n";
+        return Html.page(t, title, main, "<meta http-equiv=\"refresh\" content=\"0; url=" + esc(next) + "\">\n");
     }
 
     /**

@@ -1,17 +1,15 @@
 package org.bookingrules.examples.web;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -19,14 +17,13 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,12 +37,30 @@ import org.bookingrules.links.ManageView;
 import org.bookingrules.links.SelfService;
 import org.bookingrules.model.Booking;
 import org.bookingrules.rules.Refusal;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.QuietException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.threeten.extra.Interval;
 
 /**
- * The patient-facing self-service page on the JDK's built-in HTTP server, no framework (R7-R11):
+ * The patient-facing self-service page on embedded Jetty (core handler API, no servlets) (R7-R11):
  * open a manage link, prove who you are with the e-mail on the booking, see the appointment and its
  * deadlines, then confirm, decline, cancel (with a confirmation step and an optional reason) or
  * pick a free slot to reschedule, and get a clear success page in the browser's language
@@ -59,24 +74,73 @@ import org.threeten.extra.Interval;
  *
  * <p>Paths:
  * <ul>
- *   <li>{@code GET /m/<token>}: the appointment and the identity form. The token names a booking
- *       and an expiry, nothing personal (R8).</li>
- *   <li>{@code POST /m/<token>/verify}: the identity check. On success the {@link Grant} is kept in
- *       a server-side session, named by a random id in an {@code HttpOnly; SameSite=Strict} cookie,
- *       never in a URL; then {@code 303} to {@code /session}.</li>
+ *   <li>{@code GET /m/<token>}: the link of the messages. The token names a booking and an expiry,
+ *       nothing personal (R8). A valid token is exchanged at once for a <em>pre-session</em>: a
+ *       random id in an {@code HttpOnly; SameSite=Strict} cookie ({@code Path=/manage}) names a
+ *       server-side record that holds the token for {@value #PRE_SESSION_TTL_MINUTES} minutes, and
+ *       the answer is {@code 303} to {@code /manage}, so the token leaves the address bar, the
+ *       history and every later URL. A token that does not open (tampered, expired, revoked)
+ *       answers {@code 404} with the library's sentence, and opens nothing.</li>
+ *   <li>{@code GET /manage}: the appointment and the identity form. A link followed from another
+ *       site (a webmail) arrives there without the {@code Strict} cookie, which the browser keeps
+ *       back on a redirect that a cross-site click started; it gets a page that moves on by itself
+ *       to {@code GET /manage/continue}, a same-origin navigation that carries the cookie.</li>
+ *   <li>{@code POST /manage/verify}: the identity check. On success the pre-session ends and the
+ *       {@link Grant} is kept in a server-side session, named by a new random id in an
+ *       {@code HttpOnly; SameSite=Strict} cookie, never in a URL; then {@code 303} to
+ *       {@code /session}.</li>
  *   <li>{@code GET /session}; {@code POST /session/confirm}, {@code /session/decline};
  *       {@code GET|POST /session/cancel}; {@code GET|POST /session/reschedule};
  *       {@code GET /session/done} (the success page, after post-redirect-get);
- *       {@code POST /session/end}.</li>
+ *       {@code POST /session/end}; {@code GET /} and {@code GET /style.css}.</li>
  * </ul>
  *
- * <p>Security: every POST carries a CSRF token, compared in constant time; without it, or with a
- * wrong one, the answer is {@code 403} and nothing changes. Every response sends
- * {@code Referrer-Policy: no-referrer}, a strict {@code Content-Security-Policy} (no scripts at
- * all, styles only from {@code /style.css}, forms only to this origin, no framing),
- * {@code X-Content-Type-Options: nosniff} and {@code Cache-Control: no-store}. Every dynamic value is
- * HTML-escaped. No URL and no log line carries personal data; logs name the route, never the token.
- * Behind TLS, turn on {@link Builder#secureCookies(boolean)}.
+ * <p>Security measures:
+ * <ul>
+ *   <li><b>Slow clients.</b> Jetty reads requests without a thread per connection; handling runs
+ *       on a bounded pool of {@value #MAX_THREADS} threads (its queue is bounded by the connection
+ *       limit: one request at a time per connection). A connection silent for the idle timeout
+ *       (default 10 s) is closed; a request head must be complete within the header timeout
+ *       (default 5 s) of its first byte, however slowly it trickles, and a body within as long
+ *       again once the page reads it ({@link HeaderDeadline}); at most
+ *       {@link Builder#maxConnections(int) maxConnections} are open, and at that limit the idle
+ *       timeout drops to {@value #LIMITED_IDLE_TIMEOUT_MILLIS} ms. Bodies are read without holding
+ *       a thread, at most 16 KiB.</li>
+ *   <li><b>Sessions.</b> Each link keeps at most {@link Builder#sessionsPerBooking(int)
+ *       sessionsPerBooking} pre-sessions and as many sessions: one more ends the oldest of the same
+ *       link. Both tables are capped in all too ({@link Builder#maxSessions(int) maxSessions}), and
+ *       when full the oldest entry goes; no identity check is refused for lack of room
+ *       ({@link Sessions}). The library may also limit right answers per link.</li>
+ *   <li><b>Cross-site requests</b>, in layers, so that no single one has to hold:
+ *       {@code SameSite=Strict} cookies; a CSRF token per pre-session and per session in every
+ *       form, compared in constant time; {@code Origin}, when sent, must be this page's origin
+ *       ({@code null} is not), and {@code Sec-Fetch-Site}, when sent, {@code same-origin}; the body
+ *       must be {@code application/x-www-form-urlencoded}, which shuts out {@code text/plain}
+ *       bodies that a cross-site form sends without a preflight ({@link PostChecks}). A POST that
+ *       fails the header checks answers {@code 403}, another body type {@code 415}, before its body
+ *       is read or anything is done.</li>
+ *   <li><b>Input.</b> A form body, query or path with malformed percent-encoding (a bad or cut-off
+ *       escape, bytes that are not UTF-8), or a form with a repeated field, answers {@code 400} and
+ *       nothing is done ({@link FormCodec}); nothing is silently dropped. Every dynamic value is
+ *       HTML-escaped, and Unicode bidirectional controls are replaced with U+FFFD
+ *       ({@link Html}).</li>
+ *   <li><b>Cookies</b> carry {@code Secure} whenever the public base URL is {@code https}
+ *       ({@link Builder#publicBaseUrl(String)}), or when {@link Builder#secureCookies(boolean)} says
+ *       so.</li>
+ *   <li><b>Headers.</b> Every response, Jetty's own error pages included, sends
+ *       {@code Referrer-Policy: same-origin} ({@link #REFERRER_POLICY}), a strict
+ *       {@code Content-Security-Policy} (no scripts at all, styles only from {@code /style.css},
+ *       forms only to this origin, no framing), {@code X-Content-Type-Options: nosniff} and
+ *       {@code Cache-Control: no-store}; no {@code Server} header. Jetty's error pages echo nothing
+ *       of the request.</li>
+ *   <li><b>Logs.</b> No URL and no log line of this page carries personal data or any part of a
+ *       token: a request is logged by method and a fixed route name ({@code /m/*} for a link,
+ *       {@code (unmatched)} for a path it does not serve, never the path itself). Jetty's own
+ *       {@code DEBUG} output does print request lines, and with them a link's token: the
+ *       examples' {@code simplelogger.properties} pins {@code org.eclipse.jetty} at {@code WARN};
+ *       keep it at {@code INFO} or above in production, and add no request log that writes
+ *       paths.</li>
+ * </ul>
  *
  * <p>Thread-safe. {@link #start()} once, {@link #stop()} (or {@link #close()}) once.
  */
@@ -89,26 +153,67 @@ public final class SelfServiceServer implements AutoCloseable {
     /** The Content-Security-Policy of every response. */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /**
+     * The Referrer-Policy of every response: {@code same-origin}. Not {@code no-referrer}: under it
+     * browsers send {@code Origin: null} with every form post, and the {@code Origin} check could
+     * only refuse every patient or wave through any sandboxed page. No other site gets a
+     * {@code Referer}, and no URL of the page holds a token or personal data.
+     */
+    public static final String REFERRER_POLICY = "same-origin";
+    /** Default time a connection may stay silent: 10 seconds. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default time a request head may take from its first byte: 5 seconds. */
+    public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(5);
+    /** Default most open connections. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    /** Default most sessions (and most pre-sessions) kept at once. */
+    public static final int DEFAULT_MAX_SESSIONS = 10_000;
+    /** Default most sessions (and most pre-sessions) of one booking's link. */
+    public static final int DEFAULT_SESSIONS_PER_BOOKING = 5;
+    /** How long an opened link waits for its identity check, in minutes. */
+    public static final int PRE_SESSION_TTL_MINUTES = 30;
+    /** Threads that handle requests (Jetty's acceptor and selector included). */
+    public static final int MAX_THREADS = 32;
+    /** The idle timeout while the connection limit is reached, in milliseconds. */
+    public static final long LIMITED_IDLE_TIMEOUT_MILLIS = 2_000;
+
     /** The session cookie's name. */
     static final String SESSION_COOKIE = "br_session";
-    /** The pre-session cookie the identity form's CSRF token is tied to. */
-    static final String FORM_COOKIE = "br_form";
+    /** The pre-session cookie's name: an opened link, before the identity check. */
+    static final String PRE_SESSION_COOKIE = "br_link";
+    /** Where the pre-session cookie is sent. */
+    static final String MANAGE = "/manage";
+    /** Where the identity form posts. */
+    static final String VERIFY = "/manage/verify";
+    /** The same-origin second try of {@code /manage}, for a link opened from another site. */
+    static final String CONTINUE = "/manage/continue";
 
+    private static final int MIN_THREADS = 4;
     private static final int MAX_BODY_BYTES = 16 * 1024;
-    private static final int MAX_SESSIONS = 10_000;
+    private static final int MAX_HEADER_BYTES = 8 * 1024;
     private static final int FREE_SLOT_DAYS = 14;
     private static final String HTML = "text/html; charset=utf-8";
-    private static final Pattern MANAGE_PATH = Pattern.compile("/m/([A-Za-z0-9_-]{1,1500}\\.[A-Za-z0-9_-]{1,200})(/verify)?");
+    private static final Pattern MANAGE_PATH = Pattern.compile("/m/([A-Za-z0-9_-]{1,1500}\\.[A-Za-z0-9_-]{1,200})");
+    /** A {@code %} not followed by two hex digits. */
+    private static final Pattern MALFORMED_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+    private static final Set<String> ROUTES = Set.of("/", "/style.css", MANAGE, VERIFY, CONTINUE, "/session",
+            "/session/confirm", "/session/decline", "/session/cancel", "/session/reschedule", "/session/done",
+            "/session/end");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH");
 
     private final SelfService selfService;
     private final Clock clock;
     private final String host;
     private final int port;
     private final boolean secureCookies;
+    private final String publicBaseUrl;
+    private final Duration idleTimeout;
+    private final Duration requestHeaderTimeout;
+    private final int maxConnections;
     private final Sessions sessions;
     private final byte[] css;
-    private HttpServer server;
-    private ExecutorService executor;
+    private Server jetty;
+    private volatile HeaderDeadline headerDeadline;
     private volatile String baseUrl;
 
     private SelfServiceServer(Builder b) {
@@ -116,8 +221,13 @@ public final class SelfServiceServer implements AutoCloseable {
         this.clock = b.clock;
         this.host = b.host;
         this.port = b.port;
-        this.secureCookies = b.secureCookies;
-        this.sessions = new Sessions(clock, MAX_SESSIONS);
+        this.publicBaseUrl = b.publicBaseUrl;
+        this.secureCookies = b.secureCookies || (b.publicBaseUrl != null && b.publicBaseUrl.startsWith("https:"));
+        this.idleTimeout = b.idleTimeout;
+        this.requestHeaderTimeout = b.requestHeaderTimeout;
+        this.maxConnections = b.maxConnections;
+        this.sessions = new Sessions(clock, b.maxSessions, b.sessionsPerBooking,
+                Duration.ofMinutes(PRE_SESSION_TTL_MINUTES));
         this.css = resource("/web/style.css");
     }
 
@@ -171,42 +281,57 @@ public final class SelfServiceServer implements AutoCloseable {
      * @throws IllegalStateException if already started
      */
     public synchronized SelfServiceServer start() {
-        if (server != null) {
+        if (jetty != null) {
             throw new IllegalStateException("already started");
         }
+        // Jetty's own jobs share the queue, so it is not bounded here (Jetty warns against that):
+        // HTTP/1.1 has one request in flight per connection, so the connection limit bounds it.
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+        pool.setName("self-service");
+        pool.setDaemon(true);
+        Server server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        server.addConnector(connector);
+        NetworkConnectionLimit limit = new NetworkConnectionLimit(maxConnections, connector);
+        limit.setEndPointIdleTimeout(LIMITED_IDLE_TIMEOUT_MILLIS);
+        server.addBean(limit);
+        server.setErrorHandler(new ErrorPage());
+        server.setHandler(new PageHandler());
+        server.setStopTimeout(0);
+        HeaderDeadline deadline = new HeaderDeadline(connector::getConnectedEndPoints, requestHeaderTimeout,
+                System::nanoTime);
+        headerDeadline = deadline;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            headerDeadline = null;
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port,
+                    e instanceof IOException io ? io : new IOException(e.getClass().getName(), e));
         }
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "self-service-http-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        deadline.start();
+        jetty = server;
         String hostPart = host.contains(":") ? "[" + host + "]" : host;
-        baseUrl = "http://" + hostPart + ":" + server.getAddress().getPort();
+        baseUrl = "http://" + hostPart + ":" + connector.getLocalPort();
         LOG.info("self-service page listening on {}", baseUrl);
         return this;
     }
 
     /** Stops serving at once, closing open connections. Does nothing if not started. */
     public synchronized void stop() {
-        if (server == null) {
+        if (jetty == null) {
             return;
         }
-        server.stop(0);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server = null;
+        headerDeadline.stop();
+        stopQuietly(jetty);
+        jetty = null;
         LOG.info("self-service page stopped");
     }
 
@@ -217,7 +342,8 @@ public final class SelfServiceServer implements AutoCloseable {
     }
 
     /**
-     * The base URL, for example {@code http://127.0.0.1:8080}, with the port actually bound.
+     * The base URL the server is bound to, for example {@code http://127.0.0.1:8080}, with the port
+     * actually bound.
      *
      * @return the URL, without a trailing slash
      * @throws IllegalStateException if not started
@@ -231,200 +357,327 @@ public final class SelfServiceServer implements AutoCloseable {
     }
 
     /**
-     * The page's link for a manage token: {@code baseUrl() + "/m/" + token}.
+     * The base URL patients use: {@link Builder#publicBaseUrl(String)} when set (the page behind a
+     * proxy), otherwise {@link #baseUrl()}. Its origin is the only one a POST's {@code Origin} may
+     * name.
+     *
+     * @return the URL, without a trailing slash
+     * @throws IllegalStateException if not started and no public base URL is set
+     */
+    public String publicBaseUrl() {
+        return publicBaseUrl != null ? publicBaseUrl : baseUrl();
+    }
+
+    /**
+     * The page's link for a manage token: {@code publicBaseUrl() + "/m/" + token}.
      *
      * @param manageToken a token from {@link org.bookingrules.links.ManageLinks#issueManage}, not null
      * @return the link
+     * @throws IllegalStateException if not started and no public base URL is set
      */
     public String manageUrl(String manageToken) {
-        return baseUrl() + "/m/" + Objects.requireNonNull(manageToken, "manageToken");
+        return publicBaseUrl() + "/m/" + Objects.requireNonNull(manageToken, "manageToken");
+    }
+
+    /** @return the sessions, for tests in this package */
+    Sessions sessions() {
+        return sessions;
+    }
+
+    /** @return the header deadline, for tests in this package; null when stopped */
+    HeaderDeadline headerDeadline() {
+        return headerDeadline;
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("self-service page did not stop cleanly: {}", e.getClass().getName());
+        }
     }
 
     // ----------------------------------------------------------------------------------- routing
 
-    private void handle(HttpExchange exchange) {
-        String route = "?";
-        try {
-            Request request = new Request(exchange);
-            route = request.route();
-            Response response;
-            try {
-                response = route(request);
-            } catch (BookingConflictException e) {
-                response = page(409, Pages.notice(request.text, "error.busy.title", "error.busy.text"));
-            } catch (InvalidRequestException e) {
-                response = page(400, Pages.notice(request.text, "error.badRequest.title", "error.badRequest.text"));
-            } catch (RuntimeException e) {
-                // The class only at WARN: messages of lower layers are not ours to vouch for.
-                LOG.warn("{} {} failed: {}", request.method, route, e.getClass().getName());
-                LOG.debug("{} {} failed", request.method, route, e);
-                response = page(500, Pages.notice(request.text, "error.server.title", "error.server.text"));
+    /** Every request: the connection's header clock, the checks before any body, then the route. */
+    private final class PageHandler extends Handler.Abstract {
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Connection connection = request.getConnectionMetaData().getConnection();
+            HeaderDeadline deadline = headerDeadline;
+            if (deadline != null && connection != null) {
+                deadline.started(connection);
+                Request.addCompletionListener(request, failure -> deadline.ended(connection));
             }
-            write(exchange, response);
-            LOG.debug("{} {} -> {}", request.method, route, response.status);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("{}: could not answer: {}", route, e.getClass().getName());
-        } finally {
-            exchange.close();
+            Exchange ex = new Exchange(request);
+            if (MALFORMED_ESCAPE.matcher(ex.path).find()
+                    || FormCodec.decodeQuery(request.getHttpURI().getQuery()).isEmpty()) {
+                send(ex, response, callback, badRequest(ex));
+                return true;
+            }
+            if (!ex.is("POST")) {
+                send(ex, response, callback, answer(ex));
+                return true;
+            }
+            HttpFields headers = request.getHeaders();
+            PostChecks.Verdict verdict = PostChecks.check(ownOrigin(), headers.getValuesList(HttpHeader.ORIGIN),
+                    headers.getValuesList("Sec-Fetch-Site"), headers.getValuesList(HttpHeader.CONTENT_TYPE));
+            switch (verdict) {
+                case CROSS_SITE -> {
+                    send(ex, response, callback, page(403, Pages.notice(ex.text, "error.crossSite.title",
+                            "error.crossSite.text")));
+                    return true;
+                }
+                case UNSUPPORTED_MEDIA_TYPE -> {
+                    send(ex, response, callback, page(415, Pages.notice(ex.text, "error.unsupportedType.title",
+                            "error.unsupportedType.text")));
+                    return true;
+                }
+                case PASSED -> {
+                    // On to the body.
+                }
+            }
+            if (request.getLength() > MAX_BODY_BYTES) {
+                send(ex, response, callback, tooLarge(ex));
+                return true;
+            }
+            if (deadline != null && connection != null) {
+                deadline.bodyStarted(connection);
+            }
+            new BodyReader(request, body -> {
+                if (deadline != null && connection != null) {
+                    deadline.bodyEnded(connection);
+                }
+                Optional<Map<String, String>> form = body == null ? Optional.empty() : FormCodec.decode(body);
+                if (body == null) {
+                    send(ex, response, callback, tooLarge(ex));
+                } else if (form.isEmpty()) {
+                    send(ex, response, callback, badRequest(ex));
+                } else {
+                    ex.form = form.get();
+                    send(ex, response, callback, answer(ex));
+                }
+            }, failure -> {
+                if (deadline != null && connection != null) {
+                    deadline.bodyEnded(connection);
+                }
+                LOG.debug("{} {}: body not read: {}", ex.method(), ex.route, failure.getClass().getName());
+                // Quiet: Jetty logs any other failure at WARN with the request line, which may hold a token.
+                callback.failed(new QuietException.Exception("request body not read", failure));
+            }).run();
+            return true;
         }
     }
 
-    private Response route(Request req) {
-        String path = req.path;
+    /** The route's answer, or an error page for what the rules and the store threw. */
+    private Answer answer(Exchange ex) {
+        try {
+            return route(ex);
+        } catch (BookingConflictException e) {
+            return page(409, Pages.notice(ex.text, "error.busy.title", "error.busy.text"));
+        } catch (InvalidRequestException e) {
+            return badRequest(ex);
+        } catch (RuntimeException e) {
+            // The class only at WARN: messages of lower layers are not ours to vouch for.
+            LOG.warn("{} {} failed: {}", ex.method(), ex.route, e.getClass().getName());
+            LOG.debug("{} {} failed", ex.method(), ex.route, e);
+            return page(500, Pages.notice(ex.text, "error.server.title", "error.server.text"));
+        }
+    }
+
+    private Answer route(Exchange ex) {
+        String path = ex.path;
         if (path.equals("/style.css")) {
-            return req.only("GET").orElseGet(() -> new Response(200, "text/css; charset=utf-8", css));
+            return ex.only("GET").orElseGet(() -> new Answer(200, "text/css; charset=utf-8", css));
         }
         if (path.equals("/")) {
-            return req.only("GET").orElseGet(() -> page(200, Pages.home(req.text)));
+            return ex.only("GET").orElseGet(() -> page(200, Pages.home(ex.text)));
         }
         Matcher manage = MANAGE_PATH.matcher(path);
         if (manage.matches()) {
-            String token = manage.group(1);
-            return manage.group(2) == null
-                    ? req.only("GET").orElseGet(() -> managePage(req, token))
-                    : req.only("POST").orElseGet(() -> verify(req, token));
+            return ex.only("GET").orElseGet(() -> openLink(ex, manage.group(1)));
         }
         return switch (path) {
-            case "/session" -> req.only("GET").orElseGet(() -> withSession(req, this::sessionPage));
-            case "/session/confirm" -> req.only("POST").orElseGet(() -> withPost(req, s -> confirm(req, s)));
-            case "/session/decline" -> req.only("POST").orElseGet(() -> withPost(req, s -> decline(req, s)));
-            case "/session/cancel" -> req.is("GET") ? withSession(req, this::cancelStep)
-                    : req.only("POST").orElseGet(() -> withPost(req, s -> cancel(req, s)));
-            case "/session/reschedule" -> req.is("GET") ? withSession(req, this::reschedulePage)
-                    : req.only("POST").orElseGet(() -> withPost(req, s -> reschedule(req, s)));
-            case "/session/done" -> req.only("GET").orElseGet(() -> withSession(req, this::donePage));
-            case "/session/end" -> req.only("POST").orElseGet(() -> withPost(req, s -> endSession(req, s)));
-            default -> page(404, Pages.notice(req.text, "error.notFound.title", "error.notFound.text"));
+            case MANAGE -> ex.only("GET").orElseGet(() -> managePage(ex, true));
+            case CONTINUE -> ex.only("GET").orElseGet(() -> managePage(ex, false));
+            case VERIFY -> ex.only("POST").orElseGet(() -> verify(ex));
+            case "/session" -> ex.only("GET").orElseGet(() -> withSession(ex, this::sessionPage));
+            case "/session/confirm" -> ex.only("POST").orElseGet(() -> withPost(ex, s -> confirm(ex, s)));
+            case "/session/decline" -> ex.only("POST").orElseGet(() -> withPost(ex, s -> decline(ex, s)));
+            case "/session/cancel" -> ex.is("GET") ? withSession(ex, this::cancelStep)
+                    : ex.only("POST").orElseGet(() -> withPost(ex, s -> cancel(ex, s)));
+            case "/session/reschedule" -> ex.is("GET") ? withSession(ex, this::reschedulePage)
+                    : ex.only("POST").orElseGet(() -> withPost(ex, s -> reschedule(ex, s)));
+            case "/session/done" -> ex.only("GET").orElseGet(() -> withSession(ex, this::donePage));
+            case "/session/end" -> ex.only("POST").orElseGet(() -> withPost(ex, s -> endSession(ex, s)));
+            default -> page(404, Pages.notice(ex.text, "error.notFound.title", "error.notFound.text"));
         };
     }
 
     // ----------------------------------------------------------------------- before the check
 
-    private Response managePage(Request req, String token) {
+    /** {@code GET /m/<token>}: the token goes into a server-side pre-session, and out of the URL. */
+    private Answer openLink(Exchange ex, String token) {
         LinkResult<ManageView> opened = selfService.open(token);
         if (opened instanceof LinkResult.Denied<ManageView> denied) {
-            return deniedPage(req, denied);
+            return deniedPage(ex, denied);
         }
-        ManageView view = opened.orElseThrow();
-        String formId = req.cookie(FORM_COOKIE).filter(Sessions::isRandomId).orElseGet(sessions::randomId);
-        return page(200, Pages.manage(req.text, view, "/m/" + token + "/verify", sessions.formToken(formId), null))
-                .cookie(cookie(FORM_COOKIE, formId, "/m/", false));
+        ex.cookie(PRE_SESSION_COOKIE).ifPresent(sessions::endPreSession);
+        Sessions.PreSession pre = sessions.openPreSession(token);
+        return redirect(MANAGE).cookie(cookie(PRE_SESSION_COOKIE, pre.id(), MANAGE, false));
     }
 
-    private Response verify(Request req, String token) {
-        Optional<Map<String, String>> form = req.form();
-        if (form.isEmpty()) {
-            return tooLarge(req);
+    /**
+     * {@code GET /manage}: the appointment of the opened link and the identity form.
+     *
+     * <p>A link clicked in a webmail is a navigation from another site: the browser keeps the
+     * {@code SameSite=Strict} pre-session cookie it just received off the redirected request to
+     * {@code /manage}. So when the cookie is missing on a request the browser does not mark
+     * {@code same-origin}, the answer is a page that moves on to {@code /manage/continue} by itself
+     * (a meta refresh, and a link): a navigation started by this page, which carries the cookie.
+     * {@code /manage/continue} never answers that way again, so nothing loops.
+     *
+     * @param mayHop whether a missing cookie may get the continue page
+     */
+    private Answer managePage(Exchange ex, boolean mayHop) {
+        Optional<Sessions.PreSession> pre = sessions.findPreSession(ex.cookie(PRE_SESSION_COOKIE).orElse(null));
+        if (pre.isEmpty() && mayHop && !"same-origin".equalsIgnoreCase(ex.fetchSite)) {
+            return page(200, Pages.continueTo(ex.text, CONTINUE));
         }
-        String formId = req.cookie(FORM_COOKIE).orElse(null);
-        if (!sessions.formTokenMatches(formId, form.get().get("csrf"))) {
-            return csrfRefused(req);
+        if (pre.isEmpty()) {
+            return page(403, Pages.notice(ex.text, "error.session.title", "error.session.text"))
+                    .cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
         }
-        LinkResult<Grant> checked = selfService.verifyIdentity(token, form.get().get("email"));
+        LinkResult<ManageView> opened = selfService.open(pre.get().manageToken());
+        if (opened instanceof LinkResult.Denied<ManageView> denied) {
+            sessions.endPreSession(pre.get().id());
+            return deniedPage(ex, denied).cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
+        }
+        return page(200, Pages.manage(ex.text, opened.orElseThrow(), VERIFY, pre.get().csrf(), null));
+    }
+
+    /** {@code POST /manage/verify}: the identity check of the opened link. */
+    private Answer verify(Exchange ex) {
+        Optional<Sessions.PreSession> found = sessions.findPreSession(ex.cookie(PRE_SESSION_COOKIE).orElse(null));
+        if (found.isEmpty() || !found.get().csrfMatches(ex.form.get("csrf"))) {
+            return csrfRefused(ex);
+        }
+        Sessions.PreSession pre = found.get();
+        LinkResult<Grant> checked = selfService.verifyIdentity(pre.manageToken(), ex.form.get("email"));
         if (checked instanceof LinkResult.Denied<Grant> denied) {
-            if (denied.denial() == LinkDenial.LINK_INVALID) {
-                return deniedPage(req, denied);
-            }
-            LinkResult<ManageView> opened = selfService.open(token);
-            if (opened instanceof LinkResult.Denied<ManageView> gone) {
-                return deniedPage(req, gone);
-            }
-            int status = denied.denial() == LinkDenial.LOCKED || denied.lockedUntil() != null ? 429 : 422;
-            return page(status, Pages.manage(req.text, opened.orElseThrow(), "/m/" + token + "/verify",
-                    sessions.formToken(formId), denied));
+            return identityDenied(ex, pre, denied);
         }
-        Optional<Sessions.Session> session = sessions.open(token, checked.orElseThrow());
-        if (session.isEmpty()) {
-            return page(503, Pages.notice(req.text, "error.server.title", "error.server.text"));
-        }
+        Sessions.Session session = sessions.open(pre, checked.orElseThrow());
         // A new id after the check, never one the client brought (no session fixation).
-        req.cookie(SESSION_COOKIE).ifPresent(sessions::end);
+        ex.cookie(SESSION_COOKIE).ifPresent(sessions::end);
         return redirect("/session")
-                .cookie(cookie(SESSION_COOKIE, session.get().id(), "/", false))
-                .cookie(cookie(FORM_COOKIE, "", "/m/", true));
+                .cookie(cookie(SESSION_COOKIE, session.id(), "/", false))
+                .cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
+    }
+
+    /**
+     * A failed identity check: a wrong answer or a lock shows the form page with the error; an
+     * invalid link, and a code this page does not know (say, one the library added), the library's
+     * sentence, and the pre-session ends.
+     */
+    private Answer identityDenied(Exchange ex, Sessions.PreSession pre, LinkResult.Denied<Grant> denied) {
+        LinkDenial denial = denied.denial();
+        boolean retry = denial == LinkDenial.WRONG_ANSWER || denial == LinkDenial.LOCKED;
+        if (!retry) {
+            sessions.endPreSession(pre.id());
+            return deniedPage(ex, denied).cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
+        }
+        LinkResult<ManageView> opened = selfService.open(pre.manageToken());
+        if (opened instanceof LinkResult.Denied<ManageView> gone) {
+            sessions.endPreSession(pre.id());
+            return deniedPage(ex, gone).cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
+        }
+        int status = denial == LinkDenial.LOCKED || denied.lockedUntil() != null ? 429 : 422;
+        return page(status, Pages.manage(ex.text, opened.orElseThrow(), VERIFY, pre.csrf(), denied));
     }
 
     // ------------------------------------------------------------------------ after the check
 
-    private Response sessionPage(Request req, Sessions.Session s) {
-        return withView(req, s, view -> page(200, Pages.session(req.text, view, s.csrf())));
+    private Answer sessionPage(Exchange ex, Sessions.Session s) {
+        return withView(ex, s, view -> page(200, Pages.session(ex.text, view, s.csrf())));
     }
 
-    private Response cancelStep(Request req, Sessions.Session s) {
-        return withView(req, s, view -> view.permissions().cancel() instanceof Refusal refusal
-                ? page(409, Pages.refused(req.text, refusal, true))
-                : page(200, Pages.cancelStep(req.text, view, s.csrf())));
+    private Answer cancelStep(Exchange ex, Sessions.Session s) {
+        return withView(ex, s, view -> view.permissions().cancel() instanceof Refusal refusal
+                ? page(409, Pages.refused(ex.text, refusal, true))
+                : page(200, Pages.cancelStep(ex.text, view, s.csrf())));
     }
 
-    private Response reschedulePage(Request req, Sessions.Session s) {
-        return withView(req, s, view -> {
+    private Answer reschedulePage(Exchange ex, Sessions.Session s) {
+        return withView(ex, s, view -> {
             if (view.permissions().reschedule() instanceof Refusal refusal) {
-                return page(409, Pages.refused(req.text, refusal, true));
+                return page(409, Pages.refused(ex.text, refusal, true));
             }
             ZoneId zone = view.start().getZone();
             LocalDate today = LocalDate.now(clock.withZone(zone));
             LinkResult<List<Interval>> slots = selfService.freeSlots(s.grantToken(), today,
                     today.plusDays(FREE_SLOT_DAYS - 1L));
             if (slots instanceof LinkResult.Denied<List<Interval>> denied) {
-                return deniedPage(req, denied);
+                return deniedPage(ex, denied);
             }
-            return page(200, Pages.reschedule(req.text, view, slots.orElseThrow(), s.csrf()));
+            return page(200, Pages.reschedule(ex.text, view, slots.orElseThrow(), s.csrf()));
         });
     }
 
-    private Response donePage(Request req, Sessions.Session s) {
+    private Answer donePage(Exchange ex, Sessions.Session s) {
         Sessions.Result last = s.last();
         if (last == null) {
             return redirect("/session");
         }
-        return page(200, Pages.done(req.text, last.change(), last.done()));
+        return page(200, Pages.done(ex.text, last.change(), last.done()));
     }
 
-    private Response confirm(Request req, Sessions.Session s) {
-        return changed(req, s, Pages.Change.CONFIRMED, selfService.confirm(s.grantToken()));
+    private Answer confirm(Exchange ex, Sessions.Session s) {
+        return changed(ex, s, Pages.Change.CONFIRMED, selfService.confirm(s.grantToken()));
     }
 
-    private Response decline(Request req, Sessions.Session s) {
-        String reason = reasonOf(req);
+    private Answer decline(Exchange ex, Sessions.Session s) {
+        String reason = reasonOf(ex);
         if (reason != null && reason.length() > Pages.MAX_REASON) {
-            return reasonTooLong(req);
+            return reasonTooLong(ex);
         }
-        return changed(req, s, Pages.Change.DECLINED, selfService.decline(s.grantToken(), reason));
+        return changed(ex, s, Pages.Change.DECLINED, selfService.decline(s.grantToken(), reason));
     }
 
-    private Response cancel(Request req, Sessions.Session s) {
-        String reason = reasonOf(req);
+    private Answer cancel(Exchange ex, Sessions.Session s) {
+        String reason = reasonOf(ex);
         if (reason != null && reason.length() > Pages.MAX_REASON) {
-            return reasonTooLong(req);
+            return reasonTooLong(ex);
         }
-        return changed(req, s, Pages.Change.CANCELLED, selfService.cancel(s.grantToken(), reason));
+        return changed(ex, s, Pages.Change.CANCELLED, selfService.cancel(s.grantToken(), reason));
     }
 
-    private Response reschedule(Request req, Sessions.Session s) {
-        String slot = req.formOrEmpty().get("slot");
+    private Answer reschedule(Exchange ex, Sessions.Session s) {
+        String slot = ex.form.get("slot");
         Instant start;
         try {
             start = Instant.parse(slot == null ? "" : slot.strip());
         } catch (DateTimeParseException e) {
-            return page(400, Pages.notice(req.text, "error.badRequest.title", "error.badRequest.text"));
+            return badRequest(ex);
         }
-        return changed(req, s, Pages.Change.RESCHEDULED, selfService.reschedule(s.grantToken(), start));
+        return changed(ex, s, Pages.Change.RESCHEDULED, selfService.reschedule(s.grantToken(), start));
     }
 
-    private Response endSession(Request req, Sessions.Session s) {
+    private Answer endSession(Exchange ex, Sessions.Session s) {
         sessions.end(s.id());
-        return page(200, Pages.notice(req.text, "signedOut.title", "signedOut.text"))
+        return page(200, Pages.notice(ex.text, "signedOut.title", "signedOut.text"))
                 .cookie(cookie(SESSION_COOKIE, "", "/", true));
     }
 
     /** A change went through: post, redirect, get, so a reload does not post again. */
-    private Response changed(Request req, Sessions.Session s, Pages.Change change, LinkResult<Outcome> result) {
+    private Answer changed(Exchange ex, Sessions.Session s, Pages.Change change, LinkResult<Outcome> result) {
         if (result instanceof LinkResult.Denied<Outcome> denied) {
-            return deniedPage(req, denied);
+            return deniedPage(ex, denied);
         }
         Outcome outcome = result.orElseThrow();
         if (outcome instanceof Outcome.Refused refused) {
-            return page(409, Pages.refused(req.text, refused.refusal(), true));
+            return page(409, Pages.refused(ex.text, refused.refusal(), true));
         }
         s.last(new Sessions.Result(change, (Outcome.Done) outcome));
         Booking after = ((Outcome.Done) outcome).booking();
@@ -432,76 +685,81 @@ public final class SelfServiceServer implements AutoCloseable {
         return redirect("/session/done");
     }
 
-    private Response withView(Request req, Sessions.Session s, Function<ManageView, Response> render) {
+    private Answer withView(Exchange ex, Sessions.Session s, Function<ManageView, Answer> render) {
         LinkResult<ManageView> opened = selfService.open(s.manageToken());
         if (opened instanceof LinkResult.Denied<ManageView> denied) {
             // After a cancel or decline in this session the link no longer opens: show what was done.
             Sessions.Result last = s.last();
             return last != null && !last.done().booking().isActive() ? redirect("/session/done")
-                    : deniedPage(req, denied);
+                    : deniedPage(ex, denied);
         }
         return render.apply(opened.orElseThrow());
     }
 
-    private Response withSession(Request req, BiFunction<Request, Sessions.Session, Response> then) {
-        Optional<Sessions.Session> session = sessions.find(req.cookie(SESSION_COOKIE).orElse(null));
+    private Answer withSession(Exchange ex, BiFunction<Exchange, Sessions.Session, Answer> then) {
+        Optional<Sessions.Session> session = sessions.find(ex.cookie(SESSION_COOKIE).orElse(null));
         if (session.isEmpty()) {
-            return page(403, Pages.notice(req.text, "error.session.title", "error.session.text"))
+            return page(403, Pages.notice(ex.text, "error.session.title", "error.session.text"))
                     .cookie(cookie(SESSION_COOKIE, "", "/", true));
         }
-        return then.apply(req, session.get());
+        return then.apply(ex, session.get());
     }
 
     /** A POST of a session: the session, then its CSRF token, or 403 and nothing happens. */
-    private Response withPost(Request req, Function<Sessions.Session, Response> then) {
-        return withSession(req, (r, s) -> {
-            Optional<Map<String, String>> form = r.form();
-            if (form.isEmpty()) {
-                return tooLarge(r);
-            }
-            if (!s.csrfMatches(form.get().get("csrf"))) {
-                return csrfRefused(r);
-            }
-            return then.apply(s);
-        });
+    private Answer withPost(Exchange ex, Function<Sessions.Session, Answer> then) {
+        return withSession(ex, (e, s) -> s.csrfMatches(e.form.get("csrf")) ? then.apply(s) : csrfRefused(e));
     }
 
     /** The optional reason of a form, stripped; null when blank. */
-    private static String reasonOf(Request req) {
-        String reason = req.formOrEmpty().get("reason");
+    private static String reasonOf(Exchange ex) {
+        String reason = ex.form.get("reason");
         return reason == null || reason.isBlank() ? null : reason.strip();
     }
 
     // --------------------------------------------------------------------------------- answers
 
-    private Response deniedPage(Request req, LinkResult.Denied<?> denied) {
+    /**
+     * A denial's page. The codes this page knows have their status; any other (the library may add
+     * codes) answers 403 with the library's own sentence for it.
+     */
+    private static Answer deniedPage(Exchange ex, LinkResult.Denied<?> denied) {
         int status = switch (denied.denial()) {
             case LINK_INVALID -> 404;
             case WRONG_ANSWER -> 422;
             case LOCKED -> 429;
+            default -> 403;
         };
-        return page(status, Pages.denied(req.text, denied));
+        return page(status, Pages.denied(ex.text, denied));
     }
 
-    private static Response csrfRefused(Request req) {
-        return page(403, Pages.notice(req.text, "error.csrf.title", "error.csrf.text"));
+    private static Answer csrfRefused(Exchange ex) {
+        return page(403, Pages.notice(ex.text, "error.csrf.title", "error.csrf.text"));
     }
 
-    private static Response tooLarge(Request req) {
-        return page(413, Pages.notice(req.text, "error.tooLarge.title", "error.tooLarge.text"));
+    private static Answer tooLarge(Exchange ex) {
+        return page(413, Pages.notice(ex.text, "error.tooLarge.title", "error.tooLarge.text"));
     }
 
-    private static Response reasonTooLong(Request req) {
-        return page(400, Pages.noticeText(req.text, "error.badRequest.title",
-                req.text.get("error.reasonTooLong", Pages.MAX_REASON)));
+    private static Answer badRequest(Exchange ex) {
+        return page(400, Pages.notice(ex.text, "error.badRequest.title", "error.badRequest.text"));
     }
 
-    private static Response page(int status, String html) {
-        return new Response(status, HTML, html.getBytes(StandardCharsets.UTF_8));
+    private static Answer reasonTooLong(Exchange ex) {
+        return page(400, Pages.noticeText(ex.text, "error.badRequest.title",
+                ex.text.get("error.reasonTooLong", Pages.MAX_REASON)));
     }
 
-    private static Response redirect(String path) {
-        return new Response(303, null, new byte[0]).header("Location", path);
+    private static Answer page(int status, String html) {
+        return new Answer(status, HTML, html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Answer redirect(String path) {
+        return new Answer(303, null, new byte[0]).header("Location", path);
+    }
+
+    /** The origin a POST's {@code Origin} must name. */
+    private String ownOrigin() {
+        return publicBaseUrl();
     }
 
     private String cookie(String name, String value, String path, boolean clear) {
@@ -509,29 +767,29 @@ public final class SelfServiceServer implements AutoCloseable {
                 + (secureCookies ? "; Secure" : "") + (clear ? "; Max-Age=0" : "");
     }
 
-    private static void write(HttpExchange exchange, Response response) throws IOException {
-        Headers h = exchange.getResponseHeaders();
-        h.set("Referrer-Policy", "no-referrer");
-        h.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("X-Frame-Options", "DENY");
-        h.set("Cache-Control", "no-store");
-        h.set("Cross-Origin-Opener-Policy", "same-origin");
-        h.set("Cross-Origin-Resource-Policy", "same-origin");
-        if (response.contentType != null) {
-            h.set("Content-Type", response.contentType);
+    /** The headers every response sends, Jetty's error pages included. */
+    private static void securityHeaders(HttpFields.Mutable h) {
+        h.put("Referrer-Policy", REFERRER_POLICY);
+        h.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        h.put("X-Content-Type-Options", "nosniff");
+        h.put("X-Frame-Options", "DENY");
+        h.put("Cache-Control", "no-store");
+        h.put("Cross-Origin-Opener-Policy", "same-origin");
+        h.put("Cross-Origin-Resource-Policy", "same-origin");
+    }
+
+    private static void send(Exchange ex, Response response, Callback callback, Answer answer) {
+        response.setStatus(answer.status);
+        HttpFields.Mutable h = response.getHeaders();
+        securityHeaders(h);
+        if (answer.contentType != null) {
+            h.put(HttpHeader.CONTENT_TYPE, answer.contentType);
         }
-        for (String[] header : response.headers) {
+        for (String[] header : answer.headers) {
             h.add(header[0], header[1]);
         }
-        if (response.body.length == 0) {
-            exchange.sendResponseHeaders(response.status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(response.status, response.body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(response.body);
-        }
+        response.write(true, ByteBuffer.wrap(answer.body), callback);
+        LOG.debug("{} {} -> {}", ex.method(), ex.route, answer.status);
     }
 
     private static byte[] resource(String name) {
@@ -545,51 +803,139 @@ public final class SelfServiceServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Jetty's error pages (a malformed request line, headers too large, a failure in a handler):
+     * the status and its reason phrase, with the security headers, and nothing of the request, so
+     * no path (and no token) is echoed.
+     */
+    private static final class ErrorPage extends Handler.Abstract.NonBlocking {
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer s ? s
+                    : response.getStatus();
+            if (status < 400 || status > 599) {
+                status = 500;
+            }
+            response.setStatus(status);
+            HttpFields.Mutable h = response.getHeaders();
+            securityHeaders(h);
+            h.put(HttpHeader.CONTENT_TYPE, HTML);
+            String reason = HttpStatus.getMessage(status);
+            String body = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status + " "
+                    + Html.esc(reason) + "</title></head><body><h1>" + status + " " + Html.esc(reason)
+                    + "</h1></body></html>\n";
+            response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+
+    /**
+     * Reads a request body without holding a thread while the client is slow: chunks as they come,
+     * at most {@value #MAX_BODY_BYTES} bytes, then {@code done} on a pool thread (null when too
+     * large).
+     */
+    private static final class BodyReader implements Runnable {
+        private final Request request;
+        private final Consumer<byte[]> done;
+        private final Consumer<Throwable> failed;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        BodyReader(Request request, Consumer<byte[]> done, Consumer<Throwable> failed) {
+            this.request = request;
+            this.done = done;
+            this.failed = failed;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    failed.accept(chunk.getFailure());
+                    return;
+                }
+                int size = chunk.remaining();
+                if (body.size() + size > MAX_BODY_BYTES) {
+                    chunk.release();
+                    done.accept(null);
+                    return;
+                }
+                byte[] bytes = new byte[size];
+                chunk.get(bytes, 0, size);
+                body.write(bytes, 0, size);
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    done.accept(body.toByteArray());
+                    return;
+                }
+            }
+        }
+    }
+
     /** What to send: status, type, body and extra headers (the security headers are added to all). */
-    private static final class Response {
+    private static final class Answer {
         private final int status;
         private final String contentType;
         private final byte[] body;
         private final List<String[]> headers = new ArrayList<>();
 
-        Response(int status, String contentType, byte[] body) {
+        Answer(int status, String contentType, byte[] body) {
             this.status = status;
             this.contentType = contentType;
             this.body = body;
         }
 
-        Response header(String name, String value) {
+        Answer header(String name, String value) {
             headers.add(new String[] {name, value});
             return this;
         }
 
-        Response cookie(String value) {
+        Answer cookie(String value) {
             return header("Set-Cookie", value);
         }
     }
 
-    /** One request: method, path, cookies, language, and the form of a POST read once. */
-    private static final class Request {
-        private final HttpExchange exchange;
+    /** One request: method, path, its fixed route name for logs, cookies, language, and the form of a POST. */
+    private static final class Exchange {
         private final String method;
         private final String path;
+        private final String route;
         private final PageText text;
-        private final Map<String, String> cookies;
-        private Optional<Map<String, String>> form;
+        /** {@code Sec-Fetch-Site}, or null. */
+        private final String fetchSite;
+        private final Map<String, String> cookies = new HashMap<>();
+        /** The decoded body of a POST that passed {@link PostChecks}; empty for other methods. */
+        private Map<String, String> form = Map.of();
 
-        Request(HttpExchange exchange) {
-            this.exchange = exchange;
-            this.method = exchange.getRequestMethod();
-            String raw = exchange.getRequestURI().getRawPath();
+        Exchange(Request request) {
+            this.method = request.getMethod();
+            String raw = request.getHttpURI().getPath();
             this.path = raw == null ? "" : raw;
-            this.text = PageText.forAcceptLanguage(exchange.getRequestHeaders().getFirst("Accept-Language"));
-            this.cookies = parseCookies(exchange.getRequestHeaders().get("Cookie"));
+            this.route = routeName(path);
+            this.text = PageText.forAcceptLanguage(request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE));
+            this.fetchSite = request.getHeaders().get("Sec-Fetch-Site");
+            for (HttpCookie c : Request.getCookies(request)) {
+                cookies.putIfAbsent(c.getName(), c.getValue());
+            }
         }
 
-        /** The path with the token masked, for logs. */
-        String route() {
-            return MANAGE_PATH.matcher(path).matches() ? (path.endsWith("/verify") ? "/m/*/verify" : "/m/*")
-                    : path.length() > 64 ? path.substring(0, 64) + "..." : path;
+        /** The route for logs: a fixed name, never the token, never a path the page does not serve. */
+        private static String routeName(String path) {
+            if (MANAGE_PATH.matcher(path).matches()) {
+                return "/m/*";
+            }
+            return ROUTES.contains(path) ? path : "(unmatched)";
+        }
+
+        /** @return the method for logs: a standard one, or {@code OTHER} */
+        String method() {
+            return METHODS.contains(method) ? method : "OTHER";
         }
 
         boolean is(String m) {
@@ -597,7 +943,7 @@ public final class SelfServiceServer implements AutoCloseable {
         }
 
         /** Empty when the method is the allowed one; a 405 otherwise. */
-        Optional<Response> only(String allowed) {
+        Optional<Answer> only(String allowed) {
             if (method.equals(allowed)) {
                 return Optional.empty();
             }
@@ -608,68 +954,6 @@ public final class SelfServiceServer implements AutoCloseable {
         Optional<String> cookie(String name) {
             return Optional.ofNullable(cookies.get(name));
         }
-
-        /** The url-encoded form, or empty when the body is too large. Malformed pairs are skipped. */
-        Optional<Map<String, String>> form() {
-            if (form == null) {
-                form = readForm();
-            }
-            return form;
-        }
-
-        Map<String, String> formOrEmpty() {
-            return form().orElse(Map.of());
-        }
-
-        private Optional<Map<String, String>> readForm() {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buffer = new byte[4096];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    out.write(buffer, 0, n);
-                    if (out.size() > MAX_BODY_BYTES) {
-                        return Optional.empty();
-                    }
-                }
-                body = out.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            Map<String, String> fields = new HashMap<>();
-            for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-                int eq = pair.indexOf('=');
-                if (pair.isEmpty() || eq == 0) {
-                    continue;
-                }
-                try {
-                    String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    fields.putIfAbsent(name, value);
-                } catch (IllegalArgumentException e) {
-                    // A malformed escape: skip the pair; a missing CSRF token then refuses the post.
-                    continue;
-                }
-            }
-            return Optional.of(fields);
-        }
-
-        private static Map<String, String> parseCookies(List<String> headers) {
-            Map<String, String> cookies = new HashMap<>();
-            if (headers == null) {
-                return cookies;
-            }
-            for (String header : headers) {
-                for (String part : header.split(";")) {
-                    int eq = part.indexOf('=');
-                    if (eq > 0) {
-                        cookies.putIfAbsent(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
-                    }
-                }
-            }
-            return cookies;
-        }
     }
 
     /** Builds {@link SelfServiceServer}. Not thread-safe. */
@@ -679,6 +963,12 @@ public final class SelfServiceServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;
         private boolean secureCookies;
+        private String publicBaseUrl;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration requestHeaderTimeout = DEFAULT_REQUEST_HEADER_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxSessions = DEFAULT_MAX_SESSIONS;
+        private int sessionsPerBooking = DEFAULT_SESSIONS_PER_BOOKING;
 
         private Builder(SelfService selfService) {
             this.selfService = selfService;
@@ -706,6 +996,7 @@ public final class SelfServiceServer implements AutoCloseable {
         /**
          * @param v the port, 0 for any free one (tests); default {@value SelfServiceServer#DEFAULT_PORT}
          * @return this
+         * @throws IllegalArgumentException if not 0 to 65535
          */
         public Builder port(int v) {
             if (v < 0 || v > 65_535) {
@@ -716,8 +1007,8 @@ public final class SelfServiceServer implements AutoCloseable {
         }
 
         /**
-         * @param v whether cookies carry {@code Secure}: turn on behind TLS; default off (plain
-         *     HTTP on the loopback)
+         * @param v whether cookies carry {@code Secure} even when the public base URL is not
+         *     {@code https}; default off. With an {@code https} public base URL they always do.
          * @return this
          */
         public Builder secureCookies(boolean v) {
@@ -726,12 +1017,123 @@ public final class SelfServiceServer implements AutoCloseable {
         }
 
         /**
+         * The URL patients reach the page at, when it is not the bound address: behind a TLS
+         * proxy, for example {@code https://clinic.example}. Its origin is the only one a POST's
+         * {@code Origin} may name, an {@code https} URL makes every cookie {@code Secure}, and
+         * {@link SelfServiceServer#manageUrl(String)} starts with it. Default: none, the bound
+         * address.
+         *
+         * @param v an absolute {@code http} or {@code https} URL with a host, and no path, query,
+         *     fragment or user info; a trailing slash is dropped; not null
+         * @return this
+         * @throws IllegalArgumentException if it is not such a URL
+         */
+        public Builder publicBaseUrl(String v) {
+            Objects.requireNonNull(v, "publicBaseUrl");
+            String url = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("publicBaseUrl must be an absolute http(s) URL, was '" + v + "'", e);
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                    || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
+                throw new IllegalArgumentException("publicBaseUrl must be an absolute http(s) URL with a host and no "
+                        + "path, query, fragment or user info, was '" + v + "'");
+            }
+            int defaultPort = scheme.equals("https") ? 443 : 80;
+            String hostPart = uri.getHost().toLowerCase(Locale.ROOT);
+            publicBaseUrl = scheme + "://" + hostPart
+                    + (uri.getPort() < 0 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort());
+            return this;
+        }
+
+        /**
+         * @param v how long a connection may stay silent before it is closed, 1 second to 5
+         *     minutes; default {@link SelfServiceServer#DEFAULT_IDLE_TIMEOUT}
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = between("idleTimeout", v, Duration.ofSeconds(1), Duration.ofMinutes(5));
+            return this;
+        }
+
+        /**
+         * @param v how long a request head may take from its first byte, however slowly it comes,
+         *     and a body from when the page starts reading it; 1 second to 1 minute; default
+         *     {@link SelfServiceServer#DEFAULT_REQUEST_HEADER_TIMEOUT}
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder requestHeaderTimeout(Duration v) {
+            requestHeaderTimeout = between("requestHeaderTimeout", v, Duration.ofSeconds(1), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * @param v most connections open at once, 16 to 100,000; default
+         *     {@value SelfServiceServer#DEFAULT_MAX_CONNECTIONS}
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxConnections(int v) {
+            maxConnections = between("maxConnections", v, 16, 100_000);
+            return this;
+        }
+
+        /**
+         * @param v most sessions kept at once, and most pre-sessions, 10 to 1,000,000; when full the
+         *     oldest goes; default {@value SelfServiceServer#DEFAULT_MAX_SESSIONS}
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxSessions(int v) {
+            maxSessions = between("maxSessions", v, 10, 1_000_000);
+            return this;
+        }
+
+        /**
+         * @param v most sessions, and most pre-sessions, of one booking's link, 1 to 100; one more
+         *     ends the oldest; default {@value SelfServiceServer#DEFAULT_SESSIONS_PER_BOOKING}
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder sessionsPerBooking(int v) {
+            sessionsPerBooking = between("sessionsPerBooking", v, 1, 100);
+            return this;
+        }
+
+        /**
          * Builds the server; {@link SelfServiceServer#start()} binds it.
          *
          * @return the server
+         * @throws IllegalArgumentException if {@code sessionsPerBooking} exceeds {@code maxSessions}
          */
         public SelfServiceServer build() {
+            if (sessionsPerBooking > maxSessions) {
+                throw new IllegalArgumentException("sessionsPerBooking must not exceed maxSessions (" + maxSessions
+                        + "), was " + sessionsPerBooking);
+            }
             return new SelfServiceServer(this);
+        }
+
+        private static Duration between(String field, Duration v, Duration min, Duration max) {
+            Objects.requireNonNull(v, field);
+            if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+                throw new IllegalArgumentException(field + " must be " + min + " to " + max + ", was " + v);
+            }
+            return v;
+        }
+
+        private static int between(String field, int v, int min, int max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(field + " must be " + min + " to " + max + ", was " + v);
+            }
+            return v;
         }
     }
 }

@@ -1,37 +1,89 @@
 package org.bookingrules.examples.web;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.bookingrules.Outcome;
 import org.bookingrules.links.Grant;
 
 /**
- * Server-side state of the page: the sessions that hold a {@link Grant} after the identity check,
- * and the CSRF tokens. Thread-safe.
+ * Server-side state of the page, named by random cookie values: the <em>pre-sessions</em> that hold a
+ * manage link's token after it was opened (so the token leaves the address bar at once), and the
+ * <em>sessions</em> that hold a {@link Grant} after the identity check. Each has its own random
+ * CSRF token; every comparison uses {@link MessageDigest#isEqual}. Thread-safe: one lock guards
+ * both tables.
  *
- * <p>Before the identity check there is no server state: the identity form's CSRF token is an HMAC
- * of a random pre-session cookie under a key only this process knows (a signed double-submit
- * token). After it, each session has its own random CSRF token. Every comparison uses
- * {@link MessageDigest#isEqual}. A session ends when its grant expires.
+ * <p>Bounded so that no holder of one link can crowd out other patients:
+ * <ul>
+ *   <li>each link keeps at most {@code perLink} pre-sessions and {@code perLink} sessions: a new one
+ *       ends the oldest of the same link, never a session of another link. A booking's link is one
+ *       string until its time changes or its links are revoked (tokens are deterministic), so in
+ *       practice this is a cap per booking;</li>
+ *   <li>each table keeps at most {@code max} entries: when full, expired entries go first, then
+ *       the oldest entry of all. A new check is never refused for lack of room, so filling the
+ *       table takes {@code max / perLink} different links and their right answers, and still
+ *       refuses no one.</li>
+ * </ul>
+ * A pre-session ends after {@code preSessionTtl}, when its identity check passes (it becomes a
+ * session), or when its link stops working; a session ends when its grant expires or on sign-out.
  */
 final class Sessions {
 
     /** Random ids and tokens: 32 bytes, base64url, 43 characters. */
     private static final Pattern RANDOM_ID = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final String HMAC = "HmacSHA256";
+
+    /** An opened link before the identity check: the token, kept here instead of in the URL. */
+    static final class PreSession {
+        private final String id;
+        private final String csrf;
+        private final String manageToken;
+        private final Instant expiresAt;
+
+        private PreSession(String id, String csrf, String manageToken, Instant expiresAt) {
+            this.id = id;
+            this.csrf = csrf;
+            this.manageToken = manageToken;
+            this.expiresAt = expiresAt;
+        }
+
+        /** @return the cookie value */
+        String id() {
+            return id;
+        }
+
+        /** @return the CSRF token of the identity form */
+        String csrf() {
+            return csrf;
+        }
+
+        /** @return the link's token */
+        String manageToken() {
+            return manageToken;
+        }
+
+        /**
+         * @param given the token a form carried, may be null
+         * @return whether it is this pre-session's token
+         */
+        boolean csrfMatches(String given) {
+            return Sessions.matches(csrf, given);
+        }
+    }
 
     /** A customer's session after a passed identity check. The grant never leaves the server. */
     static final class Session {
@@ -82,8 +134,7 @@ final class Sessions {
          * @return whether it is this session's token
          */
         boolean csrfMatches(String given) {
-            return given != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.US_ASCII),
-                    given.getBytes(StandardCharsets.UTF_8));
+            return Sessions.matches(csrf, given);
         }
     }
 
@@ -91,22 +142,23 @@ final class Sessions {
     record Result(Pages.Change change, Outcome.Done done) {
     }
 
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Table<PreSession> preSessions;
+    private final Table<Session> sessions;
     private final SecureRandom random = new SecureRandom();
-    private final SecretKeySpec formKey;
     private final Clock clock;
-    private final int maxSessions;
+    private final Duration preSessionTtl;
 
     /**
-     * @param clock the clock that ends sessions with their grants
-     * @param maxSessions most sessions kept at once
+     * @param clock the clock that ends pre-sessions and sessions
+     * @param max most pre-sessions, and most sessions, kept at once
+     * @param perLink most pre-sessions, and most sessions, of one link
+     * @param preSessionTtl how long an opened link waits for its identity check
      */
-    Sessions(Clock clock, int maxSessions) {
+    Sessions(Clock clock, int max, int perLink, Duration preSessionTtl) {
         this.clock = clock;
-        this.maxSessions = maxSessions;
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        this.formKey = new SecretKeySpec(key, HMAC);
+        this.preSessionTtl = preSessionTtl;
+        this.preSessions = new Table<>(max, perLink, PreSession::id, PreSession::manageToken);
+        this.sessions = new Table<>(max, perLink, Session::id, Session::manageToken);
     }
 
     /** @return a fresh random id or token */
@@ -125,50 +177,52 @@ final class Sessions {
     }
 
     /**
-     * The identity form's CSRF token for a pre-session cookie.
+     * Starts a pre-session for a link that opened, ending the oldest of the same link beyond the cap.
      *
-     * @param preSessionId the cookie's value
-     * @return the token
+     * @param manageToken the link's token, valid when this is called
+     * @return the pre-session
      */
-    String formToken(String preSessionId) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(formKey);
-            return B64.encodeToString(mac.doFinal(("identity-form\n" + preSessionId).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
-        }
-    }
-
-    /**
-     * @param preSessionId the pre-session cookie, may be null
-     * @param given the token the form carried, may be null
-     * @return whether the token belongs to that cookie
-     */
-    boolean formTokenMatches(String preSessionId, String given) {
-        if (!isRandomId(preSessionId) || given == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(formToken(preSessionId).getBytes(StandardCharsets.US_ASCII),
-                given.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * Opens a session for a passed identity check, with a new id (never one the client chose).
-     *
-     * @param manageToken the link's token
-     * @param grant the grant
-     * @return the session, or empty when the server holds too many
-     */
-    Optional<Session> open(String manageToken, Grant grant) {
+    PreSession openPreSession(String manageToken) {
         Instant now = clock.instant();
-        sessions.values().removeIf(s -> expired(s, now));
-        if (sessions.size() >= maxSessions) {
-            return Optional.empty();
+        PreSession pre = new PreSession(randomId(), randomId(), manageToken, now.plus(preSessionTtl));
+        preSessions.put(pre, p -> expired(p, now));
+        return pre;
+    }
+
+    /**
+     * @param id the pre-session cookie, may be null
+     * @return the live pre-session, or empty (unknown, malformed or expired; an expired one is dropped)
+     */
+    Optional<PreSession> findPreSession(String id) {
+        Instant now = clock.instant();
+        return isRandomId(id) ? preSessions.find(id, p -> expired(p, now)) : Optional.empty();
+    }
+
+    /**
+     * Ends a pre-session.
+     *
+     * @param id the pre-session cookie, may be null
+     */
+    void endPreSession(String id) {
+        if (id != null) {
+            preSessions.remove(id);
         }
-        Session session = new Session(randomId(), randomId(), manageToken, grant);
-        sessions.put(session.id(), session);
-        return Optional.of(session);
+    }
+
+    /**
+     * Turns a pre-session whose identity check passed into a session, with new ids (never ones the
+     * client chose), ending the oldest session of the same link beyond the cap.
+     *
+     * @param pre the pre-session, ended here
+     * @param grant the grant
+     * @return the session
+     */
+    Session open(PreSession pre, Grant grant) {
+        Instant now = clock.instant();
+        preSessions.remove(pre.id());
+        Session session = new Session(randomId(), randomId(), pre.manageToken(), grant);
+        sessions.put(session, s -> expired(s, now));
+        return session;
     }
 
     /**
@@ -176,18 +230,8 @@ final class Sessions {
      * @return the live session, or empty (unknown, malformed or expired; an expired one is dropped)
      */
     Optional<Session> find(String id) {
-        if (!isRandomId(id)) {
-            return Optional.empty();
-        }
-        Session session = sessions.get(id);
-        if (session == null) {
-            return Optional.empty();
-        }
-        if (expired(session, clock.instant())) {
-            sessions.remove(id, session);
-            return Optional.empty();
-        }
-        return Optional.of(session);
+        Instant now = clock.instant();
+        return isRandomId(id) ? sessions.find(id, s -> expired(s, now)) : Optional.empty();
     }
 
     /**
@@ -201,7 +245,133 @@ final class Sessions {
         }
     }
 
+    /**
+     * @param manageToken a link's token
+     * @return how many sessions of that link are kept (expired ones included until dropped)
+     */
+    int sessionsOf(String manageToken) {
+        return sessions.countOf(manageToken);
+    }
+
+    /**
+     * @param manageToken a link's token
+     * @return how many pre-sessions of that link are kept
+     */
+    int preSessionsOf(String manageToken) {
+        return preSessions.countOf(manageToken);
+    }
+
+    /** @return how many sessions are kept */
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    /** @return how many pre-sessions are kept */
+    int preSessionCount() {
+        return preSessions.size();
+    }
+
+    private static boolean expired(PreSession pre, Instant now) {
+        return now.isAfter(pre.expiresAt);
+    }
+
     private static boolean expired(Session session, Instant now) {
         return now.isAfter(session.grant.expiresAt());
+    }
+
+    private static boolean matches(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Entries by id, oldest first, with a cap per link and a cap in all; full means the oldest goes.
+     * Every method holds the table's lock, so the caps hold under concurrent opens.
+     */
+    private static final class Table<T> {
+        private final int max;
+        private final int perLink;
+        private final Function<T, String> idOf;
+        private final Function<T, String> linkOf;
+        /** Insertion order: the first entry is the oldest. */
+        private final LinkedHashMap<String, T> byId = new LinkedHashMap<>();
+        /** The ids of each link, oldest first. */
+        private final Map<String, Deque<String>> byLink = new HashMap<>();
+
+        Table(int max, int perLink, Function<T, String> idOf, Function<T, String> linkOf) {
+            this.max = max;
+            this.perLink = perLink;
+            this.idOf = idOf;
+            this.linkOf = linkOf;
+        }
+
+        synchronized void put(T entry, Predicate<T> expired) {
+            // Entries live equally long, so insertion order is expiry order: drop expired ones from
+            // the front, cheaply, on every put.
+            Iterator<T> oldest = byId.values().iterator();
+            while (oldest.hasNext()) {
+                T first = oldest.next();
+                if (!expired.test(first)) {
+                    break;
+                }
+                unlinkLocked(first);
+                oldest.remove();
+            }
+            String link = linkOf.apply(entry);
+            Deque<String> ofLink = byLink.get(link);
+            while (ofLink != null && ofLink.size() >= perLink) {
+                removeLocked(ofLink.peekFirst());
+                ofLink = byLink.get(link);
+            }
+            while (byId.size() >= max) {
+                removeLocked(byId.keySet().iterator().next());
+            }
+            String id = idOf.apply(entry);
+            byId.put(id, entry);
+            byLink.computeIfAbsent(link, k -> new ArrayDeque<>()).addLast(id);
+        }
+
+        synchronized Optional<T> find(String id, Predicate<T> expired) {
+            T entry = byId.get(id);
+            if (entry == null) {
+                return Optional.empty();
+            }
+            if (expired.test(entry)) {
+                removeLocked(id);
+                return Optional.empty();
+            }
+            return Optional.of(entry);
+        }
+
+        synchronized void remove(String id) {
+            removeLocked(id);
+        }
+
+        synchronized int countOf(String link) {
+            Deque<String> ofLink = byLink.get(link);
+            return ofLink == null ? 0 : ofLink.size();
+        }
+
+        synchronized int size() {
+            return byId.size();
+        }
+
+        private void removeLocked(String id) {
+            T entry = byId.remove(id);
+            if (entry != null) {
+                unlinkLocked(entry);
+            }
+        }
+
+        private void unlinkLocked(T entry) {
+            String link = linkOf.apply(entry);
+            Deque<String> ofLink = byLink.get(link);
+            if (ofLink != null) {
+                ofLink.remove(idOf.apply(entry));
+                if (ofLink.isEmpty()) {
+                    byLink.remove(link);
+                }
+            }
+        }
     }
 }

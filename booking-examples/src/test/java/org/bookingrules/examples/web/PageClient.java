@@ -108,11 +108,60 @@ final class PageClient {
      * @return the response
      */
     Page post(String pathOrUrl, Map<String, String> form) {
-        String body = form.entrySet().stream()
+        return post(pathOrUrl, form, Map.of());
+    }
+
+    /**
+     * Posts a url-encoded form with extra request headers (say, {@code Origin}).
+     *
+     * @param pathOrUrl a path on the server or a whole URL
+     * @param form the fields, in order
+     * @param headers extra headers
+     * @return the response
+     */
+    Page post(String pathOrUrl, Map<String, String> form, Map<String, String> headers) {
+        return postRaw(pathOrUrl, "application/x-www-form-urlencoded", encode(form), headers);
+    }
+
+    /**
+     * Posts a body as given, with its content type and extra headers: for bodies a browser form
+     * would not send, or encodings the client would otherwise fix.
+     *
+     * @param pathOrUrl a path on the server or a whole URL
+     * @param contentType the Content-Type, or null for none
+     * @param body the body, sent as is (UTF-8)
+     * @param headers extra headers
+     * @return the response
+     */
+    Page postRaw(String pathOrUrl, String contentType, String body, Map<String, String> headers) {
+        return send("POST", pathOrUrl, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), contentType,
+                headers);
+    }
+
+    /**
+     * Opens a manage link as a browser does: GET it, expect {@code 303} to {@code /manage} (the token
+     * swapped for a pre-session cookie), and follow.
+     *
+     * @param link the link
+     * @return the page with the identity form
+     */
+    Page open(String link) {
+        Page opened = get(link);
+        if (opened.status() != 303 || !opened.location().equals(Optional.of(SelfServiceServer.MANAGE))) {
+            throw new AssertionError("opening a link answered " + opened.status() + " " + opened.location());
+        }
+        return follow(opened);
+    }
+
+    /**
+     * @param form the fields, in order
+     * @return the url-encoded form
+     */
+    static String encode(Map<String, String> form) {
+        return form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send("POST", pathOrUrl, HttpRequest.BodyPublishers.ofString(body), "application/x-www-form-urlencoded");
     }
 
     /**
@@ -124,6 +173,17 @@ final class PageClient {
      */
     Page send(String method, String pathOrUrl) {
         return send(method, pathOrUrl, HttpRequest.BodyPublishers.noBody(), null);
+    }
+
+    /**
+     * A GET with extra request headers.
+     *
+     * @param pathOrUrl a path or URL
+     * @param headers extra headers
+     * @return the response
+     */
+    Page get(String pathOrUrl, Map<String, String> headers) {
+        return send("GET", pathOrUrl, HttpRequest.BodyPublishers.noBody(), null, headers);
     }
 
     /**
@@ -141,12 +201,22 @@ final class PageClient {
         return List.copyOf(seen);
     }
 
+    /** @return the base URL requests go to */
+    String baseUrl() {
+        return baseUrl;
+    }
+
     /** @return the cookies this client holds */
     Map<String, String> cookies() {
         return Map.copyOf(cookies);
     }
 
     private Page send(String method, String pathOrUrl, HttpRequest.BodyPublisher body, String contentType) {
+        return send(method, pathOrUrl, body, contentType, Map.of());
+    }
+
+    private Page send(String method, String pathOrUrl, HttpRequest.BodyPublisher body, String contentType,
+            Map<String, String> headers) {
         URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl + pathOrUrl);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).method(method, body);
         if (acceptLanguage != null) {
@@ -155,6 +225,7 @@ final class PageClient {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; ")));

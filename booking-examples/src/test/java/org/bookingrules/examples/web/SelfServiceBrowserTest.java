@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,7 +42,11 @@ import org.threeten.extra.MutableClock;
  * ChromeDriver ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver}; never downloaded, Selenium
  * Manager is not asked). A patient opens the link, types the e-mail, cancels through the
  * confirmation step and sees the success page, kept as a screenshot under the build folder
- * ({@code screenshots/selfservice-success.png}); a wrong e-mail shows the error (R8, R11).
+ * ({@code screenshots/selfservice-success.png}); a wrong e-mail shows the error (R8, R11). After
+ * opening a link the address bar and the history hold no token, and a link clicked on another
+ * site (a stand-in webmail on {@code localhost}, while the page is on {@code 127.0.0.1}) still lets
+ * the patient in: the real browser is where {@code SameSite} and {@code Origin} behave as they do
+ * for patients.
  *
  * <p>Without the two programs the test is skipped with how to install them, except in CI
  * ({@code CI=true}), where it fails.
@@ -117,6 +124,7 @@ class SelfServiceBrowserTest {
         String id = clinic.upcomingId();
         browser.get(server.manageUrl(clinic.manageToken(id)));
         assertThat(browser.getTitle()).startsWith("Your appointment");
+        assertThat(browser.getCurrentUrl()).isEqualTo(server.baseUrl() + "/manage");
         screenshot("selfservice-1-link.png");
 
         browser.findElement(By.id("email")).sendKeys(DemoClinic.PATIENT.email());
@@ -140,6 +148,63 @@ class SelfServiceBrowserTest {
 
         Path screenshot = screenshot("selfservice-success.png");
         assertThat(Files.size(screenshot)).isGreaterThan(1_000);
+    }
+
+    @Test
+    @DisplayName("R8: after opening a link the address bar holds no token (only /manage), and Back does not lead "
+            + "back to it")
+    void openedLinkLeavesNoTokenInTheAddressOrHistory() throws IOException, URISyntaxException {
+        // Attack: token leakage through the address bar and the history, where anyone at the device can reopen it.
+        String token = clinic.manageToken(clinic.upcomingId());
+        String payload = token.substring(0, token.indexOf('.'));
+        String signature = token.substring(token.indexOf('.') + 1);
+        browser.get(server.manageUrl(token));
+        visible(By.id("email"));
+
+        String address = browser.getCurrentUrl();
+        assertThat(address).isEqualTo(server.baseUrl() + "/manage").doesNotContain(payload).doesNotContain(signature);
+        screenshot("selfservice-opened-link.png");
+        browser.navigate().back();
+        assertThat(browser.getCurrentUrl()).doesNotContain(payload).doesNotContain(signature);
+        browser.navigate().forward();
+        visible(By.id("email"));
+        assertThat(browser.getCurrentUrl()).isEqualTo(server.baseUrl() + "/manage");
+    }
+
+    @Test
+    @DisplayName("R8: a link clicked on a page of another site (a webmail) opens the appointment and lets the patient "
+            + "in, although its cookie is SameSite=Strict and the link redirects")
+    void linkClickedOnAnotherSiteOpens() throws IOException, URISyntaxException {
+        // The usual way in: the link in a webmail, another site. A cross-site navigation must still get the page.
+        String link = server.manageUrl(clinic.manageToken(clinic.upcomingId()));
+        HttpServer webmail = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] inbox = ("<!DOCTYPE html><html><head><title>Inbox</title></head><body><p>Your appointment: "
+                + "<a id=\"mail-link\" href=\"" + link + "\">manage it</a></p></body></html>")
+                .getBytes(StandardCharsets.UTF_8);
+        webmail.createContext("/inbox", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, inbox.length);
+            exchange.getResponseBody().write(inbox);
+            exchange.close();
+        });
+        webmail.start();
+        try {
+            // "localhost" is another site than "127.0.0.1", where the page is.
+            browser.get("http://localhost:" + webmail.getAddress().getPort() + "/inbox");
+            browser.findElement(By.id("mail-link")).click();
+            visible(By.id("email"));
+            assertThat(browser.getTitle()).startsWith("Your appointment");
+            // The redirected request from the other site came without the Strict cookie, so the page moved on
+            // by itself to /manage/continue, a same-origin navigation that carries it: the path this test is for.
+            assertThat(browser.getCurrentUrl()).isEqualTo(server.baseUrl() + SelfServiceServer.CONTINUE);
+            screenshot("selfservice-from-webmail.png");
+
+            browser.findElement(By.id("email")).sendKeys(DemoClinic.PATIENT.email());
+            browser.findElement(By.id("identity-submit")).click();
+            visible(By.id("cancel-start"));
+        } finally {
+            webmail.stop(0);
+        }
     }
 
     @Test

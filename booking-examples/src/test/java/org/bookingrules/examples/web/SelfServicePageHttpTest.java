@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.examples.web.PageClient.Page;
 import org.bookingrules.links.LinkDenial;
@@ -32,9 +33,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.threeten.extra.MutableClock;
 
 /**
- * The self-service page over plain HTTP ({@link java.net.http.HttpClient}, no browser): the CSRF
- * token on every POST, the security headers on every response, the success page in the browser's
- * language, the identity errors, the rules' refusals, and no personal data in any URL (R7-R11).
+ * The self-service page over plain HTTP ({@link java.net.http.HttpClient}, no browser): a link's
+ * token swapped for a pre-session at once, the CSRF token on every POST, the security headers on
+ * every response, the success page in the browser's language, the identity errors (a wrong
+ * answer, a lock, a link that needs a new one), the rules' refusals, and no personal data in any
+ * URL (R7-R11). The attacks are in {@link SelfServiceAttackTest}.
  */
 @DisplayName("Self-service page over HTTP")
 class SelfServicePageHttpTest {
@@ -62,12 +65,44 @@ class SelfServicePageHttpTest {
     }
 
     @Test
+    @DisplayName("R8: opening a link swaps its token for a pre-session cookie and answers 303 to /manage; without "
+            + "the cookie /manage answers a same-origin step on (a link from another site) or 403, never a loop")
+    void openingALinkSwapsTheTokenForAPreSession() {
+        String token = clinic.manageToken(clinic.upcomingId());
+        PageClient client = english();
+
+        Page opened = client.get(server.manageUrl(token));
+
+        assertThat(opened.status()).isEqualTo(303);
+        assertThat(opened.location()).hasValue(SelfServiceServer.MANAGE);
+        assertThat(opened.headers().allValues("Set-Cookie")).singleElement().satisfies(c -> assertThat(c)
+                .startsWith(SelfServiceServer.PRE_SESSION_COOKIE + "=").doesNotContain(token.substring(0, 20))
+                .contains("; Path=/manage; HttpOnly; SameSite=Strict"));
+        Page form = client.follow(opened);
+        assertThat(form.status()).isEqualTo(200);
+        assertThat(form.formAction()).isEqualTo(SelfServiceServer.VERIFY);
+        assertThat(form.body()).doesNotContain(token.substring(0, 20));
+
+        PageClient fromWebmail = english();
+        Page step = fromWebmail.get(SelfServiceServer.MANAGE, Map.of("Sec-Fetch-Site", "cross-site"));
+        assertThat(step.status()).isEqualTo(200);
+        assertThat(step.body()).contains("<meta http-equiv=\"refresh\" content=\"0; url=/manage/continue\">",
+                "href=\"/manage/continue\"");
+        assertThat(fromWebmail.get(SelfServiceServer.CONTINUE, Map.of("Sec-Fetch-Site", "same-origin")).status())
+                .as("no cookie after the step either: the session has ended, no second step").isEqualTo(403);
+        assertThat(fromWebmail.get(SelfServiceServer.MANAGE, Map.of("Sec-Fetch-Site", "same-origin")).status())
+                .isEqualTo(403);
+        assertThat(client.get(SelfServiceServer.CONTINUE).formAction()).as("with the cookie").isEqualTo(
+                SelfServiceServer.VERIFY);
+    }
+
+    @Test
     @DisplayName("R8 R11: a POST without the CSRF token is refused with 403 and changes nothing; "
             + "with the token the same cancel goes through")
     void postWithoutCsrfTokenIsRefused() {
         String id = clinic.upcomingId();
         PageClient client = english();
-        Page form = client.get(link(id));
+        Page form = client.open(link(id));
 
         Page verifyWithoutToken = client.post(form.formAction(), Map.of("email", EMAIL));
 
@@ -101,8 +136,8 @@ class SelfServicePageHttpTest {
         String id = clinic.upcomingId();
         PageClient client = english();
         PageClient other = english();
-        Page form = client.get(link(id));
-        Page otherForm = other.get(link(id));
+        Page form = client.open(link(id));
+        Page otherForm = other.open(link(id));
 
         for (String wrong : List.of("", "x", altered(form.csrf()), otherForm.csrf())) {
             Page refused = client.post(form.formAction(), Map.of("csrf", wrong, "email", EMAIL));
@@ -122,8 +157,8 @@ class SelfServicePageHttpTest {
     }
 
     @Test
-    @DisplayName("Every response (pages, POSTs, redirects, refusals, errors, 404, 405, the style sheet) "
-            + "sends Referrer-Policy: no-referrer and a strict Content-Security-Policy")
+    @DisplayName("Every response (pages, POSTs, redirects, refusals, errors, 400, 403, 404, 405, 415, the style "
+            + "sheet) sends Referrer-Policy: same-origin and a strict Content-Security-Policy")
     void everyResponseSendsTheSecurityHeaders() {
         PageClient client = english();
         client.get("/");
@@ -132,7 +167,7 @@ class SelfServicePageHttpTest {
         client.get("/m/bm90LWEtdG9rZW4.c2lnbmF0dXJl");
         client.send("DELETE", "/session");
         client.get("/session");
-        Page form = client.get(link(clinic.upcomingId()));
+        Page form = client.open(link(clinic.upcomingId()));
         client.post(form.formAction(), Map.of("email", EMAIL));
         client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
         Page session = signIn(client, clinic.upcomingId());
@@ -143,15 +178,18 @@ class SelfServicePageHttpTest {
         PageClient late = english();
         Page lateSession = signIn(late, clinic.soonId());
         late.post("/session/cancel", Map.of("csrf", lateSession.csrf()));
+        client.postRaw("/session/cancel", "text/plain", "csrf=" + session.csrf(), Map.of());
+        client.postRaw("/session/cancel", "application/x-www-form-urlencoded", "csrf=%zz", Map.of());
+        client.post("/session/cancel", Map.of("csrf", session.csrf()), Map.of("Origin", "https://evil.example"));
 
         List<Page> seen = new ArrayList<>(client.seen());
         seen.addAll(late.seen());
         assertThat(seen.stream().map(Page::status).collect(Collectors.toSet()))
-                .contains(200, 303, 403, 404, 405, 409, 422);
+                .contains(200, 303, 400, 403, 404, 405, 409, 415, 422);
         for (Page page : seen) {
             String what = page.method() + " " + page.uri().getPath().replaceAll("/m/[^/]+", "/m/*") + " -> "
                     + page.status();
-            assertThat(page.headers().firstValue("Referrer-Policy")).as(what).hasValue("no-referrer");
+            assertThat(page.headers().firstValue("Referrer-Policy")).as(what).hasValue("same-origin");
             assertThat(page.headers().firstValue("Content-Security-Policy")).as(what).hasValueSatisfying(csp ->
                     assertThat(csp).contains("default-src 'none'", "style-src 'self'", "form-action 'self'",
                             "frame-ancestors 'none'", "base-uri 'none'").doesNotContain("unsafe"));
@@ -198,7 +236,7 @@ class SelfServicePageHttpTest {
             + "what was typed, and opens no session")
     void wrongEmailShowsTheError() {
         PageClient client = english();
-        Page form = client.get(link(clinic.upcomingId()));
+        Page form = client.open(link(clinic.upcomingId()));
 
         Page wrong = client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
 
@@ -211,7 +249,7 @@ class SelfServicePageHttpTest {
         assertThat(client.get("/session").status()).isEqualTo(403);
 
         PageClient spanish = new PageClient(server.baseUrl(), "es");
-        Page formulario = spanish.get(link(clinic.upcomingId()));
+        Page formulario = spanish.open(link(clinic.upcomingId()));
         Page incorrecto = spanish.post(formulario.formAction(),
                 Map.of("csrf", formulario.csrf(), "email", "otra.persona@example.org"));
         assertThat(incorrecto.body()).contains("Eso no coincide con nuestros registros. Inténtelo de nuevo.",
@@ -223,7 +261,7 @@ class SelfServicePageHttpTest {
     void tooManyWrongAnswersLockTheLink() {
         String id = clinic.upcomingId();
         PageClient client = english();
-        Page form = client.get(link(id));
+        Page form = client.open(link(id));
         Page last = null;
         for (int i = 0; i < 5; i++) {
             last = client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "guess" + i + "@example.org"));
@@ -240,6 +278,39 @@ class SelfServicePageHttpTest {
         clock.add(Duration.ofMinutes(16));
         assertThat(client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", EMAIL)).status())
                 .isEqualTo(303);
+    }
+
+    @Test
+    @DisplayName("R8: when the library answers that the link needs a new one (too many wrong answers in 30 days), the "
+            + "page shows the library's sentence with 403 and no form, and the opened link ends")
+    void aLinkThatNeedsANewOneShowsTheLibrarysSentence() {
+        // A booking far enough ahead that days of locks do not reach it.
+        Instant start = NOW.plus(Duration.ofDays(20)).atZone(DemoClinic.ZONE).toLocalDate().atTime(11, 0)
+                .atZone(DemoClinic.ZONE).toInstant();
+        String id = clinic.rules().book(Actor.staff("front-desk"), BookRequest.of(DemoClinic.TENANT, DemoClinic.DOCTOR,
+                DemoClinic.CONSULTATION, DemoClinic.PATIENT, start, start.plus(DemoClinic.APPOINTMENT),
+                DemoClinic.ZONE))
+                .orElseThrow().booking().id();
+        PageClient client = english();
+        Page last = null;
+        for (int guess = 0; guess < 60 && (last == null || last.status() != 403); guess++) {
+            Page form = client.open(link(id));
+            last = client.post(form.formAction(),
+                    Map.of("csrf", form.csrf(), "email", "guess" + guess + "@example.org"));
+            assertThat(last.status()).as("guess %d", guess).isIn(422, 429, 403);
+            if (last.status() == 429) {
+                // Wait the lock out, however long it escalated.
+                clock.add(Duration.ofHours(25));
+            }
+        }
+
+        assertThat(last.status()).isEqualTo(403);
+        assertThat(last.body()).contains(Html.esc(new LinkResult.Denied<>(LinkDenial.NEEDS_NEW_LINK, null, 0)
+                .message(Locale.ENGLISH)), "Please ask us for a new link").doesNotContain("id=\"email\"");
+        assertThat(client.cookies()).doesNotContainKey(SelfServiceServer.PRE_SESSION_COOKIE);
+        Page again = client.open(link(id));
+        Page right = client.post(again.formAction(), Map.of("csrf", again.csrf(), "email", EMAIL));
+        assertThat(right.status()).as("not even the right answer opens it now").isEqualTo(403);
     }
 
     @Test
@@ -263,7 +334,7 @@ class SelfServicePageHttpTest {
         assertThat(refused.body()).contains("Not possible online", expected);
         assertThat(clinic.booking(id).isActive()).isTrue();
 
-        Page spanish = new PageClient(server.baseUrl(), "es").get(link(id));
+        Page spanish = new PageClient(server.baseUrl(), "es").open(link(id));
         assertThat(spanish.body()).contains(Html.esc(refusal.message(Locale.forLanguageTag("es"))));
     }
 
@@ -317,7 +388,7 @@ class SelfServicePageHttpTest {
             + "the patient's name; no page shows them")
     void noPersonalDataInUrls() {
         PageClient client = english();
-        Page form = client.get(link(clinic.upcomingId()));
+        Page form = client.open(link(clinic.upcomingId()));
         client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "lucia.fernandez@example.com"));
         Page session = signIn(client, clinic.upcomingId());
         client.get("/session/reschedule");
@@ -344,8 +415,8 @@ class SelfServicePageHttpTest {
                     StandardCharsets.UTF_8));
         }
         // The scan saw the pages it is meant to see, so an empty result cannot pass.
-        assertThat(emitted).anyMatch(u -> u.contains("/m/")).contains("/session", "/session/done", "/session/cancel",
-                "/session/reschedule", "/style.css");
+        assertThat(emitted).anyMatch(u -> u.contains("/m/")).contains("/manage", "/manage/verify", "/session",
+                "/session/done", "/session/cancel", "/session/reschedule", "/style.css");
         assertThat(session.body()).contains("id=\"cancel-start\"");
 
         Set<String> personal = personalData();
@@ -371,7 +442,7 @@ class SelfServicePageHttpTest {
 
     /** Opens the link, passes the identity check and follows the redirect to the session page. */
     private Page signIn(PageClient client, String bookingId) {
-        Page form = client.get(link(bookingId));
+        Page form = client.open(link(bookingId));
         assertThat(form.status()).isEqualTo(200);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("csrf", form.csrf());
