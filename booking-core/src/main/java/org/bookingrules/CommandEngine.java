@@ -190,7 +190,8 @@ final class CommandEngine {
     Outcome.Done done(Action action, Actor actor, Prepared prepared) {
         BookingChange change = prepared.change();
         delivery.handOver(change.notifications());
-        if (action != null) {
+        // Guarded: the arguments (the actor described, the event kinds listed) cost more than the call.
+        if (action != null && LOG.isDebugEnabled()) {
             LOG.debug("{} booking={} tenant={} actor={} done: {} -> version {}", action, change.booking().id(),
                     change.booking().tenantId(), Environment.describe(actor),
                     change.events().stream().map(BookingEvent::kind).toList(), change.booking().version());

@@ -2,16 +2,21 @@ package org.bookingrules.jdbc;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Currency;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
@@ -57,11 +62,48 @@ final class Codec {
         };
     }
 
+    // ------------------------------------------------------------------------ zones and languages
+
+    /** Most zones and language tags remembered each; past it the memory starts over. */
+    private static final int MAX_REMEMBERED = 1_000;
+    private static final Map<String, ZoneId> ZONES = new ConcurrentHashMap<>();
+    private static final Map<String, Locale> LANGUAGES = new ConcurrentHashMap<>();
+
+    /**
+     * {@link ZoneId#of(String)} of a stored zone id, remembered: every booking read parses one, and
+     * a table holds few distinct ones. Immutable values, so sharing them changes nothing.
+     */
+    static ZoneId zone(String id) {
+        ZoneId zone = ZONES.get(id);
+        if (zone == null) {
+            zone = ZoneId.of(id);
+            remember(ZONES, id, zone);
+        }
+        return zone;
+    }
+
+    /** {@link Locale#forLanguageTag(String)} of a stored language tag, remembered as {@link #zone} is. */
+    static Locale language(String tag) {
+        Locale language = LANGUAGES.get(tag);
+        if (language == null) {
+            language = Locale.forLanguageTag(tag);
+            remember(LANGUAGES, tag, language);
+        }
+        return language;
+    }
+
+    private static <T> void remember(Map<String, T> memory, String key, T value) {
+        if (memory.size() >= MAX_REMEMBERED) {
+            memory.clear();
+        }
+        memory.put(key, value);
+    }
+
     // --------------------------------------------------------------------------------- events
 
     /** The record-specific fields of an event (the common ones have columns). */
     static String eventDetails(BookingEvent event) {
-        Properties p = new Properties();
+        PropertiesText p = new PropertiesText();
         if (event instanceof BookingEvent.Booked e) {
             putSlot(p, "slot", e.slot());
             p.setProperty("resourceId", e.resourceId());
@@ -91,7 +133,7 @@ final class Codec {
         } else if (event instanceof BookingEvent.MarkedNoShow e) {
             put(p, "reason", e.reason());
         }
-        return write(p);
+        return p.text();
     }
 
     static BookingEvent event(String kind, Actor actor, Instant at, BookingStatus from, BookingStatus to,
@@ -132,7 +174,7 @@ final class Codec {
      * format; new rows hold an {@link OutboxDocument} instead. Used to rewrite old rows on erasure.
      */
     static String notification(Notification n) {
-        Properties p = new Properties();
+        PropertiesText p = new PropertiesText();
         p.setProperty("id", n.id());
         p.setProperty("kind", n.kind().name());
         p.setProperty("recipient", n.recipient().name());
@@ -140,7 +182,7 @@ final class Codec {
         put(p, "manageLink", n.manageLink());
         p.setProperty("locale", n.locale().toLanguageTag());
         putBooking(p, n.booking());
-        return write(p);
+        return p.text();
     }
 
     static Notification notification(String payload) {
@@ -150,7 +192,7 @@ final class Codec {
                 p.getProperty("manageLink"), Locale.forLanguageTag(p.getProperty("locale")));
     }
 
-    private static void putBooking(Properties p, Booking b) {
+    private static void putBooking(PropertiesText p, Booking b) {
         p.setProperty("b.tenantId", b.tenantId());
         p.setProperty("b.id", b.id());
         p.setProperty("b.code", b.confirmationCode());
@@ -211,13 +253,13 @@ final class Codec {
 
     // ---------------------------------------------------------------------------------- helpers
 
-    private static void put(Properties p, String key, String value) {
+    private static void put(PropertiesText p, String key, String value) {
         if (value != null) {
             p.setProperty(key, value);
         }
     }
 
-    private static void putSlot(Properties p, String prefix, Interval slot) {
+    private static void putSlot(PropertiesText p, String prefix, Interval slot) {
         p.setProperty(prefix + ".start", slot.getStart().toString());
         p.setProperty(prefix + ".end", slot.getEnd().toString());
     }
@@ -231,16 +273,74 @@ final class Codec {
         return value == null ? null : Instant.parse(value);
     }
 
-    private static String write(Properties p) {
-        StringWriter out = new StringWriter();
-        try {
-            p.store(out, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * The text {@link Properties#store(java.io.Writer, String)} writes for some entries, less its date
+     * comment, with its lines sorted and joined by {@code \n}, so equal values give equal text; stored
+     * texts are this byte for byte. Written here rather than by {@code store}, which for every event
+     * formats the date it then drops and allocates a 16 KB buffer, the largest client cost of a cancel.
+     * Each entry escapes as {@code store} to a {@code Writer} does: a backslash, tab, line feed,
+     * carriage return and form feed as {@code \\ \t \n \r \f}; {@code = : # !} with a backslash; a
+     * space in a key, and a value's leading space, with a backslash; every other character as it is
+     * (no Unicode escapes). Not thread-safe; one per text.
+     */
+    static final class PropertiesText {
+
+        private final List<String> lines = new ArrayList<>(8);
+        private final Set<String> keys = new HashSet<>(8);
+
+        /**
+         * Adds an entry, as {@link Properties#setProperty} would.
+         *
+         * @param key the key, not null, not added before
+         * @param value the value, not null
+         */
+        void setProperty(String key, String value) {
+            Objects.requireNonNull(value, "value");
+            if (!keys.add(key)) {
+                // Properties would keep the last value only; no caller sets a key twice.
+                throw new IllegalStateException("key set twice: " + key);
+            }
+            StringBuilder line = new StringBuilder(key.length() + value.length() + 8);
+            escape(line, key, true);
+            line.append('=');
+            escape(line, value, false);
+            lines.add(line.toString());
         }
-        // Drop the date comment that Properties.store always writes, and sort, so equal values give equal text.
-        return out.toString().lines().filter(line -> !line.startsWith("#")).sorted()
-                .collect(Collectors.joining("\n"));
+
+        /** @return the entries' lines, sorted, joined by {@code \n}; empty for no entry */
+        String text() {
+            lines.sort(null);
+            return String.join("\n", lines);
+        }
+
+        /** {@code Properties.saveConvert} as {@code store(Writer, ...)} calls it: no Unicode escapes. */
+        private static void escape(StringBuilder out, String text, boolean escapeSpace) {
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch > 61 && ch < 127) {
+                    if (ch == '\\') {
+                        out.append('\\');
+                    }
+                    out.append(ch);
+                    continue;
+                }
+                switch (ch) {
+                    case ' ' -> {
+                        if (i == 0 || escapeSpace) {
+                            out.append('\\');
+                        }
+                        out.append(' ');
+                    }
+                    case '\t' -> out.append("\\t");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\f' -> out.append("\\f");
+                    case '=', ':', '#', '!' -> out.append('\\').append(ch);
+                    default -> out.append(ch);
+                }
+            }
+        }
+
     }
 
     private static Properties read(String text) {

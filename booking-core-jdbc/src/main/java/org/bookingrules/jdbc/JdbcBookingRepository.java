@@ -7,10 +7,8 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -753,7 +751,8 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         try (PreparedStatement s = c.prepareStatement(sql.insertEvent)) {
             // Each event raised the version by one: its sequence number is the version it produced.
             long seq = b.version() - change.events().size();
-            for (BookingEvent event : change.events()) {
+            List<BookingEvent> events = change.events();
+            for (BookingEvent event : events) {
                 s.setString(1, b.tenantId());
                 s.setString(2, b.id());
                 s.setLong(3, ++seq);
@@ -764,9 +763,17 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
                 s.setString(8, event.from() == null ? null : event.from().name());
                 s.setString(9, event.to().name());
                 s.setString(10, Codec.eventDetails(event));
-                s.addBatch();
+                if (events.size() == 1) {
+                    // Most changes raise one event: a plain execution, without the driver's batch
+                    // bookkeeping (on PostgreSQL a batch also describes each row's portal).
+                    s.executeUpdate();
+                } else {
+                    s.addBatch();
+                }
             }
-            s.executeBatch();
+            if (events.size() > 1) {
+                s.executeBatch();
+            }
         }
         if (change.notifications().isEmpty()) {
             return;
@@ -816,7 +823,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         String customerId = r.getString("customer_id");
         CustomerDetails customer = customerId == null ? null : new CustomerDetails(customerId,
                 r.getString("customer_name"), r.getString("customer_email"), r.getString("customer_phone"),
-                Locale.forLanguageTag(r.getString("customer_language")));
+                Codec.language(r.getString("customer_language")));
         String confirmedByKind = r.getString("confirmed_by_kind");
         return Booking.builder()
                 .tenantId(r.getString("tenant_id"))
@@ -827,7 +834,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
                 .service(new Service(r.getString("service_id"), r.getString("service_name")))
                 .customer(customer)
                 .slot(Interval.of(sql.readInstant(r, "slot_start"), sql.readInstant(r, "slot_end")))
-                .zone(ZoneId.of(r.getString("zone_id")))
+                .zone(Codec.zone(r.getString("zone_id")))
                 .status(BookingStatus.valueOf(r.getString("status")))
                 .paymentStatus(PaymentStatus.valueOf(r.getString("payment_status")))
                 .customerReschedules(r.getInt("customer_reschedules"))

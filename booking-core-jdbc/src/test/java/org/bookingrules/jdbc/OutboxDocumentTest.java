@@ -83,6 +83,30 @@ class OutboxDocumentTest {
                 .containsEntry("notifications.0.manageLink", "https://clinic.example/m/abc?x=1&y=2")
                 .containsEntry("notifications.1.manageLink", null);
         assertThat(json).as("a link reads as a link").contains("\"https://clinic.example/m/abc?x=1&y=2\"");
+        assertThat(json).isEqualTo(JacksonOutboxWriter.write(List.of(customer, resource)));
+    }
+
+    @Test
+    @DisplayName("written by hand, the text is what Jackson's generator wrote, every character escape included")
+    void theTextIsTheGeneratorsForEveryCharacter() {
+        StringBuilder all = new StringBuilder();
+        for (char ch = 0; ch < 0x80; ch++) {
+            all.append(ch);
+        }
+        // Lone and paired surrogates, separators JavaScript minds, the last characters of the plane.
+        all.append("\u0080é\u2028\u2029\ud83d\ude00\ud800x\udc00\ufeff\uffff");
+        Booking booking = Booking.builder().tenantId(TENANT).id("bk-3").confirmationCode("AB12")
+                .resource(new Resource("dr-x", "Dr. \"X\" \\ /", null)).service(CONSULTATION).customer(ANA)
+                .slot(Interval.of(START, START.plusSeconds(1))).zone(ZONE).version(3).createdAt(CREATED)
+                .updatedAt(CREATED).build();
+        // The link is the one text the model does not check for control characters.
+        List<Notification> ns = List.of(new Notification("id-c", NotificationKind.CANCELLED, RecipientRole.CUSTOMER,
+                booking, "tab\tline\nreturn\r\"quoted\" \\ é 中", all.toString(), Locale.forLanguageTag("es")));
+
+        String json = OutboxDocument.write(ns);
+
+        assertThat(json).isEqualTo(JacksonOutboxWriter.write(ns));
+        assertThat(OutboxDocument.readAll(json)).containsExactlyElementsOf(ns);
     }
 
     @Test
@@ -188,6 +212,7 @@ class OutboxDocumentTest {
 
                     String json = OutboxDocument.write(ns);
 
+                    assertThat(json).isEqualTo(JacksonOutboxWriter.write(ns));
                     assertThat(OutboxJson.fields(json)).containsEntry("format", "1");
                     assertThat(OutboxDocument.readAll(json)).containsExactlyElementsOf(ns);
                     for (Notification n : ns) {

@@ -34,10 +34,20 @@ public final class Ids {
             throw new IllegalArgumentException(
                     field + " must be at most " + MAX_LENGTH + " characters, was " + value.length());
         }
-        if (!value.strip().equals(value) || value.chars().anyMatch(Character::isISOControl)) {
+        if (!value.strip().equals(value) || hasControl(value)) {
             throw new IllegalArgumentException(
                     field + " must not have leading/trailing whitespace or control characters");
         }
         return value;
+    }
+
+    /** Whether any character is a control character; a loop, as it runs for every id of every booking built. */
+    private static boolean hasControl(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
