@@ -54,6 +54,7 @@ import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -72,6 +73,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("JdbcBookingRepository embedded in the application's transaction (plain JDBC and Spring + HikariCP)")
 class EmbeddedTransactionTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String TENANT = "clinic-embedded";
     private static final Instant START = NOW.plus(Duration.ofDays(3));
@@ -98,7 +102,7 @@ class EmbeddedTransactionTest {
             + "delivers nothing; negative control: the same work committed, the same relay and notifier deliver "
             + "every notification")
     void plainJdbcRollbackLeavesNothing(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         CountingNotifier counting = new CountingNotifier();
@@ -137,7 +141,7 @@ class EmbeddedTransactionTest {
             + "every booking, history event and outbox row kept; nothing delivered before the relay runs; the "
             + "relay delivers each notification exactly once, and a second drain delivers none")
     void plainJdbcCommitDeliversEachNotificationOnce(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         CountingNotifier counting = new CountingNotifier();
@@ -165,7 +169,7 @@ class EmbeddedTransactionTest {
             + "back: no row in any br_ table, nothing delivered; the repository took no connection when created, "
             + "used only the transaction's connection, and no connection is active afterwards nor reported leaked")
     void springRollbackLeavesNothingAndLeaksNothing(Store store) {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         CountingNotifier counting = new CountingNotifier();
@@ -204,7 +208,7 @@ class EmbeddedTransactionTest {
             + "committed: everything kept, the relay delivers each notification exactly once; a read outside any "
             + "transaction gives its pooled connection back; no connection active afterwards nor reported leaked")
     void springCommitDeliversEachNotificationOnceAndLeaksNothing(Store store) {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         CountingNotifier counting = new CountingNotifier();
@@ -241,7 +245,7 @@ class EmbeddedTransactionTest {
             + "contract) leaks one pooled connection per call outside a transaction, and HikariCP's leak detector, "
             + "captured here, reports it; creating the repository over it takes nothing")
     void acquireOnlyProviderLeaksAndTheDetectorReportsIt() throws Exception {
-        Database db = TestDatabases.h2();
+        Database db = DATABASES.h2();
         db.clean();
         try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(db, "leak-control")) {
             AtomicReference<Connection> taken = new AtomicReference<>();
@@ -274,7 +278,7 @@ class EmbeddedTransactionTest {
             + "IllegalStateException saying a transaction must be in progress, and nothing is written; reads are "
             + "allowed; negative control: on the same connection inside a transaction the booking is made")
     void autoCommitOnIsRefusedBeforeAnythingIsWritten(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         CountingNotifier counting = new CountingNotifier();
@@ -323,7 +327,7 @@ class EmbeddedTransactionTest {
             + "call's own connection, joining(provider, dialect) never asks; every acquire is released exactly once, "
             + "after a write, a refused booking and a read")
     void joinedModeTakesNoConnectionUntilCalled(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         try (Connection callers = db.dataSource().getConnection()) {
@@ -366,7 +370,7 @@ class EmbeddedTransactionTest {
         BookingNotifier notifier = new CountingNotifier();
         List<JdbcBookingRepository> repositories = List.of(JdbcBookingRepository.joining(untouchable),
                 JdbcBookingRepository.joining(untouchable, JdbcDialect.POSTGRESQL),
-                TestDatabases.h2().emptyRepository());
+                DATABASES.h2().emptyRepository());
 
         assertThat(repositories).allSatisfy(repository ->
                 assertThatThrownBy(() -> BookingRules.builder().repository(repository).notifier(notifier).build())
@@ -567,25 +571,21 @@ class EmbeddedTransactionTest {
     }
 
     /**
-     * An application's set-up: HikariCP with leak detection at its 2 s minimum (over a test pool of the
-     * store's namespace, standing in for the driver), Spring's transaction manager and template, and
-     * the {@link ConnectionProvider} the library's documentation recommends with Spring.
+     * An application's set-up: HikariCP with leak detection at its 2 s minimum, over the store's
+     * namespace, Spring's transaction manager and template, and the {@link ConnectionProvider} the
+     * library's documentation recommends with Spring.
      */
     private static final class SpringApp implements AutoCloseable {
-        private final TinyPool driver;
         private final HikariDataSource pool;
         private final TransactionTemplate tx;
 
         SpringApp(Database db, String name) {
-            this.driver = db.newPool(db.sessionSetup());
-            HikariConfig config = new HikariConfig();
-            config.setDataSource(driver);
-            config.setPoolName("embedded-" + name + "-" + db.store());
+            HikariConfig config = db.poolConfig("embedded-" + name);
             config.setMaximumPoolSize(4);
             config.setMinimumIdle(0);
             config.setConnectionTimeout(10_000);
             config.setLeakDetectionThreshold(LEAK_THRESHOLD_MILLIS);
-            this.pool = new HikariDataSource(config);
+            this.pool = db.adopt(new HikariDataSource(config));
             this.tx = new TransactionTemplate(new DataSourceTransactionManager(pool));
         }
 
@@ -624,7 +624,6 @@ class EmbeddedTransactionTest {
         @Override
         public void close() {
             pool.close();
-            driver.close();
         }
     }
 

@@ -37,6 +37,7 @@ import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.RecipientRole;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
@@ -47,6 +48,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("R2 R15 erasure of a customer's personal data on the JDBC repository")
 class ErasureJdbcTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String REASON = "Ana Pérez has the flu, call her at +34 600 111 222";
     private static final String MESSAGE = "Get well soon, Ana: Calle Mayor 1";
@@ -63,7 +67,7 @@ class ErasureJdbcTest {
             + "the message; every event stays plus ERASED; her undelivered notifications are dropped, the "
             + "resource's are delivered without personal data; Bob and another tenant are untouched")
     void eraseLeavesNoPersonalData(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         String tenant = "erase-" + UUID.randomUUID().toString().substring(0, 8);
         String otherTenant = tenant + "-b";
         MutableClock clock = MutableClock.of(NOW, ZONE);

@@ -11,25 +11,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
 import org.bookingrules.BookingRulesBuilder;
 import org.bookingrules.Outcome;
-import org.bookingrules.jdbc.OutboxTestDatabases.Opened;
-import org.bookingrules.jdbc.OutboxTestDatabases.Pool;
-import org.bookingrules.jdbc.OutboxTestDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Transition;
@@ -38,9 +28,10 @@ import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
-import org.junit.jupiter.api.AfterAll;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
@@ -51,8 +42,7 @@ import org.threeten.extra.MutableClock;
  * exactly; an insert replaces an expired key atomically (and keeps it when the insert is refused);
  * through the facade, a repeat within the time to live answers with the first booking, the key with
  * other content is refused within it, and after it the same key books anew, once, even when several
- * requests race for it. Works in the outbox tests' namespace, under its lock (see
- * {@link OutboxTestDatabases}), with tenants of its own.
+ * requests race for it. Works in a namespace of its own on each store ({@link TestDatabases}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Idempotency keys expire (H2, PostgreSQL, MariaDB)")
@@ -69,20 +59,15 @@ class IdempotencyExpiryJdbcTest {
     private static final Instant START = NOW.plus(Duration.ofDays(60));
     private static final Resource ROOM = new Resource("idem-room", "Room", "room@example.org");
 
-    private final Map<Store, Opened> opened = new EnumMap<>(Store.class);
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
     private MutableClock clock;
     private int sequence;
 
-    @AfterAll
-    void closeStores() throws SQLException {
-        for (Opened o : opened.values()) {
-            o.close();
-        }
-    }
-
     /** The store's pool, its tables emptied; the test is skipped if the store is not configured. */
-    private Pool empty(Store store) throws SQLException {
-        Pool pool = OutboxTestDatabases.emptied(opened, store);
+    private DataSource empty(Store store) {
+        DataSource pool = DATABASES.empty(store).dataSource();
         clock = MutableClock.of(NOW, ZoneOffset.UTC);
         return pool;
     }
@@ -172,7 +157,7 @@ class IdempotencyExpiryJdbcTest {
 
     // ------------------------------------------------------------------ facade level
 
-    private BookingRules facade(Pool pool) {
+    private BookingRules facade(DataSource pool) {
         return BookingRules.builder().repository(JdbcBookingRepository.create(pool)).clock(clock).build();
     }
 
@@ -190,7 +175,7 @@ class IdempotencyExpiryJdbcTest {
     @DisplayName("Through the facade: a repeat 1 microsecond before the 24 hours end answers with the first booking "
             + "and other content is IDEMPOTENCY_KEY_REUSED; from the 24 hours on the same key books anew")
     void repeatWithinTheTtlThenANewBookingAfterIt(Store store) throws SQLException {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         BookingRules rules = facade(pool);
         Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
 
@@ -218,40 +203,23 @@ class IdempotencyExpiryJdbcTest {
     @DisplayName("Through the facade: 12 requests racing to use one expired key store one booking; every other "
             + "request answers with it as a repeat, none fails")
     void racersReplacingOneExpiredKeyBookOnce(Store store) throws Exception {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         BookingRules rules = facade(pool);
         Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
         clock.setInstant(NOW.plus(TTL).plusSeconds(1));
         int racers = 12;
-        ExecutorService threads = Executors.newFixedThreadPool(racers);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (int i = 0; i < racers; i++) {
-                Callable<Outcome> racer = () -> {
-                    go.await();
-                    return rules.book(ANA_ACTS, request(3));
-                };
-                futures.add(threads.submit(racer));
-            }
-            go.countDown();
-            List<Outcome.Done> outcomes = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
-                Outcome outcome = f.get(60, TimeUnit.SECONDS);
-                assertThat(outcome.isDone()).as("racer outcome %s", outcome).isTrue();
-                outcomes.add(outcome.orElseThrow());
-            }
 
-            Set<String> ids = outcomes.stream().map(o -> o.booking().id()).collect(Collectors.toSet());
-            assertThat(ids).hasSize(1).doesNotContain(first.id());
-            assertThat(outcomes.stream().filter(Outcome.Done::changed)).as("exactly one racer booked").hasSize(1);
-            assertThat(TestQueries.count(pool, "SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
-                    .isEqualTo(2);
-            assertThat(JdbcBookingRepository.create(pool).findIdempotencyKey(TENANT, KEY).orElseThrow().bookingId())
-                    .isEqualTo(ids.iterator().next());
-        } finally {
-            threads.shutdownNow();
-            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-        }
+        List<Outcome> outcomes = Race.of(racers).withTimeout(Duration.ofSeconds(60))
+                .run(i -> () -> rules.book(ANA_ACTS, request(3)));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.isDone()).as("racer outcome %s", o).isTrue());
+        Set<String> ids = outcomes.stream().map(o -> o.orElseThrow().booking().id()).collect(Collectors.toSet());
+        assertThat(ids).hasSize(1).doesNotContain(first.id());
+        assertThat(outcomes.stream().map(Outcome::orElseThrow).filter(Outcome.Done::changed))
+                .as("exactly one racer booked").hasSize(1);
+        assertThat(TestQueries.count(pool, "SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
+                .isEqualTo(2);
+        assertThat(JdbcBookingRepository.create(pool).findIdempotencyKey(TENANT, KEY).orElseThrow().bookingId())
+                .isEqualTo(ids.iterator().next());
     }
 }

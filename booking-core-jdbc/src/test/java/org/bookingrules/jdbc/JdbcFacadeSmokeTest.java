@@ -25,8 +25,10 @@ import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.Notification;
+import org.bookingrules.testing.Race;
 import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
@@ -39,6 +41,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("BookingRules end to end on H2, PostgreSQL and MariaDB")
 class JdbcFacadeSmokeTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String TENANT = "clinic-smoke";
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
@@ -63,7 +68,7 @@ class JdbcFacadeSmokeTest {
     @DisplayName("R1/R4/R3/R2/R15 book, confirm, reschedule and cancel through the facade: each change stored with its "
             + "history event and outbox rows, the freed slot bookable again")
     void lifecycle(Store store) {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
         RecordingNotifier notifier = new RecordingNotifier();
         MutableClock clock = MutableClock.of(NOW, ZONE);
@@ -114,7 +119,7 @@ class JdbcFacadeSmokeTest {
     @DisplayName("idempotent book: a repeat with the same key returns the same booking unchanged and notifies nobody, "
             + "the same key with other content is Refused IDEMPOTENCY_KEY_REUSED")
     void idempotentBook(Store store) {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
         RecordingNotifier notifier = new RecordingNotifier();
         MutableClock clock = MutableClock.of(NOW, ZONE);
@@ -144,7 +149,7 @@ class JdbcFacadeSmokeTest {
     @DisplayName("idempotent book: 16 threads sending one keyed request at once, 100 times over, book once each time "
             + "and all 16 get that booking back, none refused")
     void idempotentRetryStorm(Store store) throws Exception {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
         BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
 

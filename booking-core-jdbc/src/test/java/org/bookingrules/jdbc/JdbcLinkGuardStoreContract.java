@@ -3,6 +3,7 @@ package org.bookingrules.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,6 +16,7 @@ import org.bookingrules.links.LinkGuardStore;
 import org.bookingrules.links.LinkGuardStoreContract;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The link guard store contract on one database, plus what only a shared database gives: two
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * Subclassed once per store; each test starts with emptied tables.
  */
 abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private Database database;
 
@@ -36,7 +41,7 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
     protected final LinkGuardStore newStore() {
         // Asked before every test, not once in @BeforeAll: an unset variable then shows in the Surefire
         // report as each test skipped with the message, not as a class with zero tests.
-        database = TestDatabases.get(storeUnderTest());
+        database = DATABASES.get(storeUnderTest());
         database.clean();
         return JdbcLinkGuardStore.create(database.dataSource());
     }
@@ -57,7 +62,7 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
             + "each other's lock and revocation")
     void twoNodesShareFailuresAndLocks() {
         LinkGuardStore nodeA = store();
-        try (TinyPool secondPool = database.newPool(database.sessionSetup())) {
+        try (HikariDataSource secondPool = database.newPool("node-b")) {
             LinkGuardStore nodeB = JdbcLinkGuardStore.create(secondPool);
 
             for (int n = 1; n < POLICY.maxFailures(); n++) {
@@ -86,13 +91,13 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
             + "after it lapsed, which the old store sees")
     void aRestartKeepsTheLock() {
         GuardState locked = null;
-        try (TinyPool beforeRestart = database.newPool(database.sessionSetup())) {
+        try (HikariDataSource beforeRestart = database.newPool("before-restart")) {
             LinkGuardStore old = JdbcLinkGuardStore.create(beforeRestart);
             for (int n = 0; n < POLICY.maxFailures(); n++) {
                 locked = old.recordFailure(TENANT_A, BOOKING_1, at(n), POLICY);
             }
         }
-        try (TinyPool afterRestart = database.newPool(database.sessionSetup())) {
+        try (HikariDataSource afterRestart = database.newPool("after-restart")) {
             LinkGuardStore restarted = JdbcLinkGuardStore.create(afterRestart);
 
             assertThat(restarted.state(TENANT_A, BOOKING_1)).isEqualTo(locked);
@@ -111,7 +116,7 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
             + "counted")
     void concurrentUpdatesOnTwoNodesAreNotLost() throws Exception {
         LinkGuardStore nodeA = store();
-        try (TinyPool secondPool = database.newPool(database.sessionSetup())) {
+        try (HikariDataSource secondPool = database.newPool("node-b")) {
             LinkGuardStore nodeB = JdbcLinkGuardStore.create(secondPool);
 
             race(THREADS, CALLS_PER_THREAD, thread -> (thread % 2 == 0 ? nodeA : nodeB)

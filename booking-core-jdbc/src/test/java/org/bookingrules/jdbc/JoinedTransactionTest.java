@@ -19,6 +19,7 @@ import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
@@ -29,6 +30,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("JdbcBookingRepository joins the caller's transaction")
 class JoinedTransactionTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String TENANT = "clinic-joined";
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
@@ -44,7 +48,7 @@ class JoinedTransactionTest {
     @EnumSource(Store.class)
     @DisplayName("a booking made in the caller's transaction is invisible to others until commit and gone on rollback")
     void callerDecides(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         try (Connection callers = db.dataSource().getConnection()) {
             callers.setAutoCommit(false);
@@ -70,7 +74,7 @@ class JoinedTransactionTest {
     @EnumSource(Store.class)
     @DisplayName("R10 a refused write inside the caller's transaction leaves it usable: the earlier booking commits")
     void refusalLeavesTheTransactionUsable(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         try (Connection callers = db.dataSource().getConnection()) {
             callers.setAutoCommit(false);

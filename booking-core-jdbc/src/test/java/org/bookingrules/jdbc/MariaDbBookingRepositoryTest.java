@@ -7,14 +7,18 @@ import org.bookingrules.spi.BookingRepository;
 import org.bookingrules.spi.BookingRepositoryContract;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The repository contract on MariaDB, with a non-UTC session time zone
  * (STYLE 11). Runs when {@code BOOKING_TEST_MARIADB_URL} is set (see {@link TestDatabases}),
- * skipped otherwise, and fails when it is set and the server cannot be reached.
+ * skipped otherwise, and fails when it is set and the server cannot be reached, or unset in CI.
  */
 @DisplayName("JdbcBookingRepository on MariaDB keeps the repository contract")
 class MariaDbBookingRepositoryTest extends BookingRepositoryContract {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private Database database;
 
@@ -22,7 +26,7 @@ class MariaDbBookingRepositoryTest extends BookingRepositoryContract {
     protected BookingRepository newRepository() {
         // Asked before every test, not once in @BeforeAll: an unset variable then shows in the Surefire
         // report as each test skipped with the message, not as a class with zero tests.
-        database = TestDatabases.mariadb();
+        database = DATABASES.mariadb();
         database.clean();
         return JdbcBookingRepository.create(database.dataSource());
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The link guard store contract on MariaDB, with a non-UTC session time zone
  * (STYLE 11). Runs when {@code BOOKING_TEST_MARIADB_URL} is set (see {@link TestDatabases}),
- * skipped with a message otherwise, and fails when it is set and the server cannot be reached.
+ * skipped with a message otherwise, and fails when it is set and the server cannot be reached, or
+ * unset in CI.
  */
 @DisplayName("JdbcLinkGuardStore on MariaDB keeps the link guard store contract")
 class MariaDbLinkGuardStoreTest extends JdbcLinkGuardStoreContract {

@@ -26,7 +26,9 @@ import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.SaveResult;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,6 +40,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @DisplayName("Optimistic versions on H2, PostgreSQL and MariaDB")
 class OptimisticVersionTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final int ROUNDS = 6;
     private static final String TENANT = "clinic-versions";
@@ -56,7 +61,7 @@ class OptimisticVersionTest {
             + "VERSION_CONFLICT, the loser re-decided on fresh state (confirm after cancel Refused NOT_ACTIVE, "
             + "cancel after confirm Done), and no event lost")
     void cancelAndConfirmOnTheSameVersion(Store store) throws Exception {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         JdbcBookingRepository jdbc = db.emptyRepository();
         ObservedRepository observed = new ObservedRepository(jdbc);
         BookingRules rules = BookingRules.builder().repository(observed).clock(Clock.fixed(NOW, ZoneOffset.UTC))

@@ -34,6 +34,7 @@ import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.RecipientRole;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
@@ -46,6 +47,9 @@ import org.threeten.extra.MutableClock;
 @DisplayName("R15 outbox rows of both formats: erased in their own format, delivered after")
 class OutboxFormatsErasureJdbcTest {
 
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
     private static final String MESSAGE = "Ana, bring the X-ray from Calle Mayor";
 
     @ParameterizedTest(name = "on {0}")
@@ -54,7 +58,7 @@ class OutboxFormatsErasureJdbcTest {
             + "name, e-mail or the staff message; the pending old-format row to the resource is delivered "
             + "with the customer erased")
     void erasureRewritesEachFormat(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         String tenant = "formats-" + UUID.randomUUID().toString().substring(0, 8);
         MutableClock clock = MutableClock.of(NOW, ZONE);
         BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(db.dataSource()))

@@ -10,6 +10,7 @@ import static org.bookingrules.testing.Fixture.RECEPTION;
 import static org.bookingrules.testing.Fixture.TENANT;
 import static org.bookingrules.testing.Fixture.ZONE;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,11 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,24 +40,23 @@ import org.bookingrules.BookingRules;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.NotificationChoice;
 import org.bookingrules.Outcome;
-import org.bookingrules.jdbc.OutboxTestDatabases.FlakyNotifier;
-import org.bookingrules.jdbc.OutboxTestDatabases.MailboxUnavailableException;
-import org.bookingrules.jdbc.OutboxTestDatabases.Opened;
-import org.bookingrules.jdbc.OutboxTestDatabases.OutboxRow;
-import org.bookingrules.jdbc.OutboxTestDatabases.Pool;
-import org.bookingrules.jdbc.OutboxTestDatabases.RecordingNotifier;
-import org.bookingrules.jdbc.OutboxTestDatabases.Store;
+import org.bookingrules.jdbc.OutboxTestSupport.FlakyNotifier;
+import org.bookingrules.jdbc.OutboxTestSupport.MailboxUnavailableException;
+import org.bookingrules.jdbc.OutboxTestSupport.OutboxRow;
+import org.bookingrules.jdbc.OutboxTestSupport.RecordingNotifier;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Resource;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.RecipientRole;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -76,34 +73,22 @@ abstract class OutboxRelayContract {
     private static final String SENT = "SENT";
     private static final String PARKED = "PARKED";
 
-    private Opened db;
-    private Pool pool;
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
+    private Database db;
+    private DataSource pool;
     private MutableClock clock;
 
     /** @return the store this subclass runs on */
     abstract Store store();
 
-    @BeforeAll
-    void openStore() throws SQLException {
-        // Unconfigured servers skip each test (visible, with how to enable them, in the reports);
-        // a configured server that cannot be reached fails here.
-        if (store().enabled()) {
-            db = OutboxTestDatabases.open(store());
-            pool = db.pool();
-        }
-    }
-
-    @AfterAll
-    void closeStore() throws SQLException {
-        if (db != null) {
-            db.close();
-        }
-    }
-
     @BeforeEach
-    void emptyTables() throws SQLException {
-        store().assumeEnabled();
-        OutboxTestDatabases.deleteRows(pool);
+    void emptyTables() {
+        // Asked before every test: an unconfigured server skips each test (visible, with how to
+        // enable it, in the reports); a configured one that cannot be reached fails each.
+        db = DATABASES.empty(store());
+        pool = db.dataSource();
         clock = MutableClock.of(NOW, ZoneOffset.UTC);
     }
 
@@ -145,7 +130,7 @@ abstract class OutboxRelayContract {
             }
         }
 
-        for (OutboxRow row : OutboxTestDatabases.outbox(pool)) {
+        for (OutboxRow row : OutboxTestSupport.outbox(pool)) {
             assertThat(row.status()).isEqualTo(SENT);
             assertThat(row.attempts()).isEqualTo(4);
             assertThat(row.deliveredAt()).isEqualTo(failedAt);
@@ -169,7 +154,7 @@ abstract class OutboxRelayContract {
 
         relay.deliverDue();
 
-        assertThat(OutboxTestDatabases.outbox(pool)).hasSize(2).allSatisfy(row -> {
+        assertThat(OutboxTestSupport.outbox(pool)).hasSize(2).allSatisfy(row -> {
             assertThat(row.lastError()).isEqualTo(MailboxUnavailableException.class.getName());
             assertThat(row.lastError()).doesNotContain(ANA.email()).doesNotContain("mailbox");
         });
@@ -187,7 +172,7 @@ abstract class OutboxRelayContract {
             assertThat(relay.deliverDue()).isZero();
             String expected = attempt < OutboxRelay.DEFAULT_MAX_ATTEMPTS ? PENDING : PARKED;
             final int attempts = attempt;
-            assertThat(OutboxTestDatabases.outbox(pool)).hasSize(2).allSatisfy(row -> {
+            assertThat(OutboxTestSupport.outbox(pool)).hasSize(2).allSatisfy(row -> {
                 assertThat(row.status()).as("after attempt %d", attempts).isEqualTo(expected);
                 assertThat(row.attempts()).isEqualTo(attempts);
             });
@@ -202,7 +187,7 @@ abstract class OutboxRelayContract {
             assertThat(relay.deliverDue()).isZero();
         }
         assertThat(notifier.calls()).as("parked rows are not retried").isEqualTo(calls);
-        assertThat(OutboxTestDatabases.outbox(pool)).allSatisfy(row -> {
+        assertThat(OutboxTestSupport.outbox(pool)).allSatisfy(row -> {
             assertThat(row.status()).isEqualTo(PARKED);
             assertThat(row.attempts()).isEqualTo(OutboxRelay.DEFAULT_MAX_ATTEMPTS);
             assertThat(row.deliveredAt()).isNull();
@@ -215,7 +200,7 @@ abstract class OutboxRelayContract {
             + "source delivers every notification, each once")
     void newRelayDeliversWhatADeadProcessLeft() throws Exception {
         Set<String> queued = new HashSet<>();
-        try (Pool dyingProcess = db.reopen()) {
+        try (HikariDataSource dyingProcess = db.newPool("dying-process")) {
             BookingRules rules = facade(dyingProcess);
             for (int i = 0; i < 3; i++) {
                 queued.addAll(ids(bookForAna(rules, i).notifications()));
@@ -223,10 +208,10 @@ abstract class OutboxRelayContract {
             // The process dies here: its facade and its connections are gone, no relay ever ran.
         }
         assertThat(queued).hasSize(6);
-        assertThat(OutboxTestDatabases.outbox(pool)).hasSize(6)
+        assertThat(OutboxTestSupport.outbox(pool)).hasSize(6)
                 .allSatisfy(row -> assertThat(row.status()).isEqualTo(PENDING));
 
-        try (Pool restarted = db.reopen()) {
+        try (HikariDataSource restarted = db.newPool("restarted")) {
             RecordingNotifier notifier = new RecordingNotifier();
             OutboxRelay relay = OutboxRelay.builder().dataSource(restarted).notifier(notifier).clock(clock).build();
 
@@ -236,7 +221,7 @@ abstract class OutboxRelayContract {
             assertThat(notifier.deliveriesById()).containsOnlyKeys(queued)
                     .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
         }
-        assertThat(OutboxTestDatabases.outbox(pool)).allSatisfy(row -> {
+        assertThat(OutboxTestSupport.outbox(pool)).allSatisfy(row -> {
             assertThat(row.status()).isEqualTo(SENT);
             assertThat(row.attempts()).isEqualTo(1);
             assertThat(row.deliveredAt()).isEqualTo(NOW);
@@ -252,7 +237,7 @@ abstract class OutboxRelayContract {
         assertThat(queued).hasSize(5_000);
 
         RecordingNotifier notifier = new RecordingNotifier();
-        try (Pool nodeA = db.reopen(); Pool nodeB = db.reopen()) {
+        try (HikariDataSource nodeA = db.newPool("node-a"); HikariDataSource nodeB = db.newPool("node-b")) {
             OutboxRelay relayA = OutboxRelay.builder().dataSource(nodeA).notifier(notifier).clock(clock).build();
             OutboxRelay relayB = OutboxRelay.builder().dataSource(nodeB).notifier(notifier).clock(clock).build();
 
@@ -269,8 +254,8 @@ abstract class OutboxRelayContract {
             assertThat(delivered[0]).as("relay A took a share").isPositive();
             assertThat(delivered[1]).as("relay B took a share").isPositive();
         }
-        assertThat(OutboxTestDatabases.countWithStatus(pool, SENT)).isEqualTo(5_000);
-        assertThat(OutboxTestDatabases.countWithStatus(pool, PENDING)).isZero();
+        assertThat(OutboxTestSupport.countWithStatus(pool, SENT)).isEqualTo(5_000);
+        assertThat(OutboxTestSupport.countWithStatus(pool, PENDING)).isZero();
     }
 
     @Test
@@ -378,7 +363,7 @@ abstract class OutboxRelayContract {
         assertThat(relay.deliverDue()).isZero();
 
         assertThat(notifier.deliveriesById()).containsOnlyKeys(queued);
-        assertThat(OutboxTestDatabases.outbox(pool)).filteredOn(row -> row.notificationId().equals("broken-1"))
+        assertThat(OutboxTestSupport.outbox(pool)).filteredOn(row -> row.notificationId().equals("broken-1"))
                 .singleElement().satisfies(row -> {
                     assertThat(row.status()).isEqualTo(PARKED);
                     assertThat(row.attempts()).isEqualTo(1);
@@ -467,7 +452,7 @@ abstract class OutboxRelayContract {
                 .collect(Collectors.toMap(Notification::id, Function.identity()));
         assertThat(delivered).containsOnlyKeys(union(ids(booked.notifications()), Set.of(old.id())));
         assertThat(delivered.get(old.id())).isEqualTo(old);
-        assertThat(OutboxTestDatabases.outbox(pool)).allSatisfy(row -> assertThat(row.status()).isEqualTo(SENT));
+        assertThat(OutboxTestSupport.outbox(pool)).allSatisfy(row -> assertThat(row.status()).isEqualTo(SENT));
     }
 
     @Test
@@ -524,7 +509,7 @@ abstract class OutboxRelayContract {
         assertThat(relay.deliverDue()).isEqualTo(2);
 
         assertThat(notifier.deliveriesById()).containsOnlyKeys(ids(booked.notifications()));
-        assertThat(OutboxTestDatabases.outbox(pool))
+        assertThat(OutboxTestSupport.outbox(pool))
                 .filteredOn(row -> Set.of("future-1", "stray-1").contains(row.notificationId()))
                 .hasSize(2).allSatisfy(row -> {
                     assertThat(row.status()).isEqualTo(PARKED);
@@ -587,7 +572,7 @@ abstract class OutboxRelayContract {
     }
 
     private void assertEveryRow(String status, int attempts, Instant nextAttemptAt) throws SQLException {
-        assertThat(OutboxTestDatabases.outbox(pool)).hasSize(2).allSatisfy(row -> {
+        assertThat(OutboxTestSupport.outbox(pool)).hasSize(2).allSatisfy(row -> {
             assertThat(row.status()).isEqualTo(status);
             assertThat(row.attempts()).isEqualTo(attempts);
             assertThat(row.nextAttemptAt()).isEqualTo(nextAttemptAt);
@@ -606,32 +591,24 @@ abstract class OutboxRelayContract {
         AtomicBoolean drained = new AtomicBoolean();
         CyclicBarrier round = new CyclicBarrier(2, () -> {
             try {
-                drained.set(OutboxTestDatabases.countWithStatus(pool, PENDING) == 0);
+                drained.set(OutboxTestSupport.countWithStatus(pool, PENDING) == 0);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (IntSupplier pass : List.of(passA, passB)) {
-                Callable<Integer> loop = () -> {
-                    int delivered = 0;
-                    for (int rounds = 0; rounds < 10_000; rounds++) {
-                        round.await(2, TimeUnit.MINUTES);
-                        if (drained.get()) {
-                            return delivered;
-                        }
-                        delivered += pass.getAsInt();
-                    }
-                    throw new IllegalStateException("outbox never drained");
-                };
-                results.add(threads.submit(loop));
+        List<IntSupplier> passes = List.of(passA, passB);
+        List<Integer> delivered = Race.of(2).withTimeout(Duration.ofMinutes(10)).run(i -> () -> {
+            int mine = 0;
+            for (int rounds = 0; rounds < 10_000; rounds++) {
+                round.await(2, TimeUnit.MINUTES);
+                if (drained.get()) {
+                    return mine;
+                }
+                mine += passes.get(i).getAsInt();
             }
-            return new int[] {results.get(0).get(10, TimeUnit.MINUTES), results.get(1).get(10, TimeUnit.MINUTES)};
-        } finally {
-            threads.shutdownNow();
-        }
+            throw new IllegalStateException("outbox never drained");
+        });
+        return new int[] {delivered.get(0), delivered.get(1)};
     }
 
     /** A relay pass that reads due rows without locking them: what the real relay must not be. */

@@ -1,6 +1,6 @@
 package org.bookingrules.jdbc;
 
-import org.bookingrules.jdbc.OutboxTestDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("Outbox relay on H2 (always run)")

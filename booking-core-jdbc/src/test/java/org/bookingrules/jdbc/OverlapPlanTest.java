@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -44,6 +45,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @DisplayName("The overlap check and the calendar read active bookings only, not the resource's past")
 class OverlapPlanTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     static final int HISTORY = 2000;
     static final int ACTIVE = 3;
@@ -74,7 +78,7 @@ class OverlapPlanTest {
     @EnumSource(Store.class)
     @DisplayName("the overlap check of a free slot names br_booking_active_ix and examines the active bookings only")
     void overlapCheckReadsActiveBookingsOnly(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         Sql sql = db.dialect().sql();
         load(db);
         try {
@@ -100,7 +104,7 @@ class OverlapPlanTest {
     @DisplayName("the calendar over 14 months names br_booking_active_ix, examines the active bookings only and "
             + "returns exactly them")
     void calendarReadsActiveBookingsOnly(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         Sql sql = db.dialect().sql();
         load(db);
         try {
@@ -123,7 +127,7 @@ class OverlapPlanTest {
     @DisplayName("negative control: kept from the active-bookings index, the same check examines the resource's "
             + "whole past, and the measure shows it")
     void withoutTheIndexTheHistoryIsRead(Store store) throws SQLException {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         Sql sql = db.dialect().sql();
         load(db);
         try {

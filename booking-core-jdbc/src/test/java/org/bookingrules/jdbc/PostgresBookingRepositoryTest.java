@@ -13,14 +13,18 @@ import org.bookingrules.spi.BookingRepositoryContract;
 import org.bookingrules.spi.SlotClaim;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The repository contract on PostgreSQL. Runs when
  * {@code BOOKING_TEST_POSTGRES_URL} is set (see {@link TestDatabases}), skipped otherwise, and fails
- * when it is set and the server cannot be reached.
+ * when it is set and the server cannot be reached, or when it is unset in CI.
  */
 @DisplayName("JdbcBookingRepository on PostgreSQL keeps the repository contract")
 class PostgresBookingRepositoryTest extends BookingRepositoryContract {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private Database database;
 
@@ -28,7 +32,7 @@ class PostgresBookingRepositoryTest extends BookingRepositoryContract {
     protected BookingRepository newRepository() {
         // Asked before every test, not once in @BeforeAll: an unset variable then shows in the Surefire
         // report as each test skipped with the message, not as a class with zero tests.
-        database = TestDatabases.postgres();
+        database = DATABASES.postgres();
         database.clean();
         return JdbcBookingRepository.create(database.dataSource());
     }
@@ -44,7 +48,8 @@ class PostgresBookingRepositoryTest extends BookingRepositoryContract {
             + "overlapping active row written past the lock (SQLState 23P01)")
     void exclusionConstraintRefusesAnOverlapThatBypassesTheLock() throws SQLException {
         assertThat(database.count("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'br_booking_no_overlap' "
-                + "AND conrelid = to_regclass('br_booking')")).as("constraint on br_repo_test.br_booking").isEqualTo(1);
+                + "AND conrelid = to_regclass('br_booking')")).as("constraint on br_booking in the class's own schema")
+                .isEqualTo(1);
         insert(spec(TENANT_A, RUIZ, hours(10, 11)));
         var overlapping = insertOf(spec(TENANT_A, RUIZ, hours(10, 11)), SlotClaim.EXCLUSIVE).booking();
 

@@ -29,9 +29,11 @@ import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.SaveResult;
+import org.bookingrules.testing.Race;
 import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
@@ -43,6 +45,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("R5 reminders on H2, PostgreSQL and MariaDB")
 class ReminderSweepTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
     private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
@@ -61,7 +66,7 @@ class ReminderSweepTest {
     @DisplayName("R5 on PostgreSQL the exact dueReminders statement, with bound values, over 20,000 analyzed bookings "
             + "uses br_booking_reminder_ix and no Seq Scan on br_booking")
     void dueRemindersUsesTheIndexOnPostgres() throws Exception {
-        Database db = TestDatabases.postgres();
+        Database db = DATABASES.postgres();
         JdbcBookingRepository repository = db.emptyRepository();
         int expectedDue = insertPlanRows(db);
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -159,7 +164,7 @@ class ReminderSweepTest {
     @DisplayName("R5 two sweeps at once over 200 due reminders send each reminder exactly once: one REMINDER "
             + "notification, one ReminderSent event and one outbox row per booking")
     void twoConcurrentSweepsSendEachReminderOnce(Store store) throws Exception {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         ObservedRepository repository = new ObservedRepository(db.emptyRepository());
         RecordingNotifier notifier = new RecordingNotifier();
         MutableClock clock = MutableClock.of(NOW, ZONE);

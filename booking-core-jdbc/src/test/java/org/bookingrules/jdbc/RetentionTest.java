@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,18 +41,16 @@ import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.BookingRules;
 import org.bookingrules.Outcome;
-import org.bookingrules.jdbc.OutboxTestDatabases.Opened;
-import org.bookingrules.jdbc.OutboxTestDatabases.Pool;
-import org.bookingrules.jdbc.OutboxTestDatabases.RecordingNotifier;
-import org.bookingrules.jdbc.OutboxTestDatabases.Store;
+import org.bookingrules.jdbc.OutboxTestSupport.RecordingNotifier;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.links.GuardState;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.Resource;
 import org.bookingrules.spi.Notification;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -65,8 +62,8 @@ import org.threeten.extra.MutableClock;
  * idempotency keys, link guards of finished bookings), at the boundaries; that a second run deletes
  * nothing; that it deletes in batches, each its own transaction; that it runs beside a live relay
  * and bookings on several threads without deadlock, error or a lost notification; and that
- * {@code runEvery} survives a failing run. Works in the outbox tests' namespace, under its lock (see
- * {@link OutboxTestDatabases}): the job deletes across tenants, so nothing else may use it meanwhile.
+ * {@code runEvery} survives a failing run. Works in a namespace of its own ({@link TestDatabases}): the
+ * job deletes across tenants, so nothing else may use it meanwhile.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Retention deletes delivered notifications, old idempotency keys and finished bookings' link guards")
@@ -81,19 +78,14 @@ class RetentionTest {
     private static final Duration HOUR = Duration.ofHours(1);
     private static final Instant RUN_AT = NOW.plus(Duration.ofDays(90));
 
-    private final Map<Store, Opened> opened = new EnumMap<>(Store.class);
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
     private MutableClock clock;
 
-    @AfterAll
-    void closeStores() throws SQLException {
-        for (Opened o : opened.values()) {
-            o.close();
-        }
-    }
-
     /** The store's pool with every adapter table empty; the test is skipped if the store is not configured. */
-    private Pool empty(Store store) throws SQLException {
-        Pool pool = OutboxTestDatabases.emptied(opened, store);
+    private DataSource empty(Store store) {
+        DataSource pool = DATABASES.empty(store).dataSource();
         clock = MutableClock.of(NOW, ZoneOffset.UTC);
         return pool;
     }
@@ -152,7 +144,7 @@ class RetentionTest {
     @DisplayName("Delivered rows older than 30 days are deleted; delivered rows 30 days old or younger, and PENDING "
             + "and PARKED rows of any age, are kept; a second run deletes nothing")
     void deletesOnlyOldDeliveredNotifications(Store store) throws SQLException {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         Instant cutOff = RUN_AT.minus(OUTBOX_AGE);
         outboxRow(pool, TENANT, "sent-old", "SENT", cutOff.minus(MICRO));
         outboxRow(pool, OTHER_TENANT, "sent-older", "SENT", cutOff.minus(Duration.ofDays(400)));
@@ -181,7 +173,7 @@ class RetentionTest {
     @DisplayName("Idempotency keys stored more than 24 hours ago are deleted, younger ones kept; a configured age "
             + "is the one applied")
     void deletesOnlyOldIdempotencyKeys(Store store) throws SQLException {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         Instant cutOff = RUN_AT.minus(KEY_AGE);
         keyRow(pool, TENANT, "old", cutOff.minus(MICRO));
         keyRow(pool, OTHER_TENANT, "older", cutOff.minus(Duration.ofDays(30)));
@@ -205,7 +197,7 @@ class RetentionTest {
     @DisplayName("More rows than one batch are all deleted, one transaction per batch: 1234 rows in batches of 100 "
             + "take 13 commits, 345 keys 4, and the empty link guard pass 1")
     void deletesInBatchesEachItsOwnTransaction(Store store) throws SQLException {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         Instant old = RUN_AT.minus(Duration.ofDays(365));
         try (Connection c = pool.getConnection()) {
             Sql sql = JdbcDialect.detect(c).sql();
@@ -270,7 +262,7 @@ class RetentionTest {
             + "are more than 30 days old; active bookings, running lockouts, late changes, recent ends and guards "
             + "without a booking row are kept")
     void deletesLinkGuardsOfFinishedBookingsOnly(Store store) throws SQLException {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(pool)).clock(clock).build();
         JdbcLinkGuardStore guards = JdbcLinkGuardStore.create(pool);
         Instant start = NOW.plus(Duration.ofDays(1));
@@ -329,7 +321,7 @@ class RetentionTest {
     @DisplayName("Two retention nodes run beside two live relays and four booking threads for 3 seconds: no "
             + "deadlock, no error, every notification delivered exactly once, and the retention did delete")
     void runsBesideALiveRelayAndBookings(Store store) throws Exception {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         AtomicInteger lockFailures = new AtomicInteger();
         Map<String, Integer> failureStates = new ConcurrentHashMap<>();
         Sql sql = JdbcDialect.detect(pool).sql();
@@ -442,7 +434,7 @@ class RetentionTest {
     @EnumSource(Store.class)
     @DisplayName("runEvery logs a failing run and goes on: after three runs that cannot connect, a later run deletes")
     void runEverySurvivesAFailingRun(Store store) throws Exception {
-        Pool pool = empty(store);
+        DataSource pool = empty(store);
         outboxRow(pool, TENANT, "sent-old", "SENT", NOW.minus(Duration.ofDays(365)));
         AtomicInteger failures = new AtomicInteger();
         DataSource flaky = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),

@@ -35,6 +35,7 @@ import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
@@ -45,6 +46,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("Relay and reminder schedules survive killed connections")
 class ScheduleSurvivalTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String TENANT = "clinic-schedules";
     private static final int KILLED_PASSES = 3;
@@ -63,7 +67,7 @@ class ScheduleSurvivalTest {
             + "notifications and the sweep sends its reminder; both schedules still run; a naive fixed-delay "
             + "schedule of deliverDue dies at its first failure (control)")
     void schedulesSurviveKilledConnections(Store store) throws Exception {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
         KillingDataSource forRules = new KillingDataSource(db.dataSource());

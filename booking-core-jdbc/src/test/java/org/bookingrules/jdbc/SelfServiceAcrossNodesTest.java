@@ -2,6 +2,7 @@ package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
@@ -33,6 +35,9 @@ import org.threeten.extra.MutableClock;
 @DisplayName("R8: the identity lockout holds across two SelfService nodes sharing one database")
 class SelfServiceAcrossNodesTest {
 
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
     private static final String TENANT = "clinic-nodes";
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
     private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
@@ -41,9 +46,10 @@ class SelfServiceAcrossNodesTest {
             Locale.forLanguageTag("es"));
 
     /** One node: its own pool, repository, guard store, links and self-service; the clock is shared. */
-    private record Node(TinyPool pool, JdbcBookingRepository repository, BookingRules rules, SelfService selfService) {
+    private record Node(HikariDataSource pool, JdbcBookingRepository repository, BookingRules rules,
+                        SelfService selfService) {
         static Node over(Database db, MutableClock clock) {
-            TinyPool pool = db.newPool(db.sessionSetup());
+            HikariDataSource pool = db.newPool("node");
             JdbcBookingRepository repository = JdbcBookingRepository.create(pool);
             ManageLinks links = ManageLinks.builder().signingKey("k1", KEY).clock(clock)
                     .guardStore(JdbcLinkGuardStore.create(pool)).build();
@@ -57,7 +63,7 @@ class SelfServiceAcrossNodesTest {
     @EnumSource(Store.class)
     @DisplayName("wrong answers alternate between nodes: the sixth is LOCKED on both, a right answer too, until the lock ends")
     void lockoutIsShared(Store store) {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         Node first = Node.over(db, clock);

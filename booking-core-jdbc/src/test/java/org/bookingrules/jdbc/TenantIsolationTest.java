@@ -31,6 +31,7 @@ import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
 import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
@@ -41,6 +42,9 @@ import org.threeten.extra.Interval;
  */
 @DisplayName("Tenants on H2, PostgreSQL and MariaDB")
 class TenantIsolationTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String TENANT_A = "clinic-a";
     private static final String TENANT_B = "clinic-b";
@@ -58,7 +62,7 @@ class TenantIsolationTest {
     @DisplayName("tenant A's staff, knowing the id of tenant B's booking, cannot see, cancel, confirm, reschedule or "
             + "mark it through the facade: BOOKING_NOT_FOUND, and B's booking is unchanged")
     void facadeScopesEveryCommandByTenant(Store store) {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
         RecordingNotifier notifier = new RecordingNotifier();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -106,7 +110,7 @@ class TenantIsolationTest {
     @DisplayName("through the repository, tenant A finds nothing of tenant B's booking by id or code, and an update "
             + "of that id in tenant A is VERSION_CONFLICT and writes nothing")
     void repositoryScopesReadsAndWritesByTenant(Store store) {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
         Transition booked = Booking.book(Booking.builder()
                 .tenantId(TENANT_B)

@@ -2,6 +2,7 @@ package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +32,7 @@ import org.bookingrules.spi.SlotClaim;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
@@ -50,6 +52,9 @@ import org.threeten.extra.Interval;
  */
 @DisplayName("Time zones: America/Santiago in the JVM and the session, across DST changes")
 class TimeZoneRoundTripTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String SANTIAGO = "America/Santiago";
     private static final ZoneId SANTIAGO_ZONE = ZoneId.of(SANTIAGO);
@@ -82,7 +87,7 @@ class TimeZoneRoundTripTest {
     @DisplayName("R5/R15 slot, reminder and event instants around the 2026 Chile DST changes round-trip exactly "
             + "through find(), calendar(), history() and dueReminders() with JVM and session zone America/Santiago")
     void instantsRoundTripAcrossDstChanges(Store store) throws Exception {
-        Database db = TestDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
         assertThat(SANTIAGO_ZONE.getRules().getOffset(AUTUMN.minusNanos(1000))).hasToString("-03:00");
         assertThat(SANTIAGO_ZONE.getRules().getOffset(AUTUMN)).hasToString("-04:00");
@@ -91,7 +96,7 @@ class TimeZoneRoundTripTest {
 
         TimeZone.setDefault(TimeZone.getTimeZone(SANTIAGO));
         // A new pool: its connections, and the drivers' view of the default zone, start after the change.
-        try (TinyPool pool = db.newPool(db.sessionSetup())) {
+        try (HikariDataSource pool = db.newPool("after-zone-change")) {
             checkSessionZone(store, pool);
             JdbcBookingRepository repository = JdbcBookingRepository.create(pool);
             List<BookingEvent> written = new ArrayList<>();

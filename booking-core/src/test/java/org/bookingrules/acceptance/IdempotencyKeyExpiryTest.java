@@ -14,16 +14,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bookingrules.BookRequest;
@@ -38,6 +31,7 @@ import org.bookingrules.spi.BookingRepository;
 import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.testing.DelegatingRepository;
 import org.bookingrules.testing.Fixture;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -217,32 +211,15 @@ class IdempotencyKeyExpiryTest {
         Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
         clock.setInstant(NOW.plus(TTL));
         int racers = 16;
-        ExecutorService threads = Executors.newFixedThreadPool(racers);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (int i = 0; i < racers; i++) {
-                Callable<Outcome> racer = () -> {
-                    go.await();
-                    return rules.book(ANA_ACTS, request(3));
-                };
-                futures.add(threads.submit(racer));
-            }
-            go.countDown();
-            List<Outcome.Done> outcomes = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
-                outcomes.add(f.get(20, TimeUnit.SECONDS).orElseThrow());
-            }
 
-            Set<String> ids = outcomes.stream().map(o -> o.booking().id()).collect(Collectors.toSet());
-            assertThat(ids).hasSize(1).doesNotContain(first.id());
-            assertThat(outcomes.stream().filter(Outcome.Done::changed)).as("exactly one racer booked").hasSize(1);
-            assertThat(repository.all(TENANT)).hasSize(2);
-            assertThat(storedKeysBooking().id()).isEqualTo(ids.iterator().next());
-        } finally {
-            threads.shutdownNow();
-            assertThat(threads.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
-        }
+        List<Outcome.Done> outcomes = Race.of(racers).withTimeout(Duration.ofSeconds(20))
+                .run(i -> () -> rules.book(ANA_ACTS, request(3)).orElseThrow());
+
+        Set<String> ids = outcomes.stream().map(o -> o.booking().id()).collect(Collectors.toSet());
+        assertThat(ids).hasSize(1).doesNotContain(first.id());
+        assertThat(outcomes.stream().filter(Outcome.Done::changed)).as("exactly one racer booked").hasSize(1);
+        assertThat(repository.all(TENANT)).hasSize(2);
+        assertThat(storedKeysBooking().id()).isEqualTo(ids.iterator().next());
     }
 
     @Test

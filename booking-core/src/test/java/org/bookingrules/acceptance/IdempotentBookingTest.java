@@ -18,15 +18,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.bookingrules.BookRequest;
@@ -43,8 +36,7 @@ import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.testing.Fixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -65,22 +57,10 @@ class IdempotentBookingTest {
     private static final Duration HOUR = Duration.ofHours(1);
     private static final int RACERS = 16;
     private static final int ROUNDS = 30;
-    private static final long TIMEOUT_SECONDS = 20;
-
-    private static ExecutorService pool;
+    /** The start-gate harness of the racing repeats: a round may take 20 s. */
+    private static final Race RACE = Race.of(RACERS).withTimeout(Duration.ofSeconds(20));
 
     private Fixture f;
-
-    @BeforeAll
-    static void startPool() {
-        pool = Executors.newFixedThreadPool(RACERS);
-    }
-
-    @AfterAll
-    static void stopPool() throws InterruptedException {
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("racers stopped").isTrue();
-    }
 
     @BeforeEach
     void newWorld() {
@@ -350,7 +330,7 @@ class IdempotentBookingTest {
         for (int round = 0; round < ROUNDS; round++) {
             Fixture world = new Fixture();
 
-            List<Outcome> outcomes = race(() -> world.rules.book(ANA_ACTS, anasRequest()));
+            List<Outcome> outcomes = RACE.run(i -> () -> world.rules.book(ANA_ACTS, anasRequest()));
 
             assertThat(outcomes).as("round %d: every racer is Done", round).allSatisfy(o -> assertThat(o.isDone())
                     .as("outcome %s", o).isTrue());
@@ -365,28 +345,6 @@ class IdempotentBookingTest {
             assertThat(world.notifier.delivered()).as("round %d: notified once", round).hasSize(2);
             assertThat(world.repository.history(TENANT, id)).as("round %d: one Booked event", round).hasSize(1);
         }
-    }
-
-    private static <T> List<T> race(Callable<T> task) throws Exception {
-        CountDownLatch ready = new CountDownLatch(RACERS);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < RACERS; i++) {
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                if (!start.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the start gate never opened");
-                }
-                return task.call();
-            }));
-        }
-        assertThat(ready.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("every racer at the gate").isTrue();
-        start.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> future : futures) {
-            results.add(future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        }
-        return results;
     }
 
     // ------------------------------------------------------------------ validation

@@ -14,13 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.bookingrules.BookRequest;
@@ -42,8 +35,7 @@ import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
 import org.bookingrules.testing.Fixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.threeten.extra.Interval;
@@ -58,26 +50,14 @@ class SameSlotRaceTest {
 
     private static final int RACERS = 16;
     private static final int ROUNDS = 50;
-    private static final long TIMEOUT_SECONDS = 20;
+    /** The start-gate harness of these races: a whole round may take 20 s. */
+    private static final Race RACE = Race.of(RACERS).withTimeout(Duration.ofSeconds(20));
     private static final Instant START = NOW.plus(Duration.ofDays(3));
     private static final Interval SLOT = Interval.of(START, Duration.ofHours(1));
     private static final List<CustomerDetails> CUSTOMERS = IntStream.range(0, RACERS)
             .mapToObj(i -> new CustomerDetails("cust-" + i, "Customer " + i, "c" + i + "@example.org", null,
                     Locale.ENGLISH))
             .toList();
-
-    private static ExecutorService pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = Executors.newFixedThreadPool(RACERS);
-    }
-
-    @AfterAll
-    static void stopPool() throws InterruptedException {
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("racers stopped").isTrue();
-    }
 
     @Test
     @DisplayName("R1 R10: sixteen customers booking the same slot at once give exactly one booking, "
@@ -86,7 +66,7 @@ class SameSlotRaceTest {
         for (int round = 0; round < ROUNDS; round++) {
             Fixture f = new Fixture();
 
-            List<Outcome> outcomes = race(RACERS, i -> () -> f.rules.book(Actor.customer(CUSTOMERS.get(i).id()),
+            List<Outcome> outcomes = RACE.run(i -> () -> f.rules.book(Actor.customer(CUSTOMERS.get(i).id()),
                     BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, CUSTOMERS.get(i), SLOT.getStart(), SLOT.getEnd(),
                             ZONE)));
 
@@ -124,7 +104,7 @@ class SameSlotRaceTest {
                     .toList();
             Interval target = Interval.of(START.minus(Duration.ofHours(2)), Duration.ofMinutes(45));
 
-            List<Outcome> outcomes = race(RACERS, i -> () -> f.rules.reschedule(
+            List<Outcome> outcomes = RACE.run(i -> () -> f.rules.reschedule(
                     Actor.customer(CUSTOMERS.get(i).id()), Fixture.ref(own.get(i)),
                     RescheduleRequest.to(target.getStart(), target.getEnd())));
 
@@ -155,7 +135,7 @@ class SameSlotRaceTest {
         // no appointment has started.
         f.clock.setInstant(START.minus(Duration.ofMinutes(1)));
 
-        List<List<Outcome.Done>> sweeps = race(8, i -> f.rules::sendDueReminders);
+        List<List<Outcome.Done>> sweeps = Race.of(8).withTimeout(RACE.timeout()).run(i -> f.rules::sendDueReminders);
 
         assertThat(sweeps.stream().mapToInt(List::size).sum()).as("reminders sent over all sweeps")
                 .isEqualTo(due.size());
@@ -176,7 +156,7 @@ class SameSlotRaceTest {
         for (int round = 0; round < ROUNDS && worst < 2; round++) {
             InMemoryBookingRepository repository = new InMemoryBookingRepository();
 
-            race(RACERS, i -> () -> naiveBook(repository, i));
+            RACE.run(i -> () -> naiveBook(repository, i));
 
             worst = Math.max(worst, repository.calendar(TENANT, DR_RUIZ.id(), SLOT).size());
         }
@@ -223,7 +203,7 @@ class SameSlotRaceTest {
                 .isEqualTo(BookingStatus.PENDING);
         BookingRef ref = Fixture.ref(booking);
 
-        List<List<Object>> perThread = race(threads, t -> () -> {
+        List<List<Object>> perThread = Race.of(threads).withTimeout(RACE.timeout()).run(t -> () -> {
             List<Object> results = new ArrayList<>();
             for (int k = 0; k < opsPerThread; k++) {
                 try {
@@ -271,32 +251,5 @@ class SameSlotRaceTest {
         assertThat(history.subList(1, history.size())).as("R4: only confirmations and revocations follow the booking")
                 .allSatisfy(e -> assertThat(e).isInstanceOfAny(BookingEvent.Confirmed.class,
                         BookingEvent.ConfirmationRevoked.class));
-    }
-
-    /**
-     * Runs one task per thread, all released at once by a start gate once every thread is waiting
-     * at it, and collects the results in thread order.
-     */
-    private static <T> List<T> race(int threads, IntFunction<Callable<T>> tasks) throws Exception {
-        CountDownLatch ready = new CountDownLatch(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            Callable<T> task = tasks.apply(i);
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                if (!start.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the start gate never opened");
-                }
-                return task.call();
-            }));
-        }
-        assertThat(ready.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("every racer at the gate").isTrue();
-        start.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> future : futures) {
-            results.add(future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        }
-        return results;
     }
 }

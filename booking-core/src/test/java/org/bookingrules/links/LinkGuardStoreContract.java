@@ -7,14 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -108,7 +102,7 @@ public abstract class LinkGuardStoreContract {
 
     /**
      * Runs {@code callsPerThread} calls on each of {@code threads} threads, all released at once by a
-     * start gate; fails with the first call's failure, or on a timeout.
+     * start gate ({@link Race}); fails with the first call's failure, or on a timeout.
      *
      * @param threads how many threads
      * @param callsPerThread how many calls each makes
@@ -116,41 +110,7 @@ public abstract class LinkGuardStoreContract {
      * @throws Exception the first failure of a call, or a timeout
      */
     protected static void race(int threads, int callsPerThread, ThreadCall call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    if (!start.await(RACE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the start gate never opened");
-                    }
-                    for (int i = 0; i < callsPerThread; i++) {
-                        call.run(thread);
-                    }
-                    return null;
-                }));
-            }
-            if (!ready.await(RACE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new TimeoutException("not every thread reached the start gate");
-            }
-            start.countDown();
-            for (Future<?> future : futures) {
-                try {
-                    future.get(RACE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-            if (!pool.awaitTermination(RACE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("racing threads did not stop");
-            }
-        }
+        Race.of(threads).withTimeout(Duration.ofSeconds(RACE_TIMEOUT_SECONDS)).repeat(callsPerThread, call::run);
     }
 
     /** One call of a racing thread. */

@@ -23,6 +23,7 @@ import org.bookingrules.model.ReminderState;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.model.Transition;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,16 +33,57 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.Interval;
 
 /**
- * The contract every {@link BookingRepository} must keep, run against each adapter (STYLE 11):
- * subclass it, implement {@link #newRepository()}, and the whole suite runs on your adapter. It is
- * shipped in booking-core's test jar so that the JDBC module reuses it unchanged.
+ * The contract every {@link BookingRepository} must keep, run against each adapter (STYLE 11): the
+ * in-memory reference, H2, PostgreSQL and MariaDB, the EHR example's adapter, and yours. It is
+ * shipped in booking-core's test jar with the tools that go with it: {@link Race}, the start-gate
+ * harness of its concurrency cases; {@link org.bookingrules.testing.DelegatingRepository}, the base
+ * of decorators that observe, delay or fail some calls; {@link org.bookingrules.testing.Fixture}, a
+ * ready-made facade world; {@link org.bookingrules.testing.RecordingNotifier}.
  *
- * <p>{@link #newRepository()} is called before every test and must return an <em>empty</em>
- * repository (a fresh schema, or truncated tables): {@link BookingRepository#dueReminders} spans
- * every tenant, so leftovers of another test would show up in its answer.
+ * <p><b>Running it on your repository.</b> Add booking-core's test jar to your build
+ * ({@code <type>test-jar</type>}, test scope), with JUnit Jupiter (the {@code junit-jupiter}
+ * aggregate: the contract uses parameterized tests) and AssertJ, which the test jar does not bring.
+ * Subclass the contract in your test sources and implement {@link #newRepository()}:
+ * <pre>{@code
+ * class MyRepositoryContractTest extends BookingRepositoryContract {
+ *     private MyTestDatabase database;
  *
- * <p>Every instant in these fixtures has microsecond precision on purpose: it is the finest that
- * SQL timestamp types keep, and the adapters must return exactly what they were given.
+ *     @Override
+ *     protected BookingRepository newRepository() {
+ *         database = MyTestDatabase.empty();        // a fresh schema, or emptied tables
+ *         return new MyRepository(database.dataSource());
+ *     }
+ *
+ *     @AfterEach
+ *     void closeDatabase() {
+ *         database.close();
+ *     }
+ * }
+ * }</pre>
+ * Every test of the contract then runs on your adapter in your build, and a subclass adds the
+ * adapter's own tests with the fixtures and helpers below ({@link #spec}, {@link #insert},
+ * {@link #update}, {@link #repository()}). What the contract needs of you:
+ * <ul>
+ *   <li>{@link #newRepository()} is called before every test and must return an <em>empty</em>
+ *       repository: {@link BookingRepository#dueReminders} spans every tenant, so leftovers of
+ *       another test would show up in its answer. Release what it opened in an {@code @AfterEach}
+ *       of your own.</li>
+ *   <li>The repository must be thread-safe. The concurrency cases let {@link #raceThreads()}
+ *       writers go at once ({@link Race}) at one slot, at overlapping slots, and at one version of
+ *       one booking, in {@value #RACE_ROUNDS} rounds each, and check that exactly the writes the
+ *       SPI allows are SAVED. Over a connection pool, give it at least that many connections, or the
+ *       writers queue at the pool and the cases prove less. An adapter that checks the slot, or the
+ *       version, and then writes without holding a lock in between fails them: see
+ *       {@code RepositoryRaceNegativeControlTest}, which runs them on such a repository.</li>
+ *   <li>Every instant in these fixtures has microsecond precision on purpose: it is the finest that
+ *       SQL timestamp types keep, and an adapter must return exactly what it was given.</li>
+ *   <li>The fixtures use tenants {@value #TENANT_A} and {@value #TENANT_B}, resources
+ *       {@code dr-ruiz} and {@code dr-soto}, booking ids {@code booking-<n>} and codes
+ *       {@code BK<nnnn>}; a repository over tables shared with other data should keep those apart.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe itself: JUnit makes one instance per test; only the repository is shared by the
+ * racing threads of a concurrency case.
  */
 public abstract class BookingRepositoryContract {
 
@@ -64,6 +106,10 @@ public abstract class BookingRepositoryContract {
     protected static final Instant DAY = Instant.parse("2026-03-10T00:00:00Z");
     /** When the fixture changes happen. */
     protected static final Instant CHANGED_AT = Instant.parse("2026-03-03T10:15:30.654321Z");
+    /** Writers let go at once in each round of a concurrency case, unless {@link #raceThreads()} says otherwise. */
+    public static final int RACE_THREADS = 8;
+    /** Rounds of each concurrency case, each on slots of its own: a missing lock shows in one at least. */
+    public static final int RACE_ROUNDS = 5;
 
     private BookingRepository repository;
     private int sequence;
@@ -84,6 +130,16 @@ public abstract class BookingRepositoryContract {
     /** @return the repository of the running test */
     protected final BookingRepository repository() {
         return repository;
+    }
+
+    /**
+     * How many writers race in each round of the concurrency cases. An adapter over a store that
+     * cannot take that many writers at once may return fewer, 2 at least.
+     *
+     * @return {@link #RACE_THREADS}
+     */
+    protected int raceThreads() {
+        return RACE_THREADS;
     }
 
     // --- helpers ---
@@ -903,6 +959,214 @@ public abstract class BookingRepositoryContract {
             };
             assertThat(repository.find(TENANT_A, stored.id()).orElseThrow().status()).isEqualTo(status);
             assertThat(repository.find(TENANT_A, stored.id())).contains(changed);
+        }
+    }
+
+    // --- concurrency: what the adapter's lock and version check guarantee under contention ---
+
+    /** The first instant of a round's window: rounds are 5 hours apart, so their slots never meet. */
+    private static Instant roundStart(int round) {
+        return DAY.plus(Duration.ofHours(5L * round));
+    }
+
+    /** A slot of a round: {@code length} minutes, {@code from} minutes after the round's start. */
+    private static Interval raceSlot(int round, long from, long length) {
+        Instant start = roundStart(round).plus(Duration.ofMinutes(from));
+        return Interval.of(start, start.plus(Duration.ofMinutes(length)));
+    }
+
+    /** The whole window of a round, for calendar queries. */
+    private static Interval roundWindow(int round) {
+        return Interval.of(roundStart(round), roundStart(round).plus(Duration.ofHours(5)));
+    }
+
+    private int racers() {
+        int threads = raceThreads();
+        assertThat(threads).as("raceThreads()").isGreaterThanOrEqualTo(2);
+        return threads;
+    }
+
+    /**
+     * Checks that exactly one writer of a round was SAVED and every other one got {@code refusal},
+     * and returns the winner's index.
+     */
+    private static int onlyWinner(int round, List<SaveResult> results, SaveResult refusal) {
+        assertThat(results).as("round %d: exactly one writer SAVED, answers in thread order %s", round, results)
+                .containsOnlyOnce(SaveResult.SAVED);
+        assertThat(results).as("round %d: every other writer %s, answers in thread order %s", round, refusal, results)
+                .allMatch(r -> r == SaveResult.SAVED || r == refusal);
+        return results.indexOf(SaveResult.SAVED);
+    }
+
+    /** Checks that nothing of a refused insert was written. */
+    private void nothingWrittenOf(int round, BookingChange refused) {
+        Booking b = refused.booking();
+        assertThat(repository.find(b.tenantId(), b.id())).as("round %d: refused %s is not stored", round, b.id())
+                .isEmpty();
+        assertThat(repository.history(b.tenantId(), b.id())).as("round %d: refused %s has no history", round, b.id())
+                .isEmpty();
+    }
+
+    @Test
+    @DisplayName("R10 writers racing for one slot of one resource: exactly one insert is SAVED, every other "
+            + "SLOT_TAKEN with nothing of it written, and the calendar holds the winner alone, in every round")
+    public void racingInsertsOfOneSlotSaveOne() throws Exception {
+        int threads = racers();
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            Interval slot = raceSlot(round, 0, 60);
+            List<BookingChange> inserts = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                inserts.add(insertOf(spec(TENANT_A, RUIZ, slot), SlotClaim.EXCLUSIVE));
+            }
+
+            List<SaveResult> results = Race.of(threads).run(i -> () -> repository.insert(inserts.get(i)));
+
+            int winner = onlyWinner(round, results, SaveResult.SLOT_TAKEN);
+            assertThat(repository.calendar(TENANT_A, RUIZ.id(), roundWindow(round))).as("round %d", round)
+                    .containsExactly(inserts.get(winner).booking());
+            for (int i = 0; i < threads; i++) {
+                if (i != winner) {
+                    nothingWrittenOf(round, inserts.get(i));
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("R10 writers racing for slots that overlap each other without being equal (each 5 minutes "
+            + "after the last): exactly one is SAVED, every other SLOT_TAKEN, in every round")
+    public void racingInsertsOfOverlappingSlotsSaveOne() throws Exception {
+        int threads = racers();
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            List<BookingChange> inserts = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                inserts.add(insertOf(spec(TENANT_A, RUIZ, raceSlot(round, 5L * i, 60)), SlotClaim.EXCLUSIVE));
+            }
+
+            List<SaveResult> results = Race.of(threads).run(i -> () -> repository.insert(inserts.get(i)));
+
+            int winner = onlyWinner(round, results, SaveResult.SLOT_TAKEN);
+            assertThat(repository.calendar(TENANT_A, RUIZ.id(), roundWindow(round))).as("round %d", round)
+                    .containsExactly(inserts.get(winner).booking());
+            for (int i = 0; i < threads; i++) {
+                if (i != winner) {
+                    nothingWrittenOf(round, inserts.get(i));
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("R10 writers racing for a chain of slots, each overlapping only its neighbours: no two SAVED "
+            + "bookings overlap, and each SLOT_TAKEN one overlaps a SAVED one, in every round")
+    public void racingInsertsOfAChainOfSlotsNeverOverlap() throws Exception {
+        int threads = racers();
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            List<BookingChange> inserts = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                // 45 minutes every 30: slot i meets slots i - 1 and i + 1 for 15 minutes, no other.
+                inserts.add(insertOf(spec(TENANT_A, RUIZ, raceSlot(round, 30L * i, 45)), SlotClaim.EXCLUSIVE));
+            }
+
+            List<SaveResult> results = Race.of(threads).run(i -> () -> repository.insert(inserts.get(i)));
+
+            assertThat(results).as("round %d: answers in thread order", round)
+                    .allMatch(r -> r == SaveResult.SAVED || r == SaveResult.SLOT_TAKEN);
+            List<Booking> saved = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                if (results.get(i) == SaveResult.SAVED) {
+                    saved.add(inserts.get(i).booking());
+                }
+            }
+            assertThat(repository.calendar(TENANT_A, RUIZ.id(), roundWindow(round))).as("round %d", round)
+                    .containsExactlyElementsOf(saved);
+            for (int a = 0; a < saved.size(); a++) {
+                for (int b = a + 1; b < saved.size(); b++) {
+                    assertThat(saved.get(a).slot().overlaps(saved.get(b).slot()))
+                            .as("round %d: SAVED %s and %s overlap; answers %s", round, saved.get(a).slot(),
+                                    saved.get(b).slot(), results)
+                            .isFalse();
+                }
+            }
+            for (int i = 0; i < threads; i++) {
+                if (results.get(i) == SaveResult.SLOT_TAKEN) {
+                    Interval refused = inserts.get(i).booking().slot();
+                    assertThat(saved).as("round %d: refused %s overlaps a SAVED booking", round, refused)
+                            .anyMatch(b -> b.slot().overlaps(refused));
+                    nothingWrittenOf(round, inserts.get(i));
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("R10 bookings moved onto one slot racing new bookings of it: exactly one write is SAVED, the "
+            + "other moves and inserts SLOT_TAKEN, the losing bookings where they were, in every round")
+    public void racingMovesAndInsertsOfOneSlotSaveOne() throws Exception {
+        int threads = racers();
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            Interval target = raceSlot(round, 0, 60);
+            List<Booking> movers = new ArrayList<>();
+            List<BookingChange> writes = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                if (i % 2 == 0) {
+                    Booking mover = insert(spec(TENANT_A, RUIZ, raceSlot(round, 120 + 15L * i, 15)));
+                    movers.add(mover);
+                    writes.add(changeOf(mover, SlotClaim.EXCLUSIVE, mover.reschedule(STAFF, changedAt(i), target,
+                            RUIZ, ReminderState.none(), null)));
+                } else {
+                    movers.add(null);
+                    writes.add(insertOf(spec(TENANT_A, RUIZ, target), SlotClaim.EXCLUSIVE));
+                }
+            }
+
+            List<SaveResult> results = Race.of(threads).run(i -> () -> writes.get(i).isInsert()
+                    ? repository.insert(writes.get(i)) : repository.update(writes.get(i)));
+
+            int winner = onlyWinner(round, results, SaveResult.SLOT_TAKEN);
+            assertThat(repository.calendar(TENANT_A, RUIZ.id(), target)).as("round %d: the slot", round)
+                    .containsExactly(writes.get(winner).booking());
+            for (int i = 0; i < threads; i++) {
+                if (i == winner) {
+                    continue;
+                }
+                if (movers.get(i) == null) {
+                    nothingWrittenOf(round, writes.get(i));
+                } else {
+                    assertThat(repository.find(TENANT_A, movers.get(i).id()))
+                            .as("round %d: refused move of %s", round, movers.get(i).id()).contains(movers.get(i));
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("writers racing to change one booking, all decided on the same version: exactly one is SAVED, "
+            + "every other VERSION_CONFLICT with nothing of it written, in every round")
+    public void racingUpdatesOfOneVersionSaveOne() throws Exception {
+        int threads = racers();
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            Booking booking = insert(spec(TENANT_A, RUIZ, raceSlot(round, 0, 60)));
+            List<Transition> changes = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                Instant at = changedAt(i);
+                changes.add(switch (i % 4) {
+                    case 0 -> booking.confirm(STAFF, at);
+                    case 1 -> booking.cancel(ANA_ACTS, at, "race " + i, null, false, null);
+                    case 2 -> booking.reschedule(STAFF, at, raceSlot(round, 120 + 15L * i, 15), RUIZ,
+                            ReminderState.none(), null);
+                    default -> booking.decline(ANA_ACTS, at, null, false);
+                });
+            }
+
+            List<SaveResult> results = Race.of(threads).run(i -> () -> repository.update(changeOf(booking,
+                    i % 4 == 2 ? SlotClaim.EXCLUSIVE : SlotClaim.NONE, changes.get(i))));
+
+            int winner = onlyWinner(round, results, SaveResult.VERSION_CONFLICT);
+            Transition won = changes.get(winner);
+            assertThat(repository.find(TENANT_A, booking.id())).as("round %d", round).contains(won.booking());
+            assertThat(repository.history(TENANT_A, booking.id())).as("round %d: Booked, then the winner's event only",
+                    round).hasSize(2).last().isEqualTo(won.event());
         }
     }
 }

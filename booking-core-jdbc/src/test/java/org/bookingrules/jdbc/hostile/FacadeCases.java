@@ -378,8 +378,8 @@ final class FacadeCases {
         assertThat(done.slot()).as("the slot as asked, to the microsecond").isEqualTo(Interval.of(
                 start.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
                 end.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
-        assertThat(w.db.repository().find(done.tenantId(), done.id())).as("read back").contains(done);
-        List<BookingEvent> history = w.db.repository().history(done.tenantId(), done.id());
+        assertThat(w.repository.find(done.tenantId(), done.id())).as("read back").contains(done);
+        List<BookingEvent> history = w.repository.history(done.tenantId(), done.id());
         assertThat(history).as("the history read back").endsWith(outcome[0].orElseThrow().events()
                 .toArray(BookingEvent[]::new));
     }
@@ -481,7 +481,7 @@ final class FacadeCases {
                     w -> {
                         Booking b = w.rules.book(STAFF, BookRequest.of(TENANT_A, DR_RUIZ, CONSULTATION, ZOE, t(w),
                                 t(w).plus(HOUR), zone)).orElseThrow().booking();
-                        assertThat(w.db.repository().find(TENANT_A, b.id())).as("read back")
+                        assertThat(w.repository.find(TENANT_A, b.id())).as("read back")
                                 .hasValueSatisfying(read -> assertThat(read.zone()).isEqualTo(zone));
                         assertThat(w.outbox(TENANT_A, b.id())).as("the outbox payloads")
                                 .allSatisfy(p -> assertThat(p.getProperty("booking.zone")).isEqualTo(zone.getId()));
@@ -491,7 +491,7 @@ final class FacadeCases {
                 + "naming the zone, and a command on it changes nothing", w -> {
                     Booking b = w.rules.book(STAFF, BookRequest.of(TENANT_A, DR_RUIZ, CONSULTATION, ZOE, t(w),
                             t(w).plus(HOUR), ZONE)).orElseThrow().booking();
-                    w.db.update("UPDATE br_booking SET zone_id = ? WHERE tenant_id = ? AND id = ?",
+                    w.db.execute("UPDATE br_booking SET zone_id = ? WHERE tenant_id = ? AND id = ?",
                             "Mars/Olympus_Mons", TENANT_A, b.id());
                     HostileWorld.Snapshot before = w.snapshot();
                     BookingRef ref = BookingRef.of(TENANT_A, b.id());

@@ -185,13 +185,13 @@ final class FreeTextCases {
         assertThat(rows.get("br_link_guard")).as("link guards").isEqualTo(before.rows().get("br_link_guard"));
         boolean changedZoe = done.booking().tenantId().equals(TENANT_A) && done.booking().id().equals(w.zoe.id());
         if (!changedZoe) {
-            assertThat(w.db.repository().find(TENANT_A, w.zoe.id())).as("Zoë's booking").isEqualTo(before.zoe());
+            assertThat(w.repository.find(TENANT_A, w.zoe.id())).as("Zoë's booking").isEqualTo(before.zoe());
         }
-        assertThat(w.db.repository().find(HostileWorld.TENANT_B, w.ofB.id())).as("tenant B's booking")
+        assertThat(w.repository.find(HostileWorld.TENANT_B, w.ofB.id())).as("tenant B's booking")
                 .isEqualTo(before.ofB());
-        assertThat(w.db.repository().find(done.booking().tenantId(), done.booking().id())).as("the booking read back")
+        assertThat(w.repository.find(done.booking().tenantId(), done.booking().id())).as("the booking read back")
                 .contains(done.booking());
-        assertThat(w.db.repository().history(done.booking().tenantId(), done.booking().id()))
+        assertThat(w.repository.history(done.booking().tenantId(), done.booking().id()))
                 .as("the history read back ends with this change's events")
                 .endsWith(done.events().toArray(BookingEvent[]::new));
     }
@@ -214,7 +214,7 @@ final class FreeTextCases {
     }
 
     private static <T extends BookingEvent> T last(HostileWorld w, Outcome.Done done, Class<T> type) {
-        List<BookingEvent> history = w.db.repository().history(done.booking().tenantId(), done.booking().id());
+        List<BookingEvent> history = w.repository.history(done.booking().tenantId(), done.booking().id());
         return type.cast(history.get(history.size() - 1));
     }
 
@@ -302,7 +302,7 @@ final class FreeTextCases {
     }
 
     private static Booking read(HostileWorld w, Outcome.Done done) {
-        return w.db.repository().find(done.booking().tenantId(), done.booking().id()).orElseThrow();
+        return w.repository.find(done.booking().tenantId(), done.booking().id()).orElseThrow();
     }
 
     // -------------------------------------------------------------------------------------- ids
@@ -318,7 +318,7 @@ final class FreeTextCases {
             cases.add(of("book in tenant " + label + ": the tenant id is stored verbatim and scopes the booking",
                     w -> idRoundTrip(w, (ww) -> ww.rules.book(STAFF, BookRequest.of(id, DR_RUIZ, CONSULTATION, ZOE,
                             later(), later().plus(HOUR), ZONE)), d -> List.of(d.booking().tenantId(),
-                            w.db.repository().find(id, d.booking().id()).orElseThrow().tenantId()), id)));
+                            w.repository.find(id, d.booking().id()).orElseThrow().tenantId()), id)));
             cases.add(of("book with resource id " + label + ": stored verbatim, its lock row too",
                     w -> idRoundTrip(w, ww -> ww.rules.book(STAFF, BookRequest.of(TENANT_A, new Resource(id, "Dr. X",
                             null), CONSULTATION, ZOE, later(), later().plus(HOUR), ZONE)), d -> with(
@@ -333,7 +333,7 @@ final class FreeTextCases {
                     BookRequest.of(TENANT_A, DR_RUIZ, CONSULTATION, new CustomerDetails(id, null, ZOE.email(), null,
                             Locale.ENGLISH), later(), later().plus(HOUR), ZONE)), d -> with(
                     List.of(read(w, d).customer().orElseThrow().id(), d.booking().customer().orElseThrow().id()),
-                    w.db.repository().customerBookings(TENANT_A, id).stream()
+                    w.repository.customerBookings(TENANT_A, id).stream()
                             .map(b -> b.customer().orElseThrow().id()).toList()), id)));
             cases.add(of("staff with id " + label + " cancels: the actor id is stored verbatim in the history",
                     w -> idRoundTrip(w, ww -> ww.rules.cancel(Actor.staff(id), ww.zoeRef(), ChangeRequest.none()),

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.bookingrules.BookingRef;
 import org.bookingrules.ChangeRequest;
-import org.bookingrules.jdbc.hostile.HostileDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.links.LinkResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,6 +54,9 @@ class HostileInputTest {
         LogCapture.requestDebugLevel();
     }
 
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
     private static final List<String> FAILED = new ArrayList<>();
     private static final List<String> REPORT = new ArrayList<>();
     private static final Map<Store, HostileWorld> SHARED = new EnumMap<>(Store.class);
@@ -66,7 +72,7 @@ class HostileInputTest {
     static void printTheSummary() {
         boolean debug = LogCapture.debugActive();
         LogCapture.uninstall();
-        HostileDatabases.releaseAll();
+        SHARED.clear();
         System.out.println("hostile input: " + tried + " cases tried, " + passed + " passed ("
                 + LogCapture.all().size() + " log lines captured and checked for personal data; library debug "
                 + "lines " + (debug ? "included" : "not produced: the SLF4J binding is not slf4j-simple") + ")");
@@ -151,8 +157,9 @@ class HostileInputTest {
      * control characters, no forged line.
      */
     private static void run(Store store, HostileCase hostile) {
+        Database db;
         try {
-            HostileDatabases.get(store);
+            db = DATABASES.get(store);
         } catch (IllegalStateException unreachable) {
             tried++;
             FAILED.add(store + ": " + hostile.name());
@@ -166,12 +173,12 @@ class HostileInputTest {
             if (hostile.readOnly()) {
                 world = SHARED.get(store);
                 if (world == null) {
-                    world = HostileWorld.on(store);
+                    world = HostileWorld.on(db);
                     SHARED.put(store, world);
                 }
             } else {
                 SHARED.remove(store);
-                world = HostileWorld.on(store);
+                world = HostileWorld.on(db);
             }
             try {
                 hostile.check().accept(world);
@@ -215,7 +222,7 @@ class HostileInputTest {
     @DisplayName("Hostile input, negative control: the capture really sees the library's log lines "
             + "(SLF4J, with booking ids and denial codes) and JBoss Logging's (Hibernate Validator's)")
     void theCaptureSeesTheLibrarysLines() {
-        HostileWorld w = HostileWorld.on(Store.H2);
+        HostileWorld w = HostileWorld.on(DATABASES.h2());
         SHARED.remove(Store.H2);
         int mark = LogCapture.mark();
 

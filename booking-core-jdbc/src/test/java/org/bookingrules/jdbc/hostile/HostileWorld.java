@@ -12,12 +12,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -28,10 +30,12 @@ import org.bookingrules.BookingRules;
 import org.bookingrules.InvalidRequestException;
 import org.bookingrules.Outcome;
 import org.bookingrules.jdbc.BookingStorageException;
+import org.bookingrules.jdbc.JdbcBookingRepository;
+import org.bookingrules.jdbc.JdbcLinkGuardStore;
 import org.bookingrules.jdbc.OutboxJson;
 import org.bookingrules.jdbc.OutboxRelay;
-import org.bookingrules.jdbc.hostile.HostileDatabases.Database;
-import org.bookingrules.jdbc.hostile.HostileDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.links.GuardState;
 import org.bookingrules.links.IdentityCheck;
 import org.bookingrules.links.LinkDenial;
@@ -85,6 +89,9 @@ final class HostileWorld {
 
     final Store store;
     final Database db;
+    /** The adapters under test, over the store's pool, one pair per database as an application has. */
+    final JdbcBookingRepository repository;
+    final JdbcLinkGuardStore guards;
     final MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
     /** What was delivered, by the outbox relay: the JDBC repository's only way out for notifications. */
     final RelayedNotifications notifier;
@@ -99,17 +106,21 @@ final class HostileWorld {
     final String manageTokenOfB;
     final String grantTokenOfB;
 
-    private HostileWorld(Store store) {
-        this.store = store;
-        this.db = HostileDatabases.get(store);
+    private HostileWorld(Database db) {
+        this.store = db.store();
+        this.db = db;
+        Adapters adapters = ADAPTERS.computeIfAbsent(db, d -> new Adapters(JdbcBookingRepository.create(d.dataSource()),
+                JdbcLinkGuardStore.create(d.dataSource())));
+        this.repository = adapters.repository();
+        this.guards = adapters.guards();
         db.clean();
         AtomicInteger ids = new AtomicInteger();
-        links = ManageLinks.builder().signingKey(KEY_ID, KEY).clock(clock).guardStore(db.guards()).build();
+        links = ManageLinks.builder().signingKey(KEY_ID, KEY).clock(clock).guardStore(guards).build();
         notifier = new RelayedNotifications(db.dataSource(), clock);
-        rules = BookingRules.builder().repository(db.repository()).clock(clock).manageLinks(links)
+        rules = BookingRules.builder().repository(repository).clock(clock).manageLinks(links)
                 .idGenerator(() -> "hb-" + String.format(Locale.ROOT, "%04d", ids.incrementAndGet())).build();
-        self = SelfService.builder().rules(rules).repository(db.repository()).links(links).build();
-        selfByBirthDate = SelfService.builder().rules(rules).repository(db.repository()).links(links)
+        self = SelfService.builder().rules(rules).repository(repository).links(links).build();
+        selfByBirthDate = SelfService.builder().rules(rules).repository(repository).links(links)
                 .identityCheck(IdentityCheck.dateOfBirth((tenant, customer) -> TENANT_A.equals(tenant)
                         && ZOE.id().equals(customer) ? Optional.of(ZOE_BORN) : Optional.empty()))
                 .build();
@@ -125,14 +136,20 @@ final class HostileWorld {
     }
 
     /**
-     * A fresh world.
+     * A fresh world: the database's tables emptied, then Zoë's booking and tenant B's made.
      *
-     * @param store the store
+     * @param db the store's database of the hostile-input suite
      * @return the world
      */
-    static HostileWorld on(Store store) {
-        return new HostileWorld(store);
+    static HostileWorld on(Database db) {
+        return new HostileWorld(db);
     }
+
+    /** The adapters of one database. */
+    private record Adapters(JdbcBookingRepository repository, JdbcLinkGuardStore guards) {
+    }
+
+    private static final Map<Database, Adapters> ADAPTERS = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** @return Zoë's booking reference */
     BookingRef zoeRef() {
@@ -212,9 +229,9 @@ final class HostileWorld {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(db.rowCounts(), notifier.delivered().size(), db.repository().find(TENANT_A, zoe.id()),
-                db.repository().find(TENANT_B, ofB.id()), db.guards().state(TENANT_A, zoe.id()),
-                db.guards().state(TENANT_B, ofB.id()));
+        return new Snapshot(db.rowCounts(), notifier.delivered().size(), repository.find(TENANT_A, zoe.id()),
+                repository.find(TENANT_B, ofB.id()), guards.state(TENANT_A, zoe.id()),
+                guards.state(TENANT_B, ofB.id()));
     }
 
     void unchangedSince(Snapshot before) {

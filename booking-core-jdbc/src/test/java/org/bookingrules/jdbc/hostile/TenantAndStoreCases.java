@@ -86,37 +86,37 @@ final class TenantAndStoreCases {
                     assertThat(inA.changed()).as("a new booking").isTrue();
                     assertThat(inA.booking().tenantId()).isEqualTo(TENANT_A);
                     assertThat(inA.booking().id()).isNotEqualTo(ofB.id());
-                    assertThat(w.db.repository().findIdempotencyKey(TENANT_A, "shared-key").orElseThrow().bookingId())
+                    assertThat(w.repository.findIdempotencyKey(TENANT_A, "shared-key").orElseThrow().bookingId())
                             .isEqualTo(inA.booking().id());
-                    assertThat(w.db.repository().findIdempotencyKey(TENANT_B, "shared-key").orElseThrow().bookingId())
+                    assertThat(w.repository.findIdempotencyKey(TENANT_B, "shared-key").orElseThrow().bookingId())
                             .isEqualTo(ofB.id());
                 }));
         cases.add(of("revokeLinks of tenant B's booking id in tenant A leaves tenant B's links working",
                 w -> {
-                    GuardState before = w.db.guards().state(TENANT_B, w.ofB.id());
+                    GuardState before = w.guards.state(TENANT_B, w.ofB.id());
                     w.self.revokeLinks(TENANT_A, w.ofB.id());
-                    assertThat(w.db.guards().state(TENANT_B, w.ofB.id())).isEqualTo(before);
+                    assertThat(w.guards.state(TENANT_B, w.ofB.id())).isEqualTo(before);
                     assertThat(w.self.open(w.manageTokenOfB)).isInstanceOf(LinkResult.Ok.class);
                     assertThat(w.self.open(w.manageToken)).isInstanceOf(LinkResult.Ok.class);
                 }));
         cases.add(of("Zoë's e-mail typed on tenant B's link (same customer id) is a wrong answer counted on B's "
                 + "link only", w -> {
-                    GuardState zoeBefore = w.db.guards().state(TENANT_A, w.zoe.id());
+                    GuardState zoeBefore = w.guards.state(TENANT_A, w.zoe.id());
                     LinkResult<?> result = w.self.verifyIdentity(w.manageTokenOfB, ZOE.email());
                     assertThat(result).isInstanceOfSatisfying(LinkResult.Denied.class, d ->
                             assertThat(d.denial()).isEqualTo(org.bookingrules.links.LinkDenial.WRONG_ANSWER));
-                    assertThat(w.db.guards().state(TENANT_B, w.ofB.id()).failureTimes().size()).isEqualTo(1);
-                    assertThat(w.db.guards().state(TENANT_A, w.zoe.id())).isEqualTo(zoeBefore);
-                    assertThat(w.db.guards().state(TENANT_A, w.ofB.id())).as("B's booking id in tenant A")
+                    assertThat(w.guards.state(TENANT_B, w.ofB.id()).failureTimes().size()).isEqualTo(1);
+                    assertThat(w.guards.state(TENANT_A, w.zoe.id())).isEqualTo(zoeBefore);
+                    assertThat(w.guards.state(TENANT_A, w.ofB.id())).as("B's booking id in tenant A")
                             .isEqualTo(GuardState.INITIAL);
                 }));
         cases.add(readOnly("the repository in tenant A: B's resource calendar over B's slot holds A's booking "
                 + "only; cust-zoe's bookings are A's only", w -> {
-                    assertThat(w.db.repository().calendar(TENANT_A, DR_RUIZ.id(), w.ofB.slot()))
+                    assertThat(w.repository.calendar(TENANT_A, DR_RUIZ.id(), w.ofB.slot()))
                             .containsExactly(w.zoe);
-                    assertThat(w.db.repository().customerBookings(TENANT_A, ZOE.id())).containsExactly(w.zoe);
-                    assertThat(w.db.repository().history(TENANT_A, w.ofB.id())).isEmpty();
-                    assertThat(w.db.repository().findByConfirmationCode(TENANT_A, w.ofB.confirmationCode())).isEmpty();
+                    assertThat(w.repository.customerBookings(TENANT_A, ZOE.id())).containsExactly(w.zoe);
+                    assertThat(w.repository.history(TENANT_A, w.ofB.id())).isEmpty();
+                    assertThat(w.repository.findByConfirmationCode(TENANT_A, w.ofB.confirmationCode())).isEmpty();
                 }));
     }
 
@@ -141,21 +141,21 @@ final class TenantAndStoreCases {
         }
         List<Lookup> lookups = List.of(
                 new Lookup("find by bookingId", "bookingId", w -> w.zoe.id(),
-                        (w, k) -> w.db.repository().find(TENANT_A, k)),
+                        (w, k) -> w.repository.find(TENANT_A, k)),
                 new Lookup("find by tenantId", "tenantId", w -> TENANT_A,
-                        (w, k) -> w.db.repository().find(k, w.zoe.id())),
+                        (w, k) -> w.repository.find(k, w.zoe.id())),
                 new Lookup("findByConfirmationCode", "confirmationCode", w -> w.zoe.confirmationCode(),
-                        (w, k) -> w.db.repository().findByConfirmationCode(TENANT_A, k)),
+                        (w, k) -> w.repository.findByConfirmationCode(TENANT_A, k)),
                 new Lookup("findIdempotencyKey", "key", w -> "no-key-stored",
-                        (w, k) -> w.db.repository().findIdempotencyKey(TENANT_A, k)),
+                        (w, k) -> w.repository.findIdempotencyKey(TENANT_A, k)),
                 new Lookup("history", "bookingId", w -> w.zoe.id(),
-                        (w, k) -> w.db.repository().history(TENANT_A, k)),
+                        (w, k) -> w.repository.history(TENANT_A, k)),
                 new Lookup("customerBookings", "customerId", w -> ZOE.id(),
-                        (w, k) -> w.db.repository().customerBookings(TENANT_A, k)),
+                        (w, k) -> w.repository.customerBookings(TENANT_A, k)),
                 new Lookup("calendar by resourceId", "resourceId", w -> DR_RUIZ.id(),
-                        (w, k) -> w.db.repository().calendar(TENANT_A, k, w.zoe.slot())),
+                        (w, k) -> w.repository.calendar(TENANT_A, k, w.zoe.slot())),
                 new Lookup("calendar by tenantId", "tenantId", w -> TENANT_A,
-                        (w, k) -> w.db.repository().calendar(k, DR_RUIZ.id(), w.zoe.slot())));
+                        (w, k) -> w.repository.calendar(k, DR_RUIZ.id(), w.zoe.slot())));
         for (Lookup lookup : lookups) {
             keys.forEach((label, key) -> cases.add(readOnly("JdbcBookingRepository." + lookup.name() + " with "
                     + label + ": finds nothing (or names " + lookup.field() + "), never a storage fault",
@@ -171,19 +171,19 @@ final class TenantAndStoreCases {
                     })));
         }
         cases.add(readOnly("JdbcBookingRepository.calendar with a null interval names interval",
-                w -> w.rejects("interval", () -> w.db.repository().calendar(TENANT_A, DR_RUIZ.id(), null))));
+                w -> w.rejects("interval", () -> w.repository.calendar(TENANT_A, DR_RUIZ.id(), null))));
         cases.add(readOnly("JdbcBookingRepository.dueReminders with a limit of 0 names limit",
-                w -> w.rejects("limit", () -> w.db.repository().dueReminders(NOW, 0))));
+                w -> w.rejects("limit", () -> w.repository.dueReminders(NOW, 0))));
         cases.add(readOnly("JdbcBookingRepository.dueReminders with a null instant names now or finds nothing",
-                w -> w.findsNothing("now", () -> w.db.repository().dueReminders(null, 10))));
+                w -> w.findsNothing("now", () -> w.repository.dueReminders(null, 10))));
         cases.add(readOnly("JdbcBookingRepository.insert of null names change",
-                w -> w.rejects("change", () -> w.db.repository().insert(null))));
+                w -> w.rejects("change", () -> w.repository.insert(null))));
         cases.add(readOnly("JdbcBookingRepository.update of null names change",
-                w -> w.rejects("change", () -> w.db.repository().update(null))));
+                w -> w.rejects("change", () -> w.repository.update(null))));
         cases.add(readOnly("JdbcLinkGuardStore.state with a null tenantId names tenantId",
-                w -> w.rejects("tenantId", () -> w.db.guards().state(null, w.zoe.id()))));
+                w -> w.rejects("tenantId", () -> w.guards.state(null, w.zoe.id()))));
         cases.add(readOnly("JdbcLinkGuardStore.update with a null change names change",
-                w -> w.rejects("change", () -> w.db.guards().update(TENANT_A, w.zoe.id(), null))));
+                w -> w.rejects("change", () -> w.guards.update(TENANT_A, w.zoe.id(), null))));
         keys.forEach((label, key) -> {
             if (key == null || label.equals("a null key")) {
                 return;
@@ -193,7 +193,7 @@ final class TenantAndStoreCases {
                         HostileWorld.Snapshot before = w.snapshot();
                         Object[] state = new Object[1];
                         Throwable e = org.assertj.core.api.Assertions.catchThrowable(
-                                () -> state[0] = w.db.guards().state(TENANT_A, key.apply(w)));
+                                () -> state[0] = w.guards.state(TENANT_A, key.apply(w)));
                         if (e != null) {
                             HostileWorld.assertClearError(e, "bookingId");
                         } else {

@@ -23,6 +23,9 @@ import org.bookingrules.Outcome;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.JdbcDialect;
 import org.bookingrules.jdbc.JdbcSchema;
+import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.rules.RefusalReason;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -45,7 +49,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code docs/SCHEMA.md} tells users to set it up: the library's files by a Flyway instance of their
  * own (history table {@link JdbcSchema#HISTORY_TABLE}, baseline {@link JdbcSchema#appliedVersion}),
  * the application's {@code V1__app_tables.sql} by the application's Flyway (default history table,
- * baseline 0). Every test gets a new database (see {@link FreshDatabase}) and drops it afterwards.
+ * baseline 0). Every test gets a new, empty namespace ({@link TestDatabases#fresh}) and drops it
+ * afterwards.
  */
 abstract class FlywayMigrationContract {
 
@@ -67,14 +72,17 @@ abstract class FlywayMigrationContract {
         MADE_BY_CREATE
     }
 
-    private FreshDatabase db;
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
+    private Database db;
 
     /** @return the database these tests run on */
     abstract JdbcDialect dialect();
 
     @BeforeEach
     void openDatabase() {
-        db = FreshDatabase.open(dialect());
+        db = DATABASES.fresh(Store.of(dialect()));
     }
 
     @AfterEach

@@ -24,8 +24,9 @@ import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.BookingStorageException;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.JdbcLinkGuardStore;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Database;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.jdbc.reliability.FaultInjector.Step;
 import org.bookingrules.links.LockoutPolicy;
 import org.bookingrules.model.Booking;
@@ -35,6 +36,7 @@ import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.RecipientRole;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -50,6 +52,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("Fault injection: the connection fails at each step of book, cancel and reschedule")
 class ConnectionFaultTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     /** The commands under fault. */
     enum Command {
@@ -85,14 +90,14 @@ class ConnectionFaultTest {
             + "caller a clear storage exception, stores none of the change, leaves booking, history and outbox "
             + "agreeing, and the same command then succeeds")
     void connectionFailsAtStep(Store store, Command command, Step step) {
-        Database db = FaultDatabases.get(store);
-        FaultInjector faults = new FaultInjector(db.pool());
+        Database db = DATABASES.get(store);
+        FaultInjector faults = new FaultInjector(db.dataSource());
         JdbcBookingRepository repository = db.emptyRepository(faults);
         BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
         Ledger ledger = new Ledger();
         Booking before = command == Command.BOOK ? null
                 : record(ledger, rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
-        ConsistencyCheck.run(db.pool(), ledger).assertConsistent();
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         List<Long> rowsBefore = rowCounts(db);
 
         faults.failAt(step);
@@ -104,7 +109,7 @@ class ConnectionFaultTest {
                 .hasMessageContaining("SQLState " + FaultInjector.STATE);
         assertThat(PERSONAL_DATA).as("no personal data in the message: %s", thrown.getMessage())
                 .noneMatch(thrown.getMessage()::contains);
-        ConsistencyCheck.run(db.pool(), ledger).assertConsistent();
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         assertThat(rowCounts(db)).as("none of the change is stored (bookings, events, outbox)")
                 .isEqualTo(rowsBefore);
         if (before != null) {
@@ -116,7 +121,7 @@ class ConnectionFaultTest {
         assertThat(retried.isDone()).as("the retry succeeds: %s", retried).isTrue();
         assertThat(retried.orElseThrow().changed()).isTrue();
         ledger.record(retried);
-        ConsistencyCheck.run(db.pool(), ledger).assertConsistent();
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         assertThat(faults.fired()).as("the fault fired once only").isEqualTo(1);
     }
 
@@ -131,8 +136,8 @@ class ConnectionFaultTest {
             + "storage exception, all of the change is stored with its history and outbox rows, and the retry "
             + "(book with the same idempotency key) returns that change instead of making another")
     void commitReplyLost(Store store, Command command) {
-        Database db = FaultDatabases.get(store);
-        FaultInjector faults = new FaultInjector(db.pool());
+        Database db = DATABASES.get(store);
+        FaultInjector faults = new FaultInjector(db.dataSource());
         JdbcBookingRepository repository = db.emptyRepository(faults);
         BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
         Ledger ledger = new Ledger();
@@ -151,7 +156,7 @@ class ConnectionFaultTest {
         assertThat(faults.fired()).as("%s: the fault was reached", store).isEqualTo(1);
         assertThat(thrown).as("%s", store).isInstanceOf(BookingStorageException.class)
                 .hasMessageContaining("SQLState " + FaultInjector.STATE);
-        assertThat(ConsistencyCheck.run(db.pool()).violations()).as("%s: all of the change is stored", store)
+        assertThat(ConsistencyCheck.run(db.dataSource()).violations()).as("%s: all of the change is stored", store)
                 .isEmpty();
 
         Outcome retried = command == Command.BOOK ? rules.book(ANA_ACTS, keyed) : run(rules, command, before);
@@ -168,7 +173,7 @@ class ConnectionFaultTest {
         };
         ledger.recordStored(stored, 1, List.of(Notification.stableId(stored, kind, RecipientRole.CUSTOMER),
                 Notification.stableId(stored, kind, RecipientRole.RESOURCE)));
-        ConsistencyCheck.run(db.pool(), ledger).assertConsistent();
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         assertThat(db.count("SELECT COUNT(*) FROM br_booking")).as("%s: one booking, not two", store).isEqualTo(1);
         if (command == Command.BOOK) {
             Outcome unkeyed = rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START));
@@ -182,8 +187,8 @@ class ConnectionFaultTest {
     @DisplayName("Fault injection: a connection that failed mid-command is still given back to the pool, "
             + "so connection failures do not drain it")
     void failedConnectionIsGivenBack(Store store, Command command) {
-        Database db = FaultDatabases.get(store);
-        FaultInjector faults = new FaultInjector(db.pool());
+        Database db = DATABASES.get(store);
+        FaultInjector faults = new FaultInjector(db.dataSource());
         JdbcBookingRepository repository = db.emptyRepository(faults);
         BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
         Booking before = command == Command.BOOK ? null
@@ -205,9 +210,9 @@ class ConnectionFaultTest {
     @DisplayName("Fault injection: a connection failure while recording a failed identity check gives a "
             + "clear storage exception, keeps the guard state, gives the connection back, and the retry counts once")
     void linkGuardUpdateSurvivesConnectionFailure(Store store) {
-        Database db = FaultDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
-        FaultInjector faults = new FaultInjector(db.pool());
+        FaultInjector faults = new FaultInjector(db.dataSource());
         JdbcLinkGuardStore guards = JdbcLinkGuardStore.create(faults);
         LockoutPolicy policy = LockoutPolicy.DEFAULT;
 

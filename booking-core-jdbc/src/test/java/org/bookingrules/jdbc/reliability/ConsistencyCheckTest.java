@@ -20,10 +20,12 @@ import org.bookingrules.ChangeRequest;
 import org.bookingrules.NotificationChoice;
 import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Database;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Booking;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,6 +39,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("Consistency check: passes on what the library wrote, catches every hand-made inconsistency")
 class ConsistencyCheckTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     /** Two bookings with a few changes each, and the ledger of what the callers were told. */
     private record World(Database db, Ledger ledger, Booking ana, Booking walkIn) {
@@ -82,13 +87,13 @@ class ConsistencyCheckTest {
     void passesOnWhatTheLibraryWrote(Store store) {
         World world = world(store);
 
-        ConsistencyCheck.Report report = ConsistencyCheck.run(world.db().pool(), world.ledger()).assertConsistent();
+        ConsistencyCheck.Report report = ConsistencyCheck.run(world.db().dataSource(), world.ledger()).assertConsistent();
 
         assertThat(report.bookings()).isEqualTo(2);
         assertThat(report.events()).isEqualTo(6);
         assertThat(report.outboxRows()).as("6 changes, each telling the customer and the resource").isEqualTo(12);
-        assertThat(ConsistencyCheck.run(world.db().pool()).violations()).isEmpty();
-        ConsistencyCheck.runAtLeast(world.db().pool(), world.ledger(), 2).assertConsistent();
+        assertThat(ConsistencyCheck.run(world.db().dataSource()).violations()).isEmpty();
+        ConsistencyCheck.runAtLeast(world.db().dataSource(), world.ledger(), 2).assertConsistent();
     }
 
     @ParameterizedTest(name = "on {0}: {1}")
@@ -101,7 +106,7 @@ class ConsistencyCheckTest {
         String ana = world.ana().id();
         String walkIn = world.walkIn().id();
         if (breakage.atLeast) {
-            ConsistencyCheck.runAtLeast(db.pool(), world.ledger(), 2).assertConsistent();
+            ConsistencyCheck.runAtLeast(db.dataSource(), world.ledger(), 2).assertConsistent();
         }
 
         switch (breakage) {
@@ -128,8 +133,8 @@ class ConsistencyCheckTest {
             default -> throw new IllegalStateException(breakage.name());
         }
         Ledger ledger = breakage == Breakage.BOOKING_NEVER_REPORTED ? new Ledger() : world.ledger();
-        ConsistencyCheck.Report report = breakage.atLeast ? ConsistencyCheck.runAtLeast(db.pool(), new Ledger(), 2)
-                : ConsistencyCheck.run(db.pool(), ledger);
+        ConsistencyCheck.Report report = breakage.atLeast ? ConsistencyCheck.runAtLeast(db.dataSource(), new Ledger(), 2)
+                : ConsistencyCheck.run(db.dataSource(), ledger);
 
         assertThat(report.violations()).as("%s is caught", breakage).isNotEmpty()
                 .anySatisfy(v -> assertThat(v).startsWith(breakage.rule));
@@ -143,9 +148,9 @@ class ConsistencyCheckTest {
      * and the resource.
      */
     private static World world(Store store) {
-        Database db = FaultDatabases.get(store);
+        Database db = DATABASES.get(store);
         MutableClock clock = MutableClock.of(NOW, ZONE);
-        BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.pool())).clock(clock).build();
+        BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.dataSource())).clock(clock).build();
         Ledger ledger = new Ledger();
         Instant start = NOW.plus(Duration.ofDays(3));
         Instant moved = start.plus(Duration.ofDays(1));

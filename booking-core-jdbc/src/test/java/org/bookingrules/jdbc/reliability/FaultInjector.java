@@ -1,5 +1,6 @@
 package org.bookingrules.jdbc.reliability;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -27,9 +28,9 @@ import javax.sql.DataSource;
  * <ul>
  *   <li>{@link #failAt(Step)}: the call throws {@code SQLException} with SQLState {@value #STATE}
  *       ("connection failure"), and the connection is dead from then on, as when a network link
- *       dies: its physical connection is dropped at once without a rollback
- *       ({@link ReliabilityPool#discard}), so the server undoes the open transaction and releases
- *       its locks, and every further call but {@code close} and {@code isClosed} throws
+ *       dies: its physical connection is closed at once without a rollback and evicted from the
+ *       HikariCP pool, so the server undoes the open transaction and releases its
+ *       locks, and every further call but {@code close} and {@code isClosed} throws
  *       SQLState {@value #CLOSED_STATE}, as a driver does on a connection it knows is closed
  *       (PostgreSQL's does so even for {@code getAutoCommit});</li>
  *   <li>{@link #pauseAt(Step, SessionAction)}: before the step runs, the action is called on the
@@ -78,7 +79,7 @@ final class FaultInjector implements DataSource {
     private record Armed(Step step, SessionAction pause) {
     }
 
-    private final ReliabilityPool pool;
+    private final HikariDataSource pool;
     private final AtomicReference<Armed> armed = new AtomicReference<>();
     private final AtomicInteger fired = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
@@ -86,7 +87,7 @@ final class FaultInjector implements DataSource {
     /**
      * @param pool the pool whose connections are wrapped
      */
-    FaultInjector(ReliabilityPool pool) {
+    FaultInjector(HikariDataSource pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
@@ -240,10 +241,20 @@ final class FaultInjector implements DataSource {
             a.pause().run(inner);
         }
 
-        /** The link dies: the server ends the session and undoes its open transaction. */
+        /**
+         * The link dies: the physical connection is closed under the pool's proxy, without a
+         * rollback, so the server ends the session and undoes its open transaction; the pool then
+         * forgets it, as HikariCP does with a connection that broke. The proxy is not given back:
+         * there is nothing left to give.
+         */
         private void die() {
             broken = true;
-            pool.discard(inner);
+            try {
+                inner.unwrap(Connection.class).close();
+            } catch (SQLException e) {
+                // broken already
+            }
+            pool.evictConnection(inner);
         }
 
         private Object call(Method method, Object[] args) throws Throwable {
@@ -292,7 +303,7 @@ final class FaultInjector implements DataSource {
                 try {
                     result = method.invoke(statement, args);
                 } catch (InvocationTargetException e) {
-                    throw driverBugFixed(e.getCause());
+                    throw e.getCause();
                 }
                 boolean bookingWrite = !autoCommit && (text.startsWith("INSERT INTO BR_BOOKING ")
                         || text.startsWith("INSERT INTO BR_BOOKING(") || text.startsWith("UPDATE BR_BOOKING "));
@@ -303,21 +314,6 @@ final class FaultInjector implements DataSource {
                 return result;
             }
         }
-    }
-
-    /**
-     * PostgreSQL's driver up to at least 42.7.8, in a JVM run with {@code -ea} as Surefire runs
-     * tests, fails {@code executeBatch} on a connection the server ended with an
-     * {@code AssertionError} instead of an {@code SQLException} (pgjdbc issues 1458 and 3180, fixed
-     * by pull request 4187). This turns that error back into the {@code SQLException} the fixed
-     * driver throws, so the tests see what production (no {@code -ea}) sees.
-     */
-    static Throwable driverBugFixed(Throwable thrown) {
-        if (thrown instanceof AssertionError error && error.getStackTrace().length > 0
-                && error.getStackTrace()[0].getClassName().equals("org.postgresql.jdbc.BatchResultHandler")) {
-            return new SQLException("batch on a connection the server ended (pgjdbc -ea assertion)", "08006", error);
-        }
-        return thrown;
     }
 
     // ------------------------------------------------------------------------------ DataSource

@@ -39,8 +39,9 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.OutboxRelay;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Database;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Booking;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
@@ -48,6 +49,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
@@ -61,6 +63,9 @@ import org.threeten.extra.MutableClock;
 @DisplayName("Notifier faults with the outbox: a notifier that throws, hangs or is slow blocks and loses "
         + "nothing")
 class OutboxNotifierFaultTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final Instant START = NOW.plus(Duration.ofDays(3));
     private static final String TIMEOUT = "java.util.concurrent.TimeoutException";
@@ -126,15 +131,15 @@ class OutboxNotifierFaultTest {
     }
 
     private static World world(Store store) {
-        Database db = FaultDatabases.get(store);
+        Database db = DATABASES.get(store);
         MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
         // No notifier on the facade: the outbox delivers, as the README recommends with JDBC.
-        BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.pool())).clock(clock).build();
+        BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.dataSource())).clock(clock).build();
         return new World(db, rules, clock, new Ledger());
     }
 
     private static OutboxRelay.Builder relay(World w, BookingNotifier notifier) {
-        return OutboxRelay.builder().dataSource(w.db().pool()).notifier(notifier).clock(w.clock())
+        return OutboxRelay.builder().dataSource(w.db().dataSource()).notifier(notifier).clock(w.clock())
                 .initialBackoff(Duration.ofSeconds(10)).maxBackoff(Duration.ofMinutes(1));
     }
 
@@ -219,7 +224,7 @@ class OutboxNotifierFaultTest {
         assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
         assertThat(notifier.delivered.keySet()).containsExactlyInAnyOrderElementsOf(
                 w.ledger().entries().values().stream().flatMap(e -> e.notificationIds().stream()).toList());
-        ConsistencyCheck.run(w.db().pool(), w.ledger()).assertConsistent();
+        ConsistencyCheck.run(w.db().dataSource(), w.ledger()).assertConsistent();
         assertThat(booked.version()).isEqualTo(1);
     }
 
@@ -262,7 +267,7 @@ class OutboxNotifierFaultTest {
             }
             assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
             assertThat(notifier.delivered).hasSize(8);
-            ConsistencyCheck.run(w.db().pool(), w.ledger()).assertConsistent();
+            ConsistencyCheck.run(w.db().dataSource(), w.ledger()).assertConsistent();
         } finally {
             relayThread.shutdownNow();
         }
@@ -277,7 +282,7 @@ class OutboxNotifierFaultTest {
         World w = world(store);
         Switchable hanging = new Switchable();
         hanging.mode.set("hang");
-        JdbcBookingRepository repository = JdbcBookingRepository.create(w.db().pool());
+        JdbcBookingRepository repository = JdbcBookingRepository.create(w.db().dataSource());
 
         assertThatThrownBy(() -> BookingRules.builder().repository(repository).notifier(hanging)
                 .notificationTimeout(Duration.ofMillis(200)).clock(w.clock()).build())
@@ -303,7 +308,7 @@ class OutboxNotifierFaultTest {
         assertThat(healthy.delivered.keySet()).containsExactlyInAnyOrderElementsOf(
                 done.notifications().stream().map(Notification::id).collect(Collectors.toSet()));
         assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
-        ConsistencyCheck.run(w.db().pool(), w.ledger()).assertConsistent();
+        ConsistencyCheck.run(w.db().dataSource(), w.ledger()).assertConsistent();
     }
 
     @Test
@@ -360,7 +365,7 @@ class OutboxNotifierFaultTest {
     // ------------------------------------------------------------------------------- helpers
 
     private static List<Row> rows(Database db) {
-        try (Connection c = db.pool().getConnection(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT notification_id, status, attempts, last_error FROM br_outbox ORDER BY notification_id");
              ResultSet r = s.executeQuery()) {
             List<Row> rows = new ArrayList<>();

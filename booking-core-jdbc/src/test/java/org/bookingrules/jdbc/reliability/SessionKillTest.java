@@ -10,6 +10,7 @@ import static org.bookingrules.jdbc.reliability.Clinic.PERSONAL_DATA;
 import static org.bookingrules.jdbc.reliability.Clinic.RESOURCES;
 import static org.bookingrules.jdbc.reliability.Clinic.ZONE;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -30,14 +31,17 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.BookingStorageException;
 import org.bookingrules.jdbc.JdbcBookingRepository;
+import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.jdbc.reliability.ConnectionFaultTest.Command;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Database;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Store;
 import org.bookingrules.jdbc.reliability.FaultInjector.Step;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.CustomerDetails;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,6 +57,9 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("Fault injection: the database session is killed mid-run on PostgreSQL and MariaDB")
 class SessionKillTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     private static final Instant START = NOW.plus(Duration.ofDays(3));
 
@@ -74,8 +81,8 @@ class SessionKillTest {
             + "inside its transaction gives the caller a clear storage exception, stores none of the change, leaves "
             + "booking, history and outbox agreeing, and the same command then succeeds")
     void sessionKilledInsideTransaction(Store store, Command command, Step step) {
-        Database db = FaultDatabases.get(store);
-        FaultInjector faults = new FaultInjector(db.pool());
+        Database db = DATABASES.get(store);
+        FaultInjector faults = new FaultInjector(db.dataSource());
         JdbcBookingRepository repository = db.emptyRepository(faults);
         BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
         Ledger ledger = new Ledger();
@@ -86,11 +93,12 @@ class SessionKillTest {
             before = booked.orElseThrow().booking();
         }
         List<Long> rowsBefore = ConnectionFaultTest.rowCounts(db);
+        Sessions sessions = new Sessions(db);
         AtomicBoolean killed = new AtomicBoolean();
         faults.pauseAt(step, physical -> {
-            try (Statement s = physical.createStatement(); ResultSet r = s.executeQuery(db.sessionIdQuery())) {
+            try (Statement s = physical.createStatement(); ResultSet r = s.executeQuery(sessions.sessionIdQuery())) {
                 r.next();
-                killed.set(db.kill(r.getLong(1)));
+                killed.set(sessions.kill(r.getLong(1)));
             }
         });
         Booking target = before;
@@ -103,14 +111,14 @@ class SessionKillTest {
                         ConnectionFaultTest.states(thrown)).isInstanceOf(BookingStorageException.class)
                 .hasMessageMatching(command.operation + " failed: SQLState [0-9A-Z]{5}, error -?[0-9]+");
         assertThat(PERSONAL_DATA).as("no personal data in the message").noneMatch(thrown.getMessage()::contains);
-        ConsistencyCheck.run(db.pool(), ledger).assertConsistent();
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         assertThat(ConnectionFaultTest.rowCounts(db)).as("none of the change is stored").isEqualTo(rowsBefore);
 
         Outcome retried = ConnectionFaultTest.run(rules, command, before);
 
         assertThat(retried.isDone()).as("the retry succeeds: %s", retried).isTrue();
         ledger.record(retried);
-        ConsistencyCheck.run(db.pool(), ledger).assertConsistent();
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -119,15 +127,13 @@ class SessionKillTest {
             + "callers get storage exceptions only, no change is half stored, every change has its history and "
             + "both notifications, nothing overlaps, and commands succeed once the killing stops")
     void sessionsKilledWhileCommandsRun(Store store) throws Exception {
-        Database db = FaultDatabases.get(store);
+        Database db = DATABASES.get(store);
         db.clean();
-        // A pool of its own, so that only its sessions are killed. Its size is generous on purpose:
-        // connections a failed command does not give back (see ConnectionFaultTest's leak test)
-        // must not starve the run.
-        try (ReliabilityPool pool = db.newPool(10_000)) {
-            // Never armed: only turns pgjdbc's -ea assertion back into its SQLException.
-            FaultInjector driverFix = new FaultInjector(pool);
-            BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(driverFix))
+        // A pool of its own, so that only its sessions are killed: one connection per thread and
+        // as many spare, for those the killer ends while HikariCP has not yet noticed.
+        Sessions sessions = new Sessions(db);
+        try (HikariDataSource pool = sessions.killablePool(16)) {
+            BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(pool))
                     .clock(MutableClock.of(NOW, ZONE)).build();
             Ledger ledger = new Ledger();
             Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
@@ -135,15 +141,17 @@ class SessionKillTest {
             AtomicLong kills = new AtomicLong();
             Thread killer = new Thread(() -> {
                 while (!stop.get()) {
-                    kills.addAndGet(db.killAll(pool));
+                    kills.addAndGet(sessions.killAll(pool));
                     sleep(150);
                 }
             }, "session-killer");
             killer.start();
-            List<Throwable> unexpected = Threads.race(8, i -> () -> traffic(rules, ledger, counts, stop, i));
+            List<Throwable> unexpected = Race.of(8).withTimeout(Duration.ofMinutes(10))
+                    .run(i -> () -> traffic(rules, ledger, counts, stop, i));
             stop.set(true);
             killer.join();
-            // Past the pool's idle check, so a session killed while idle is replaced, not lent.
+            // Past HikariCP's idle check (a connection idle for 500 ms is validated before it is lent),
+            // so a session killed while idle is replaced, not lent.
             Thread.sleep(600);
             new TreeMap<>(counts).forEach((k, v) -> System.out.printf("[kill %s] %-40s %6d%n", store, k, v.get()));
             System.out.printf("[kill %s] sessions killed: %d%n", store, kills.get());
@@ -152,7 +160,7 @@ class SessionKillTest {
             assertThat(kills.get()).as("sessions were killed").isPositive();
             assertThat(counts.getOrDefault("storage exception", new AtomicInteger()).get())
                     .as("commands hit the kills").isPositive();
-            ConsistencyCheck.Report report = ConsistencyCheck.runAtLeast(db.pool(), ledger, 2).assertConsistent();
+            ConsistencyCheck.Report report = ConsistencyCheck.runAtLeast(db.dataSource(), ledger, 2).assertConsistent();
             System.out.printf("[kill %s] consistency: %s%n", store, report);
 
             Instant free = NOW.plus(Duration.ofDays(30));

@@ -37,14 +37,17 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.OutboxRelay;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Database;
-import org.bookingrules.jdbc.reliability.FaultDatabases.Store;
+import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.model.Resource;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -66,6 +69,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @DisplayName("Storm: 16 threads of mixed commands by customers and staff, then every invariant holds")
 class StormTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
 
     /** System property: seconds the storm lasts on PostgreSQL and MariaDB. */
     static final String SECONDS_PROPERTY = "bookingrules.storm.seconds";
@@ -124,15 +130,15 @@ class StormTest {
             + "and staff over overlapping slots end with no overlapping active bookings, every version equal to its "
             + "history, every change with its events and notifications (all delivered), and no unexpected exception")
     void storm(Store store) throws Exception {
-        Database db = FaultDatabases.get(store);
+        Database db = DATABASES.get(store);
         Duration length = Duration.ofSeconds(store == Store.H2 ? Integer.getInteger(H2_SECONDS_PROPERTY,
                 DEFAULT_H2_SECONDS) : Integer.getInteger(SECONDS_PROPERTY, DEFAULT_SECONDS));
         // Time moves on from NOW as it does in the real world, by the storm's seconds.
         Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), NOW));
-        JdbcBookingRepository repository = db.emptyRepository(db.pool());
+        JdbcBookingRepository repository = db.emptyRepository(db.dataSource());
         BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
         CountingNotifier notifier = new CountingNotifier();
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.pool()).notifier(notifier).clock(clock).build();
+        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
         Ledger ledger = new Ledger();
         Tally tally = new Tally();
         List<Known> known = new CopyOnWriteArrayList<>();
@@ -141,7 +147,7 @@ class StormTest {
         try {
             ScheduledFuture<?> relaying = relay.runEvery(Duration.ofMillis(100), relayRuns);
             long deadline = System.nanoTime() + length.toNanos();
-            Threads.race(THREADS, i -> () -> {
+            Race.of(THREADS).withTimeout(Duration.ofMinutes(10)).run(i -> () -> {
                 SplittableRandom random = new SplittableRandom(7919L * (i + 1));
                 while (System.nanoTime() < deadline) {
                     step(rules, random, known, ledger, tally);
@@ -159,7 +165,7 @@ class StormTest {
         }
 
         print(store, length, took, tally);
-        ConsistencyCheck.Report report = ConsistencyCheck.run(db.pool(), ledger);
+        ConsistencyCheck.Report report = ConsistencyCheck.run(db.dataSource(), ledger);
         System.out.printf("[storm %s] consistency check: %s%n", store, report);
         report.assertConsistent();
         assertThat(tally.unexpected).as("unexpected exceptions").isEmpty();
@@ -286,7 +292,7 @@ class StormTest {
 
     private static Map<String, Long> outboxStatuses(Database db) {
         Map<String, Long> statuses = new TreeMap<>();
-        try (Connection c = db.pool().getConnection();
+        try (Connection c = db.dataSource().getConnection();
              PreparedStatement s = c.prepareStatement("SELECT status, COUNT(*) FROM br_outbox GROUP BY status");
              ResultSet r = s.executeQuery()) {
             while (r.next()) {

@@ -6,14 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
@@ -23,6 +18,7 @@ import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
+import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -62,40 +58,26 @@ class EhrSlotRaceTest {
     @Test
     @DisplayName("R10 16 threads x 25 attempts at one slot: one appointment, every other attempt Refused "
             + "SLOT_UNAVAILABLE, no exception reaches the caller")
-    void exactlyOneAppointmentWins() throws InterruptedException {
+    void exactlyOneAppointmentWins() throws Exception {
         EhrBookingRepository repository = EhrBookingRepository.builder(database.dataSource())
                 .homeTenant(EhrExample.TENANT).zone(ZoneId.of("Europe/Madrid")).build();
         BookingRules rules = BookingRules.builder().repository(repository).clock(Clock.fixed(NOW, ZoneId.of("UTC")))
                 .build();
-        Collection<Throwable> faults = new ConcurrentLinkedQueue<>();
         Map<Object, AtomicInteger> outcomes = new ConcurrentHashMap<>();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
+
+        // An exception reaching a caller fails the race with it.
+        Race.run(THREADS, t -> () -> {
             CustomerDetails customer = new CustomerDetails("P-9" + t, "Patient " + t, "p" + t + "@example.org", null,
                     Locale.ENGLISH);
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < ATTEMPTS; i++) {
-                        Outcome outcome = rules.book(Actor.customer(customer.id()), BookRequest.of(EhrExample.TENANT,
-                                DR_RUIZ, CONSULT, customer, SLOT.getStart(), SLOT.getEnd(), ZoneId.of("Europe/Madrid")));
-                        Object key = outcome.asRefusal().<Object>map(r -> r.reason()).orElse("BOOKED");
-                        outcomes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    faults.add(e);
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        start.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+            for (int i = 0; i < ATTEMPTS; i++) {
+                Outcome outcome = rules.book(Actor.customer(customer.id()), BookRequest.of(EhrExample.TENANT, DR_RUIZ,
+                        CONSULT, customer, SLOT.getStart(), SLOT.getEnd(), ZoneId.of("Europe/Madrid")));
+                Object key = outcome.asRefusal().<Object>map(r -> r.reason()).orElse("BOOKED");
+                outcomes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            }
+            return null;
+        });
 
-        assertThat(faults).isEmpty();
         assertThat(outcomes.get("BOOKED")).hasValue(1);
         assertThat(outcomes.get(RefusalReason.SLOT_UNAVAILABLE)).hasValue(THREADS * ATTEMPTS - 1);
         assertThat(EhrExample.rows(database.dataSource(), "SELECT appt_id FROM appointments WHERE "
