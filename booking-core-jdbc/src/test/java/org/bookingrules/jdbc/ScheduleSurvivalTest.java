@@ -6,11 +6,9 @@ import static org.bookingrules.testing.Fixture.CONSULTATION;
 import static org.bookingrules.testing.Fixture.DR_RUIZ;
 import static org.bookingrules.testing.Fixture.NOW;
 
-import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -23,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
@@ -117,13 +114,12 @@ class ScheduleSurvivalTest {
      * every call on them fails with SQLState 08006 until they are closed (which gives the real
      * connection back, healthy).
      */
-    private static final class KillingDataSource implements DataSource {
+    private static final class KillingDataSource extends ForwardingDataSource {
         final AtomicInteger killed = new AtomicInteger();
         private final AtomicInteger toKill = new AtomicInteger();
-        private final DataSource delegate;
 
         KillingDataSource(DataSource delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void killNext(int connections) {
@@ -133,7 +129,7 @@ class ScheduleSurvivalTest {
 
         @Override
         public Connection getConnection() throws SQLException {
-            Connection real = delegate.getConnection();
+            Connection real = delegate().getConnection();
             if (toKill.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
                 return real;
             }
@@ -158,46 +154,6 @@ class ScheduleSurvivalTest {
                                 throw new SQLException("connection killed by the test", "08006");
                         }
                     });
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return delegate.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            delegate.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            delegate.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return delegate.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return delegate.getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return delegate.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return delegate.isWrapperFor(iface);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.bookingrules.model.Actor;
@@ -1011,36 +1012,27 @@ public abstract class BookingRepositoryContract {
     @DisplayName("R10 writers racing for one slot of one resource: exactly one insert is SAVED, every other "
             + "SLOT_TAKEN with nothing of it written, and the calendar holds the winner alone, in every round")
     public void racingInsertsOfOneSlotSaveOne() throws Exception {
-        int threads = racers();
-        for (int round = 0; round < RACE_ROUNDS; round++) {
-            Interval slot = raceSlot(round, 0, 60);
-            List<BookingChange> inserts = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                inserts.add(insertOf(spec(TENANT_A, RUIZ, slot), SlotClaim.EXCLUSIVE));
-            }
-
-            List<SaveResult> results = Race.of(threads).run(i -> () -> repository.insert(inserts.get(i)));
-
-            int winner = onlyWinner(round, results, SaveResult.SLOT_TAKEN);
-            assertThat(repository.calendar(TENANT_A, RUIZ.id(), roundWindow(round))).as("round %d", round)
-                    .containsExactly(inserts.get(winner).booking());
-            for (int i = 0; i < threads; i++) {
-                if (i != winner) {
-                    nothingWrittenOf(round, inserts.get(i));
-                }
-            }
-        }
+        raceInsertsOneWins((round, racer) -> raceSlot(round, 0, 60));
     }
 
     @Test
     @DisplayName("R10 writers racing for slots that overlap each other without being equal (each 5 minutes "
             + "after the last): exactly one is SAVED, every other SLOT_TAKEN, in every round")
     public void racingInsertsOfOverlappingSlotsSaveOne() throws Exception {
+        raceInsertsOneWins((round, racer) -> raceSlot(round, 5L * racer, 60));
+    }
+
+    /**
+     * Races one insert per racer, each for the slot {@code slotOf} gives its round and racer: in
+     * every round exactly one is SAVED, the others SLOT_TAKEN with nothing of them written, and the
+     * calendar holds the winner alone.
+     */
+    private void raceInsertsOneWins(BiFunction<Integer, Integer, Interval> slotOf) throws Exception {
         int threads = racers();
         for (int round = 0; round < RACE_ROUNDS; round++) {
             List<BookingChange> inserts = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                inserts.add(insertOf(spec(TENANT_A, RUIZ, raceSlot(round, 5L * i, 60)), SlotClaim.EXCLUSIVE));
+                inserts.add(insertOf(spec(TENANT_A, RUIZ, slotOf.apply(round, i)), SlotClaim.EXCLUSIVE));
             }
 
             List<SaveResult> results = Race.of(threads).run(i -> () -> repository.insert(inserts.get(i)));

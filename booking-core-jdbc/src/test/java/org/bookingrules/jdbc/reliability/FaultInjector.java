@@ -1,7 +1,6 @@
 package org.bookingrules.jdbc.reliability;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,13 +8,12 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.bookingrules.jdbc.ForwardingDataSource;
 
 /**
  * A {@link DataSource} that hands out connections which fail on purpose at one chosen step of the
@@ -39,7 +37,7 @@ import javax.sql.DataSource;
  * </ul>
  * A fault fires once, then the injector is disarmed. Thread-safe.
  */
-final class FaultInjector implements DataSource {
+final class FaultInjector extends ForwardingDataSource {
 
     /** SQLState of the injected failure: connection failure. */
     static final String STATE = "08006";
@@ -88,7 +86,8 @@ final class FaultInjector implements DataSource {
      * @param pool the pool whose connections are wrapped
      */
     FaultInjector(HikariDataSource pool) {
-        this.pool = Objects.requireNonNull(pool, "pool");
+        super(pool);
+        this.pool = pool;
     }
 
     /**
@@ -314,50 +313,5 @@ final class FaultInjector implements DataSource {
                 return result;
             }
         }
-    }
-
-    // ------------------------------------------------------------------------------ DataSource
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // no log
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // the pool's driver has its own
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
     }
 }

@@ -2,12 +2,10 @@ package org.bookingrules.jdbc.reliability;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +14,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.bookingrules.jdbc.ForwardingDataSource;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 
@@ -198,20 +196,19 @@ final class Sessions {
      * The driver's data source under a killable pool: notes the server session id of every
      * physical connection it opens. Thread-safe.
      */
-    private static final class NotingSessions implements DataSource {
-        private final DataSource driver;
+    private static final class NotingSessions extends ForwardingDataSource {
         private final String sessionIdQuery;
         private final Set<Long> ids;
 
         NotingSessions(DataSource driver, String sessionIdQuery, Set<Long> ids) {
-            this.driver = driver;
+            super(driver);
             this.sessionIdQuery = sessionIdQuery;
             this.ids = ids;
         }
 
         @Override
         public Connection getConnection() throws SQLException {
-            Connection c = driver.getConnection();
+            Connection c = delegate().getConnection();
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sessionIdQuery)) {
                 r.next();
                 ids.add(r.getLong(1));
@@ -220,49 +217,6 @@ final class Sessions {
                 throw e;
             }
             return c;
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException("one set of credentials");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return driver.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            driver.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            driver.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return driver.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return driver.getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            if (type.isInstance(this)) {
-                return type.cast(this);
-            }
-            return driver.unwrap(type);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) throws SQLException {
-            return type.isInstance(this) || driver.isWrapperFor(type);
         }
     }
 }

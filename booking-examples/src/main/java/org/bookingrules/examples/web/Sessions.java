@@ -47,34 +47,15 @@ final class Sessions {
     private static final Pattern RANDOM_ID = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    /** An opened link before the identity check: the token, kept here instead of in the URL. */
-    static final class PreSession {
-        private final String id;
-        private final String csrf;
-        private final String manageToken;
-        private final Instant expiresAt;
-
-        private PreSession(String id, String csrf, String manageToken, Instant expiresAt) {
-            this.id = id;
-            this.csrf = csrf;
-            this.manageToken = manageToken;
-            this.expiresAt = expiresAt;
-        }
-
-        /** @return the cookie value */
-        String id() {
-            return id;
-        }
-
-        /** @return the CSRF token of the identity form */
-        String csrf() {
-            return csrf;
-        }
-
-        /** @return the link's token */
-        String manageToken() {
-            return manageToken;
-        }
+    /**
+     * An opened link before the identity check: the token, kept here instead of in the URL.
+     *
+     * @param id the cookie value
+     * @param csrf the CSRF token of the identity form
+     * @param manageToken the link's token
+     * @param expiresAt when the pre-session ends
+     */
+    record PreSession(String id, String csrf, String manageToken, Instant expiresAt) {
 
         /**
          * @param given the token a form carried, may be null

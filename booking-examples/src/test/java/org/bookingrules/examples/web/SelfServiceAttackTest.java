@@ -33,14 +33,11 @@ import org.bookingrules.model.Actor;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.Service;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.threeten.extra.MutableClock;
 
 /**
  * The attacks found against the self-service page, replayed on 127.0.0.1, each bounded in count
@@ -52,33 +49,13 @@ import org.threeten.extra.MutableClock;
  * from another site, are in {@link SelfServiceBrowserTest}.
  */
 @DisplayName("Self-service page under attack")
-class SelfServiceAttackTest {
+class SelfServiceAttackTest extends RunningPage {
 
-    /** Monday 2 March 2026, 10:00 in Madrid. */
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final String EMAIL = DemoClinic.PATIENT.email();
     private static final String EVIL = "https://evil.example";
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]*)\"");
     private static final Duration HEADER_TIMEOUT = SelfServiceServer.DEFAULT_REQUEST_HEADER_TIMEOUT;
     private static final Duration IDLE_TIMEOUT = SelfServiceServer.DEFAULT_IDLE_TIMEOUT;
-
-    private MutableClock clock;
-    private DemoClinic clinic;
-    private SelfServiceServer server;
-
-    @BeforeEach
-    void start() {
-        clock = MutableClock.of(NOW, DemoClinic.ZONE);
-        clinic = DemoClinic.open(clock, "");
-        server = SelfServiceServer.builder(clinic.selfService()).clock(clock).port(0).build().start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        clinic.close();
-    }
 
     // ------------------------------------------------------------------------------ slow clients
 

@@ -24,13 +24,10 @@ import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.rules.Refusal;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.threeten.extra.MutableClock;
 
 /**
  * The self-service page over plain HTTP ({@link java.net.http.HttpClient}, no browser): a link's
@@ -40,29 +37,9 @@ import org.threeten.extra.MutableClock;
  * URL (R7-R11). The attacks are in {@link SelfServiceAttackTest}.
  */
 @DisplayName("Self-service page over HTTP")
-class SelfServicePageHttpTest {
+class SelfServicePageHttpTest extends RunningPage {
 
-    /** Monday 2 March 2026, 10:00 in Madrid. */
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final String EMAIL = DemoClinic.PATIENT.email();
     private static final String SESSION = SelfServiceServer.SESSION_COOKIE;
-
-    private MutableClock clock;
-    private DemoClinic clinic;
-    private SelfServiceServer server;
-
-    @BeforeEach
-    void start() {
-        clock = MutableClock.of(NOW, DemoClinic.ZONE);
-        clinic = DemoClinic.open(clock, "");
-        server = SelfServiceServer.builder(clinic.selfService()).clock(clock).port(0).build().start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        clinic.close();
-    }
 
     @Test
     @DisplayName("R8: opening a link swaps its token for a pre-session cookie and answers 303 to /manage; without "
