@@ -1,16 +1,17 @@
 package org.bookingrules.examples.bench;
 
-import java.lang.reflect.Proxy;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -21,7 +22,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A database the benchmarks run on, with the library's schema freshly created in the benchmarks' own
- * namespace, behind a {@link BenchPool}.
+ * namespace, behind a HikariCP pool, the pool applications use.
  *
  * <ul>
  *   <li><b>PostgreSQL</b>: the schema {@value #NAMESPACE} of the database in the URL (dropped and created
@@ -35,7 +36,17 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       {@value #DEFAULT_MARIADB_URL}. The module does not depend on MariaDB's driver: put
  *       {@code mariadb-java-client} on the class path to use it (BENCHMARKS.md shows how).</li>
  * </ul>
- * Thread-safe; close it after use.
+ *
+ * <p><b>The pool.</b> HikariCP, over the driver's own data source (MariaDB: over the URL, through
+ * {@link DriverManager}), at most {@code poolSize} connections, opened when first needed
+ * ({@code minimumIdle} 0) and then reused; otherwise HikariCP's defaults: auto-commit on, the driver's
+ * isolation level, which the pool puts back when a borrower changed it, a connection left in a transaction
+ * rolled back when given back. Each database reaches its own namespace through its URL, so no statement
+ * has to run when a connection opens. The connections come through a {@link CountingDataSource}, through
+ * which {@link #countCalls} counts calls for the profile; while nothing is counted, the borrowers get
+ * HikariCP's connections themselves.
+ *
+ * <p>Thread-safe; close it after use.
  */
 public final class BenchDatabase implements AutoCloseable {
 
@@ -88,14 +99,57 @@ public final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    private final Kind kind;
-    private final BenchPool pool;
-    private final JdbcDialect dialect;
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
-    private BenchDatabase(Kind kind, BenchPool pool) {
+    static {
+        // HikariCP logs each pool's start and stop at INFO, between the benchmarks' own lines on the
+        // console; its warnings still show. Set before HikariCP's first logger exists, unless the run
+        // sets the level itself.
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+        }
+    }
+
+    private final Kind kind;
+    private final HikariDataSource pool;
+    private final CountingDataSource dataSource;
+    private final JdbcDialect dialect;
+    private final DataSource h2Driver;
+
+    private BenchDatabase(Kind kind, HikariDataSource pool, DataSource h2Driver) {
         this.kind = kind;
         this.pool = pool;
-        this.dialect = JdbcSchema.create(pool);
+        this.dataSource = new CountingDataSource(pool);
+        this.h2Driver = h2Driver;
+        try {
+            this.dialect = JdbcSchema.create(dataSource);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The pool of one database.
+     *
+     * @param kind which database, for the pool's name
+     * @param driver the driver's data source, or null to use {@code url}
+     * @param url the JDBC URL for {@link DriverManager}, when {@code driver} is null
+     * @param poolSize the most connections out at once
+     * @return the pool, started
+     */
+    private static HikariDataSource pool(Kind kind, DataSource driver, String url, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("br-bench-" + kind.name().toLowerCase(Locale.ROOT) + "-" + POOLS.incrementAndGet());
+        if (driver != null) {
+            config.setDataSource(driver);
+        } else {
+            config.setJdbcUrl(Objects.requireNonNull(url, "url"));
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(Duration.ofSeconds(30).toMillis());
+        return new HikariDataSource(config);
     }
 
     /**
@@ -138,7 +192,7 @@ public final class BenchDatabase implements AutoCloseable {
         String base = postgresUrl(url);
         recreateSchema(base, ownNamespace(namespace));
         String own = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + namespace;
-        return new BenchDatabase(Kind.POSTGRESQL, new BenchPool(pgDataSource(own), poolSize, List.of()));
+        return new BenchDatabase(Kind.POSTGRESQL, pool(Kind.POSTGRESQL, pgDataSource(own), null, poolSize), null);
     }
 
     /**
@@ -176,7 +230,7 @@ public final class BenchDatabase implements AutoCloseable {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + NAMESPACE + "_" + UUID.randomUUID().toString().replace("-", "")
                 + ";DB_CLOSE_DELAY=-1");
-        return new BenchDatabase(Kind.H2, new BenchPool(ds, poolSize, List.of()));
+        return new BenchDatabase(Kind.H2, pool(Kind.H2, ds, null, poolSize), ds);
     }
 
     private static final Pattern MARIADB_DATABASE =
@@ -212,12 +266,12 @@ public final class BenchDatabase implements AutoCloseable {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a jdbc:mariadb://host[:port]/database URL");
         }
-        try (Connection c = driverManagerDataSource(base).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + namespace);
             s.execute("CREATE DATABASE " + namespace + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         }
         String own = m.group(1) + "/" + namespace + (m.group(3) == null ? "" : m.group(3));
-        return new BenchDatabase(Kind.MARIADB, new BenchPool(driverManagerDataSource(own), poolSize, List.of()));
+        return new BenchDatabase(Kind.MARIADB, pool(Kind.MARIADB, null, own, poolSize), null);
     }
 
     /**
@@ -232,21 +286,6 @@ public final class BenchDatabase implements AutoCloseable {
         }
         String env = System.getenv(MARIADB_URL_VARIABLE);
         return env != null && !env.isBlank() ? env.trim() : DEFAULT_MARIADB_URL;
-    }
-
-    /** A data source that opens each connection with {@link DriverManager}: only the pool calls it. */
-    private static DataSource driverManagerDataSource(String url) {
-        Objects.requireNonNull(url, "url");
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection") && (args == null || args.length == 0)) {
-                        return DriverManager.getConnection(url);
-                    }
-                    if (method.getName().equals("toString")) {
-                        return "DriverManager data source";
-                    }
-                    throw new SQLFeatureNotSupportedException(method.getName());
-                });
     }
 
     /**
@@ -280,14 +319,19 @@ public final class BenchDatabase implements AutoCloseable {
         return dialect;
     }
 
-    /** @return the pool */
+    /** @return the pool's connections, through the call counter (see the class comment) */
     public DataSource dataSource() {
-        return pool;
+        return dataSource;
     }
 
-    /** @return the pool, for counting its calls */
-    public BenchPool pool() {
-        return pool;
+    /**
+     * Counts, from the next borrowed connection on, what {@link #dataSource()}'s connections send to the
+     * database; null to stop counting.
+     *
+     * @param calls where to count, or null
+     */
+    public void countCalls(CallCounter calls) {
+        dataSource.countCalls(calls);
     }
 
     /**
@@ -297,7 +341,8 @@ public final class BenchDatabase implements AutoCloseable {
      * @return the number in the first column of the first row
      */
     public long count(String sql) {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
             if (!r.next()) {
                 throw new IllegalStateException("no row from " + sql);
             }
@@ -313,7 +358,7 @@ public final class BenchDatabase implements AutoCloseable {
      * @param sql the statement, without parameters
      */
     public void execute(String sql) {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("statement failed: " + sql + ": SQLState " + e.getSQLState(), e);
@@ -326,7 +371,7 @@ public final class BenchDatabase implements AutoCloseable {
      * @return for example {@code PostgreSQL 15.20} or {@code H2 2.3.232 (2024-08-11)}
      */
     public String serverVersion() {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = dataSource.getConnection()) {
             return c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
         } catch (SQLException e) {
             return "unknown (SQLState " + e.getSQLState() + ")";
@@ -335,10 +380,15 @@ public final class BenchDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        if (kind == Kind.H2) {
-            // Frees the in-memory database (DB_CLOSE_DELAY=-1 keeps it otherwise).
-            execute("SHUTDOWN");
-        }
         pool.close();
+        if (h2Driver != null) {
+            // Frees the in-memory database (DB_CLOSE_DELAY=-1 keeps it otherwise), on a connection of its
+            // own once the pool's are closed, so that none of them is left on a database shut down under it.
+            try (Connection c = h2Driver.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                throw new IllegalStateException("H2 shutdown failed: SQLState " + e.getSQLState(), e);
+            }
+        }
     }
 }

@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the calls a {@link BenchPool} connection makes that reach the database: each statement
- * executed (by its first words), each commit and rollback, and each read or change of the isolation
- * level (on PostgreSQL's driver both are a round trip). The profile of the load benchmark. Thread-safe.
+ * Counts the calls that a benchmark database's pooled connections make to the database while it is set
+ * on them ({@link BenchDatabase#countCalls}): each prepared statement executed (by its first words), each
+ * commit and rollback, and each read or change of the isolation level (on PostgreSQL's driver both are a
+ * round trip). The profile of the load benchmark. Thread-safe.
  */
 public final class CallCounter {
 

@@ -292,7 +292,7 @@ public final class LoadHarness {
         List<Profile> profiles = new ArrayList<>();
         for (Side side : Side.values()) {
             List<Booked> booked = new ArrayList<>();
-            database.pool().countCalls(calls);
+            database.countCalls(calls);
             try {
                 calls.reset();
                 for (int i = 0; i < ops; i++) {
@@ -310,7 +310,7 @@ public final class LoadHarness {
                 }
                 profiles.add(new Profile(side, Operation.CANCEL, ops, calls.snapshot()));
             } finally {
-                database.pool().countCalls(null);
+                database.countCalls(null);
             }
         }
         return profiles;

@@ -2,7 +2,12 @@ package org.bookingrules.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
 import org.bookingrules.examples.bench.LoadHarness.Operation;
 import org.bookingrules.examples.bench.LoadHarness.Profile;
 import org.bookingrules.examples.bench.LoadHarness.Result;
@@ -45,6 +50,34 @@ class LoadHarnessSmokeTest {
             assertThat(db.count("SELECT COUNT(*) FROM br_booking_event")).isEqualTo(2 * allBookings);
             assertThat(db.count("SELECT COUNT(*) FROM br_outbox")).isEqualTo(4 * allBookings);
             assertThat(LoadBenchmark.markdown(List.of(result))).contains("| H2 | " + threads + " | book |");
+        }
+    }
+
+    @Test
+    @DisplayName("connections come from HikariCP, as they are while nothing is counted, through the counter while it is set")
+    void connectionsComeFromHikariAndAreCountedOnlyWhenAsked() throws Exception {
+        try (BenchDatabase db = BenchDatabase.h2(2)) {
+            assertThat(db.dataSource().isWrapperFor(HikariDataSource.class)).isTrue();
+            try (Connection c = db.dataSource().getConnection()) {
+                assertThat(c.getClass().getName()).startsWith("com.zaxxer.hikari.");
+            }
+
+            CallCounter calls = new CallCounter();
+            db.countCalls(calls);
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM br_booking");
+                 ResultSet r = s.executeQuery()) {
+                assertThat(c.getClass().getName()).doesNotStartWith("com.zaxxer.hikari.");
+                assertThat(r.next()).isTrue();
+            }
+            db.countCalls(null);
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM br_booking")) {
+                s.executeQuery().close();
+                assertThat(c.getClass().getName()).startsWith("com.zaxxer.hikari.");
+            }
+
+            assertThat(calls.snapshot()).isEqualTo(Map.of("sql SELECT br_booking", 1L));
         }
     }
 
