@@ -43,9 +43,14 @@ import org.threeten.extra.Interval;
 
 /**
  * R10: many threads racing through one shared {@link BookingRules} over
- * {@link JdbcBookingRepository} for one slot of one resource, on H2, PostgreSQL and MariaDB; and,
- * in the same harness, the negative control of STYLE 13: a naive check-then-insert written with
- * plain JDBC, which must double-book on at least one store, or the harness proves nothing.
+ * {@link JdbcBookingRepository} for a slot of one resource, on H2, PostgreSQL and MariaDB; and, in
+ * the same harness, the negative control of STYLE 13: a naive check-then-insert written with plain
+ * JDBC, which must double-book on at least one store, or the harness proves nothing.
+ *
+ * <p>The race is run in {@link #ROUNDS} rounds, each at a fresh slot with every thread released
+ * from the start gate together. Only the first moments of a round are contested (once a booking
+ * stands, every later check sees it), so one round gives the naive code a single chance to be
+ * caught; several rounds make the control fail reliably, however quiet or busy the machine.
  */
 @DisplayName("R10 racing for one slot on H2, PostgreSQL and MariaDB")
 class SlotRaceTest {
@@ -54,14 +59,18 @@ class SlotRaceTest {
     static final TestDatabases DATABASES = new TestDatabases();
 
     static final int THREADS = 32;
-    static final int ATTEMPTS = 200;
+    static final int ROUNDS = 8;
+    static final int ATTEMPTS_PER_ROUND = 25;
     private static final String TENANT = "race-clinic";
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
     private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
     private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
     private static final Service CONSULTATION = new Service("consultation", "Consultation");
-    /** Three days ahead: not inside the reminder window, so nobody is auto-confirmed. */
-    private static final Interval SLOT = Interval.of(NOW.plus(Duration.ofDays(3)), Duration.ofHours(1));
+    /** Three days ahead and on: not inside the reminder window, so nobody is auto-confirmed. */
+    private static final List<Interval> SLOTS = IntStream.range(0, ROUNDS)
+            .mapToObj(round -> Interval.of(NOW.plus(Duration.ofDays(3)).plus(Duration.ofHours(round)),
+                    Duration.ofHours(1)))
+            .toList();
     private static final List<CustomerDetails> CUSTOMERS = IntStream.range(0, THREADS)
             .mapToObj(i -> new CustomerDetails("cust-" + i, "Customer " + i, "c" + i + "@example.org", null,
                     Locale.ENGLISH))
@@ -69,8 +78,9 @@ class SlotRaceTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(Store.class)
-    @DisplayName("R10 32 threads x 200 attempts at one slot of one resource through one BookingRules: exactly one "
-            + "booking, every other attempt Refused SLOT_UNAVAILABLE, no exception reaches the caller")
+    @DisplayName("R10 32 threads x 25 attempts at a slot of one resource through one BookingRules, 8 rounds at fresh "
+            + "slots: exactly one booking per slot, every other attempt Refused SLOT_UNAVAILABLE, no exception "
+            + "reaches the caller")
     void exactlyOneBookingWins(Store store) throws Exception {
         Database db = DATABASES.get(store);
         JdbcBookingRepository repository = db.emptyRepository();
@@ -85,60 +95,65 @@ class SlotRaceTest {
         Collection<Throwable> faults = new ConcurrentLinkedQueue<>();
 
         long started = System.nanoTime();
-        List<List<Outcome>> perThread = Race.run(THREADS, i -> () -> {
-            CustomerDetails customer = CUSTOMERS.get(i);
-            BookRequest request = BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, customer, SLOT.getStart(),
-                    SLOT.getEnd(), ZONE);
-            List<Outcome> outcomes = new ArrayList<>(ATTEMPTS);
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                try {
-                    outcomes.add(rules.book(Actor.customer(customer.id()), request));
-                } catch (Throwable e) {
-                    // Counted, not thrown: what matters is that none reaches the caller.
-                    faults.add(e);
+        List<Outcome.Done> winners = new ArrayList<>();
+        for (Interval slot : SLOTS) {
+            List<List<Outcome>> perThread = Race.run(THREADS, i -> () -> {
+                CustomerDetails customer = CUSTOMERS.get(i);
+                BookRequest request = BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, customer, slot.getStart(),
+                        slot.getEnd(), ZONE);
+                List<Outcome> outcomes = new ArrayList<>(ATTEMPTS_PER_ROUND);
+                for (int attempt = 0; attempt < ATTEMPTS_PER_ROUND; attempt++) {
+                    try {
+                        outcomes.add(rules.book(Actor.customer(customer.id()), request));
+                    } catch (Throwable e) {
+                        // Counted, not thrown: what matters is that none reaches the caller.
+                        faults.add(e);
+                    }
                 }
-            }
-            return outcomes;
-        });
+                return outcomes;
+            });
+            List<Outcome> outcomes = perThread.stream().flatMap(List::stream).toList();
+            assertThat(faults).as("exceptions that reached the caller (SQLException, BookingStorageException, ...)")
+                    .isEmpty();
+            assertThat(outcomes).hasSize(THREADS * ATTEMPTS_PER_ROUND);
+            List<Outcome.Done> won = outcomes.stream().filter(Outcome::isDone).map(Outcome.Done.class::cast).toList();
+            assertThat(won).as("exactly one attempt books %s", slot).hasSize(1);
+            assertThat(outcomes).filteredOn(o -> !o.isDone()).as("every other attempt is told the slot is taken")
+                    .hasSize(THREADS * ATTEMPTS_PER_ROUND - 1)
+                    .allSatisfy(o -> assertThat(o.asRefusal().orElseThrow().reason())
+                            .isEqualTo(RefusalReason.SLOT_UNAVAILABLE));
+            Booking winner = won.get(0).booking();
+            assertThat(repository.calendar(TENANT, DR_RUIZ.id(), slot)).containsExactly(winner);
+            assertThat(repository.history(TENANT, winner.id())).as("R15").singleElement()
+                    .isInstanceOf(BookingEvent.Booked.class);
+            winners.add(won.get(0));
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        System.out.printf(Locale.ROOT, "[SlotRaceTest] %s: %d threads x %d attempts = %d in %d ms (%.0f attempts/s)%n",
-                store, THREADS, ATTEMPTS, THREADS * ATTEMPTS, took.toMillis(),
-                THREADS * ATTEMPTS / Math.max(0.001, took.toNanos() / 1e9));
+        int attempts = ROUNDS * THREADS * ATTEMPTS_PER_ROUND;
+        System.out.printf(Locale.ROOT, "[SlotRaceTest] %s: %d rounds x %d threads x %d attempts = %d in %d ms "
+                + "(%.0f attempts/s)%n", store, ROUNDS, THREADS, ATTEMPTS_PER_ROUND, attempts, took.toMillis(),
+                attempts / Math.max(0.001, took.toNanos() / 1e9));
 
-        assertThat(faults).as("exceptions that reached the caller (SQLException, BookingStorageException, ...)")
-                .isEmpty();
-        List<Outcome> outcomes = perThread.stream().flatMap(List::stream).toList();
-        assertThat(outcomes).hasSize(THREADS * ATTEMPTS);
-        List<Outcome.Done> winners = outcomes.stream().filter(Outcome::isDone).map(Outcome.Done.class::cast).toList();
-        assertThat(winners).as("exactly one attempt books the slot").hasSize(1);
-        assertThat(outcomes).filteredOn(o -> !o.isDone()).as("every other attempt is told the slot is taken")
-                .hasSize(THREADS * ATTEMPTS - 1)
-                .allSatisfy(o -> assertThat(o.asRefusal().orElseThrow().reason())
-                        .isEqualTo(RefusalReason.SLOT_UNAVAILABLE));
-
-        Booking winner = winners.get(0).booking();
         assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
-                .as("rows in br_booking: a refused attempt leaves nothing behind").isEqualTo(1);
-        assertThat(repository.calendar(TENANT, DR_RUIZ.id(), SLOT)).containsExactly(winner);
-        assertThat(repository.history(TENANT, winner.id())).as("R15").singleElement()
-                .isInstanceOf(BookingEvent.Booked.class);
+                .as("rows in br_booking: a refused attempt leaves nothing behind").isEqualTo(ROUNDS);
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT))
-                .as("R14 outbox: only the winner's two notifications").isEqualTo(2);
+                .as("R14 outbox: only the winners' two notifications each").isEqualTo(2 * ROUNDS);
         int delivered = 0;
         for (int pass; (pass = relay.deliverDue()) > 0; ) {
             delivered += pass;
         }
-        assertThat(delivered).as("R14 notifications the relay delivers").isEqualTo(2);
-        assertThat(notifier.delivered()).as("R14 only the winner's customer and resource are told").hasSize(2)
-                .allSatisfy(n -> assertThat(n.booking().id()).isEqualTo(winner.id()))
-                .containsExactlyInAnyOrderElementsOf(winners.get(0).notifications());
+        assertThat(delivered).as("R14 notifications the relay delivers").isEqualTo(2 * ROUNDS);
+        assertThat(notifier.delivered()).as("R14 only the winners' customers and resource are told")
+                .containsExactlyInAnyOrderElementsOf(winners.stream()
+                        .flatMap(winner -> winner.notifications().stream()).toList());
     }
 
     @Test
     @DisplayName("STYLE 13 negative control: a naive check-then-insert (SELECT overlapping rows, then INSERT, no "
-            + "lock), 32 threads x 200 attempts in the same harness, double-books on at least one store")
+            + "lock) in the same harness, 8 rounds of 32 threads x 25 attempts, double-books a slot on at least "
+            + "one store")
     void naiveCheckThenInsertDoubleBooks() throws Exception {
-        Map<Store, Long> bookedPerStore = new EnumMap<>(Store.class);
+        Map<Store, Long> mostPerSlot = new EnumMap<>(Store.class);
         List<String> notRun = new ArrayList<>();
         for (Store store : Store.values()) {
             if (!TestDatabases.isConfigured(store) && !TestDatabases.inCi()) {
@@ -150,29 +165,38 @@ class SlotRaceTest {
             Sql sql = db.dialect().sql();
             Collection<Throwable> faults = new ConcurrentLinkedQueue<>();
             long started = System.nanoTime();
-            Race.run(THREADS, i -> () -> {
-                for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                    try {
-                        naiveBook(db, sql, i, attempt);
-                    } catch (Throwable e) {
-                        faults.add(e);
+            long most = 0;
+            List<Long> perSlot = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                Interval slot = SLOTS.get(round);
+                int r = round;
+                Race.run(THREADS, i -> () -> {
+                    for (int attempt = 0; attempt < ATTEMPTS_PER_ROUND; attempt++) {
+                        try {
+                            naiveBook(db, sql, slot, i, r * ATTEMPTS_PER_ROUND + attempt);
+                        } catch (Throwable e) {
+                            faults.add(e);
+                        }
                     }
-                }
-                return null;
-            });
+                    return null;
+                });
+                long booked = db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
+                        + "AND id LIKE ?", TENANT, DR_RUIZ.id(), "naive-r" + round + "-%");
+                perSlot.add(booked);
+                most = Math.max(most, booked);
+            }
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
             assertThat(faults).as("%s: the naive code runs without faults too", store).isEmpty();
-            long booked = db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ? AND resource_id = ?", TENANT,
-                    DR_RUIZ.id());
-            bookedPerStore.put(store, booked);
-            System.out.printf(Locale.ROOT, "[SlotRaceTest] naive check-then-insert on %s: %d bookings of the one slot "
-                    + "after %d attempts (%d ms)%n", store, booked, THREADS * ATTEMPTS, millis);
+            mostPerSlot.put(store, most);
+            System.out.printf(Locale.ROOT, "[SlotRaceTest] naive check-then-insert on %s: bookings per slot %s after "
+                    + "%d rounds x %d attempts (%d ms)%n", store, perSlot, ROUNDS, THREADS * ATTEMPTS_PER_ROUND,
+                    millis);
             db.clean();
         }
 
-        assertThat(bookedPerStore.values())
-                .as("bookings of one slot per store %s (not run: %s); if even a naive check-then-insert never "
-                        + "double-books, this race harness proves nothing", bookedPerStore, notRun)
+        assertThat(mostPerSlot.values())
+                .as("most bookings of one slot per store %s (not run: %s); if even a naive check-then-insert never "
+                        + "double-books, this race harness proves nothing", mostPerSlot, notRun)
                 .anyMatch(n -> n > 1);
     }
 
@@ -180,15 +204,15 @@ class SlotRaceTest {
      * The bug from DESIGN.md "Lessons": availability checked, then inserted, with no lock, each in
      * its own auto-commit statement, as hand-written booking code often does.
      */
-    private static void naiveBook(Database db, Sql sql, int thread, int attempt) throws SQLException {
+    private static void naiveBook(Database db, Sql sql, Interval slot, int thread, int attempt) throws SQLException {
         try (Connection c = db.dataSource().getConnection()) {
             try (PreparedStatement check = c.prepareStatement("SELECT 1 FROM br_booking WHERE tenant_id = ? "
                     + "AND resource_id = ? AND status IN ('PENDING', 'CONFIRMED') "
                     + "AND slot_start < ? AND slot_end > ?")) {
                 check.setString(1, TENANT);
                 check.setString(2, DR_RUIZ.id());
-                sql.bindInstant(check, 3, SLOT.getEnd());
-                sql.bindInstant(check, 4, SLOT.getStart());
+                sql.bindInstant(check, 3, slot.getEnd());
+                sql.bindInstant(check, 4, slot.getStart());
                 try (ResultSet rows = check.executeQuery()) {
                     if (rows.next()) {
                         return;
@@ -205,15 +229,15 @@ class SlotRaceTest {
                     + "0, FALSE, 1, ?, ?)")) {
                 // claims_slot FALSE: the naive code knows nothing of the library's second wall on PostgreSQL.
                 insert.setString(1, TENANT);
-                insert.setString(2, "naive-" + thread + "-" + attempt);
+                insert.setString(2, "naive-r" + attempt / ATTEMPTS_PER_ROUND + "-" + thread + "-" + attempt);
                 insert.setString(3, String.format(Locale.ROOT, "NV%02d%03d", thread, attempt));
                 insert.setString(4, DR_RUIZ.id());
                 insert.setString(5, DR_RUIZ.name());
                 insert.setString(6, CONSULTATION.id());
                 insert.setString(7, CONSULTATION.name());
                 insert.setString(8, CUSTOMERS.get(thread).id());
-                sql.bindInstant(insert, 9, SLOT.getStart());
-                sql.bindInstant(insert, 10, SLOT.getEnd());
+                sql.bindInstant(insert, 9, slot.getStart());
+                sql.bindInstant(insert, 10, slot.getEnd());
                 insert.setString(11, ZONE.getId());
                 sql.bindInstant(insert, 12, NOW);
                 sql.bindInstant(insert, 13, NOW);
