@@ -48,7 +48,7 @@ final class Delivery {
      * throws for a failed or late delivery: the change is stored, and a failure is logged.
      */
     void handOver(List<Notification> notifications) {
-        if (dispatcher != null && !notifications.isEmpty()) {
+        if (dispatcher != null) {
             dispatcher.deliverAll(notifications);
         }
     }

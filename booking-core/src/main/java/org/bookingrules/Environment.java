@@ -91,6 +91,6 @@ final class Environment {
     }
 
     static String describe(Actor actor) {
-        return actor == null ? "-" : actor.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ":" + actor.id();
+        return actor.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ":" + actor.id();
     }
 }

@@ -47,7 +47,8 @@ final class ReminderSweep {
         Instant now = env.now();
         List<Outcome.Done> sent = new ArrayList<>();
         for (Booking due : env.repository.dueReminders(now, batch)) {
-            // The store's list is a candidate list: the booking may have changed since.
+            // The store's list is only a candidate list, decided again here (a store may filter coarsely);
+            // a booking changed since the query fails the versioned update below instead.
             if (!ReminderRule.isDue(due, now)) {
                 continue;
             }

@@ -18,6 +18,7 @@ import org.bookingrules.policy.BookingPolicy;
 import org.bookingrules.spi.Availability;
 import org.bookingrules.spi.NotificationKind;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The escalating lockout through {@link SelfService} on a {@link org.threeten.extra.MutableClock}
  * (R8): what an attacker holding a forwarded link can try over 30 days, right answers capped, staff
- * told and able to unlock, answers normalised.
+ * told and able to unlock, answers normalised. The month-long simulations are tagged {@code slow}
+ * (a quarter of a million checks each): mutation testing leaves them out, every mutant they kill
+ * being killed by a faster test too (booking-core's pom).
  */
 @DisplayName("Escalating lockout of manage links (R8)")
 class LinkLockoutTest {
@@ -60,6 +63,7 @@ class LinkLockoutTest {
     }
 
     @Test
+    @Tag("slow")
     @DisplayName("R8 a wrong answer every 10 s around the clock for 30 days: 20 answers looked at, then only staff or a new link open it")
     void thirtyDaysOfGuessing() {
         Counting identity = new Counting(IdentityCheck.email());
@@ -104,6 +108,7 @@ class LinkLockoutTest {
     }
 
     @Test
+    @Tag("slow")
     @DisplayName("R8 the locks of an attack escalate: 15 min after 5, the daily cap at 10 holds a day, then 1 h, 2 h, then staff at 20")
     void theLocksOfAnAttack() {
         SelfServiceFixture f = fixture(IdentityCheck.email());
@@ -131,6 +136,7 @@ class LinkLockoutTest {
     }
 
     @Test
+    @Tag("slow")
     @DisplayName("R8 a date-of-birth search over the 365 days of a known year cannot finish in 30 days; control: a date among the first 20 is found")
     void birthdaySearch() {
         LocalDate born = LocalDate.of(1990, 12, 31);

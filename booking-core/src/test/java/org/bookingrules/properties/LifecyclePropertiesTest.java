@@ -54,8 +54,8 @@ class LifecyclePropertiesTest {
 
     // Enough sequences to reach the interesting interleavings (revivals, back-dating, auto-confirmation
     // after a reschedule, reminders racing the clock) while the class stays well under 30 seconds.
-    private static final int SEQUENCES = 200;
-    private static final int MAX_STEPS = 60;
+    static final int SEQUENCES = 200;
+    static final int MAX_STEPS = 60;
     private static final int BOUNDARY_EXAMPLES = 400;
 
     private static final Money FEE = Money.of("15.00", "EUR");
@@ -78,13 +78,20 @@ class LifecyclePropertiesTest {
 
     // ------------------------------------------------------------------------------------ sequences
 
+    /**
+     * Every step keeps the invariants, and every decision of the facade (changed, unchanged, or
+     * refused and why) is the one the independent {@link ReferenceRules} make: without the model a
+     * rule that refuses too often would pass, as no invariant breaks when less happens.
+     * {@link ReferenceModelNegativeControlTest} shows both halves.
+     */
     @Test
-    @DisplayName("R1 R2 R3 R4 R5 R6 R9 R10 R12 R13 R15: random sequences of customer, staff and system actions "
-            + "keep every invariant after every step")
+    @DisplayName("R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R15: random sequences of customer, staff and system "
+            + "actions keep every invariant after every step, and every decision (allowed or refused, and why) "
+            + "matches an independent reference model of the rules")
     void randomSequencesKeepTheInvariants() {
         qt().withExamples(SEQUENCES)
                 .forAll(policies(), lists().of(steps()).ofSizeBetween(1, MAX_STEPS))
-                .checkAssert((policy, steps) -> new Run(policy).play(steps));
+                .checkAssert((policy, steps) -> new Run(policy, ReferenceRules.of(policy)).play(steps));
     }
 
     /** The generated part of the policy; everything else keeps its default. */
@@ -103,7 +110,7 @@ class LifecyclePropertiesTest {
         }
     }
 
-    private static Gen<PolicySpec> policies() {
+    static Gen<PolicySpec> policies() {
         return integers().between(0, 48).zip(integers().between(0, 3), booleans().all(), booleans().all(),
                 integers().between(1, 24), PolicySpec::new);
     }
@@ -147,7 +154,7 @@ class LifecyclePropertiesTest {
         }
     }
 
-    private static Gen<Step> steps() {
+    static Gen<Step> steps() {
         return integers().between(0, 99).zip(integers().between(0, 9), integers().between(0, 63),
                 integers().between(0, SLOT_OFFSETS.length * SLOT_LENGTHS - 1), integers().between(0, 1439),
                 Step::decode);
@@ -158,11 +165,15 @@ class LifecyclePropertiesTest {
                             int delivered) {
     }
 
-    /** One sequence played against a fresh world. */
-    private static final class Run {
+    /**
+     * One sequence played against a fresh world, its invariants checked after every step and, when
+     * a reference model is given, every decision compared with the model's.
+     */
+    static final class Run {
 
         private final PolicySpec spec;
         private final BookingPolicy policy;
+        private final ReferenceRules model;
         private final Fixture f;
         private final List<String> ids = new ArrayList<>();
         // Bookings whose current slot was placed in the past by staff (the slot had ended when it was
@@ -173,8 +184,17 @@ class LifecyclePropertiesTest {
         private final List<String> trace = new ArrayList<>();
 
         Run(PolicySpec spec) {
+            this(spec, null);
+        }
+
+        /**
+         * @param spec the policy of the facade
+         * @param model the rules every decision must match, or null to check only the invariants
+         */
+        Run(PolicySpec spec, ReferenceRules model) {
             this.spec = spec;
             this.policy = spec.toPolicy();
+            this.model = model;
             this.f = new Fixture(policy);
         }
 
@@ -237,7 +257,12 @@ class LifecyclePropertiesTest {
                     slot.getStart(), slot.getEnd(), ZONE)
                     .withPaymentStatus(payment)
                     .notifying(choice(extra));
+            Instant now = f.clock.instant();
             Outcome outcome = f.rules.book(actor, request);
+            if (model != null) {
+                assertDecidedAsModel(outcome, model.book(actor, customer, request.resource().id(), slot, now,
+                        before.bookings().values()));
+            }
             if (step.who() == Who.OTHER_CUSTOMER) {
                 assertThat(reason(outcome)).as("R8: a customer books only for themselves")
                         .isEqualTo(RefusalReason.ACTION_NOT_PERMITTED);
@@ -258,23 +283,33 @@ class LifecyclePropertiesTest {
             BookingRef ref = BookingRef.of(TENANT, id);
             ChangeRequest change = new ChangeRequest(step.extra() % 5 == 0 ? "plans changed" : null,
                     choice(step.extra()));
+            Instant now = f.clock.instant();
+            Interval wanted = slot(step);
             Outcome outcome = switch (step.kind()) {
                 case CONFIRM -> f.rules.confirm(actor, ref, change);
                 case REVOKE -> f.rules.revokeConfirmation(actor, ref, change);
                 case DECLINE -> f.rules.decline(actor, ref, change);
                 case CANCEL -> f.rules.cancel(actor, ref, change);
-                case RESCHEDULE -> {
-                    Interval slot = slot(step);
-                    Resource resource = null;
-                    if (step.extra() % 4 == 1 && booking != null) {
-                        // Another resource: staff may (R12), customers may not.
-                        resource = booking.resource().equals(RESOURCES[0]) ? RESOURCES[1] : RESOURCES[0];
-                    }
-                    yield f.rules.reschedule(actor, ref,
-                            new RescheduleRequest(slot.getStart(), slot.getEnd(), resource, change));
-                }
+                case RESCHEDULE -> f.rules.reschedule(actor, ref,
+                        new RescheduleRequest(wanted.getStart(), wanted.getEnd(), otherResource(step, booking), change));
                 default -> throw new IllegalStateException("not a change: " + step.kind());
             };
+            if (model != null) {
+                assertDecidedAsModel(outcome, !ReferenceRules.visible(actor, booking)
+                        ? ReferenceRules.Expected.refused(RefusalReason.BOOKING_NOT_FOUND)
+                        : switch (step.kind()) {
+                            case CONFIRM -> model.confirm(actor, booking, now);
+                            case REVOKE -> model.revoke(actor, booking, now);
+                            case DECLINE -> model.decline(actor, booking, now);
+                            case CANCEL -> model.cancel(actor, booking, now);
+                            case RESCHEDULE -> {
+                                Resource resource = otherResource(step, booking);
+                                yield model.reschedule(actor, booking, wanted, resource == null ? null : resource.id(),
+                                        now, before.bookings().values());
+                            }
+                            default -> throw new IllegalStateException("not a change: " + step.kind());
+                        });
+            }
             if (booking == null) {
                 assertThat(reason(outcome)).as("unknown booking").isEqualTo(RefusalReason.BOOKING_NOT_FOUND);
             } else if (step.who() == Who.OTHER_CUSTOMER) {
@@ -282,6 +317,18 @@ class LifecyclePropertiesTest {
                         .isEqualTo(RefusalReason.BOOKING_NOT_FOUND);
             }
             return check(before, actor, outcome);
+        }
+
+        /** Another resource for one reschedule in four: staff may (R12), customers may not. */
+        private static Resource otherResource(Step step, Booking booking) {
+            if (step.extra() % 4 != 1 || booking == null) {
+                return null;
+            }
+            return booking.resource().equals(RESOURCES[0]) ? RESOURCES[1] : RESOURCES[0];
+        }
+
+        private void assertDecidedAsModel(Outcome outcome, ReferenceRules.Expected expected) {
+            assertThat(ReferenceRules.Expected.of(outcome)).as("the reference model's decision").isEqualTo(expected);
         }
 
         private String sendReminders(Snapshot before) {
