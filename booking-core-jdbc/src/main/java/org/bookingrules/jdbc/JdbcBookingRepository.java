@@ -105,6 +105,8 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
      * again and starts over.
      */
     private final Set<LockKey> knownLockRows = ConcurrentHashMap.newKeySet();
+    /** The bookings' rows over an existing appointment table, or null for the library's own tables. */
+    private final AppointmentRows appointments;
 
     private record LockKey(String tenantId, String resourceId) {
         static LockKey of(Booking booking) {
@@ -113,9 +115,10 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
     }
 
     /** Own transactions: detects the dialect and the pool's isolation level on one connection, then closes it. */
-    private JdbcBookingRepository(DataSource dataSource) {
+    private JdbcBookingRepository(DataSource dataSource, AppointmentTable table) {
         this.dataSource = dataSource;
         this.joined = null;
+        this.appointments = table == null ? null : new AppointmentRows(table, this);
         JdbcDialect detected;
         try (Connection connection = dataSource.getConnection()) {
             detected = JdbcDialect.detect(connection);
@@ -124,15 +127,16 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
             throw fault("detect dialect", e);
         }
         known(detected);
-        LOG.info("booking repository on {} (own transactions{})", detected,
-                setIsolation ? ", READ COMMITTED set per transaction" : "");
+        LOG.info("booking repository on {} (own transactions{}{})", detected,
+                setIsolation ? ", READ COMMITTED set per transaction" : "", table == null ? "" : ", " + table);
     }
 
     /** Joined transactions: takes no connection; the dialect is given, or null to detect on the first call. */
-    private JdbcBookingRepository(ConnectionProvider joined, JdbcDialect dialect) {
+    private JdbcBookingRepository(ConnectionProvider joined, JdbcDialect dialect, AppointmentTable table) {
         this.dataSource = null;
         this.joined = joined;
         this.setIsolation = false;
+        this.appointments = table == null ? null : new AppointmentRows(table, this);
         if (dialect != null) {
             known(dialect);
             LOG.info("booking repository on {} (joined transactions)", dialect);
@@ -154,7 +158,29 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
      * @throws IllegalArgumentException if the database is not supported
      */
     public static JdbcBookingRepository create(DataSource dataSource) {
-        return new JdbcBookingRepository(Objects.requireNonNull(dataSource, "dataSource"));
+        return new JdbcBookingRepository(Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /**
+     * A repository whose bookings are the appointments of an existing table (an EHR's), running its
+     * own transactions on connections from a pool, as {@link #create(DataSource)}. The appointment
+     * rows are read and written with the table's statements; everything else lives in the
+     * library's {@code br_} tables, which must exist in the same database ({@link JdbcSchema}), so
+     * that the EHR's row and the library's rows change in one transaction. See
+     * {@link AppointmentTable} for what is kept where and how the EHR's own changes are met.
+     *
+     * <p>Such a repository serves the bookings over the table only: a booking of the library's own
+     * tables in the same database is not found through it.
+     *
+     * @param dataSource the pool of the database holding both, not null
+     * @param table the appointment table, not null
+     * @return the repository
+     * @throws BookingStorageException if the database cannot be reached
+     * @throws IllegalArgumentException if the database is not supported
+     */
+    public static JdbcBookingRepository create(DataSource dataSource, AppointmentTable table) {
+        return new JdbcBookingRepository(Objects.requireNonNull(dataSource, "dataSource"),
+                Objects.requireNonNull(table, "table"));
     }
 
     /**
@@ -174,7 +200,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
      * @see #joining(ConnectionProvider, JdbcDialect)
      */
     public static JdbcBookingRepository joining(ConnectionProvider provider) {
-        return new JdbcBookingRepository(Objects.requireNonNull(provider, "provider"), null);
+        return new JdbcBookingRepository(Objects.requireNonNull(provider, "provider"), null, null);
     }
 
     /**
@@ -192,7 +218,22 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
      */
     public static JdbcBookingRepository joining(ConnectionProvider provider, JdbcDialect dialect) {
         return new JdbcBookingRepository(Objects.requireNonNull(provider, "provider"),
-                Objects.requireNonNull(dialect, "dialect"));
+                Objects.requireNonNull(dialect, "dialect"), null);
+    }
+
+    /**
+     * A repository over an existing appointment table, as {@link #create(DataSource, AppointmentTable)},
+     * working inside the caller's transactions, as {@link #joining(ConnectionProvider, JdbcDialect)}.
+     *
+     * @param provider hands out the connection of the current transaction, not null
+     * @param dialect the database's dialect, not null
+     * @param table the appointment table, not null
+     * @return the repository
+     */
+    public static JdbcBookingRepository joining(ConnectionProvider provider, JdbcDialect dialect,
+                                                AppointmentTable table) {
+        return new JdbcBookingRepository(Objects.requireNonNull(provider, "provider"),
+                Objects.requireNonNull(dialect, "dialect"), Objects.requireNonNull(table, "table"));
     }
 
     /**
@@ -219,6 +260,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         if (!storable(tenantId, bookingId)) {
             return Optional.empty();
         }
+        if (appointments != null) {
+            return read("find", c -> appointments.find(c, tenantId, bookingId));
+        }
         return read("find", c -> queryOne(c, sql.findBooking, tenantId, bookingId));
     }
 
@@ -226,6 +270,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
     public Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode) {
         if (!storable(tenantId, confirmationCode)) {
             return Optional.empty();
+        }
+        if (appointments != null) {
+            return read("findByConfirmationCode", c -> appointments.findByCode(c, tenantId, confirmationCode));
         }
         return read("findByConfirmationCode", c -> queryOne(c, sql.findBookingByCode, tenantId, confirmationCode));
     }
@@ -254,6 +301,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         if (!storable(tenantId, resourceId)) {
             return List.of();
         }
+        if (appointments != null) {
+            return read("calendar", c -> appointments.calendar(c, tenantId, resourceId, interval));
+        }
         return read("calendar", c -> {
             try (PreparedStatement s = c.prepareStatement(sql.calendar)) {
                 s.setString(1, tenantId);
@@ -269,6 +319,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
     public List<Booking> customerBookings(String tenantId, String customerId) {
         if (!storable(tenantId, customerId)) {
             return List.of();
+        }
+        if (appointments != null) {
+            return read("customerBookings", c -> appointments.customerBookings(c, tenantId, customerId));
         }
         return read("customerBookings", c -> {
             try (PreparedStatement s = c.prepareStatement(sql.customerBookings)) {
@@ -308,6 +361,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
         }
+        if (appointments != null) {
+            return read("dueReminders", c -> appointments.dueReminders(c, now, limit));
+        }
         return read("dueReminders", c -> {
             try (PreparedStatement s = c.prepareStatement(sql.dueReminders)) {
                 sql.bindInstant(s, 1, now);
@@ -335,10 +391,16 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
             if (idempotency != null && keyTaken(c, booking.tenantId(), idempotency)) {
                 return SaveResult.IDEMPOTENCY_KEY_TAKEN;
             }
-            if (claims(change) && overlaps(c, booking)) {
+            if (appointments != null) {
+                SaveResult inserted = appointments.insert(c, change);
+                if (inserted != SaveResult.SAVED) {
+                    return inserted;
+                }
+            } else if (claims(change) && overlaps(c, booking)) {
                 return SaveResult.SLOT_TAKEN;
+            } else {
+                insertBooking(c, booking, change.slotClaim() == SlotClaim.EXCLUSIVE);
             }
-            insertBooking(c, booking, change.slotClaim() == SlotClaim.EXCLUSIVE);
             if (idempotency != null) {
                 try (PreparedStatement s = c.prepareStatement(sql.insertIdempotencyKey)) {
                     s.setString(1, booking.tenantId());
@@ -362,10 +424,14 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         }
         Booking booking = change.booking();
         return write("update", change, c -> {
-            if (claims(change) && overlaps(c, booking)) {
+            if (appointments != null) {
+                SaveResult updated = appointments.update(c, change);
+                if (updated != SaveResult.SAVED) {
+                    return updated;
+                }
+            } else if (claims(change) && overlaps(c, booking)) {
                 return SaveResult.SLOT_TAKEN;
-            }
-            if (updateBooking(c, change) == 0) {
+            } else if (updateBooking(c, change) == 0) {
                 return SaveResult.VERSION_CONFLICT;
             }
             appendEventsAndNotifications(c, change);
@@ -388,7 +454,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         return write("erase", erasure.changes().get(0), c -> {
             for (BookingChange change : erasure.changes()) {
                 Booking b = change.booking();
-                if (updateBooking(c, change) == 0) {
+                boolean saved = appointments != null ? appointments.update(c, change) == SaveResult.SAVED
+                        : updateBooking(c, change) == 1;
+                if (!saved) {
                     return SaveResult.VERSION_CONFLICT;
                 }
                 eraseHistory(c, b);
@@ -552,6 +620,10 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
                     return SaveResult.SLOT_TAKEN;
                 }
                 if (sql.isUniqueViolation(e)) {
+                    if (appointments != null && !change.isInsert()) {
+                        // An appointment adopted by two writers at once: the loser decides again.
+                        return SaveResult.VERSION_CONFLICT;
+                    }
                     // A taken id, code or key, stored before or by a concurrent insert.
                     return classifyDuplicate(change, e);
                 }
@@ -718,7 +790,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
      *
      * @return the next parameter index
      */
-    private int bindBookingBody(PreparedStatement s, int first, Booking b) throws SQLException {
+    int bindBookingBody(PreparedStatement s, int first, Booking b) throws SQLException {
         int i = first;
         s.setString(i++, b.resource().id());
         s.setString(i++, b.resource().name());
@@ -819,7 +891,12 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         return List.copyOf(result);
     }
 
-    private Booking booking(ResultSet r) throws SQLException {
+    /** The statements of the dialect (known once the first call or the creation detected it). */
+    Sql sql() {
+        return sql;
+    }
+
+    Booking booking(ResultSet r) throws SQLException {
         String customerId = r.getString("customer_id");
         CustomerDetails customer = customerId == null ? null : new CustomerDetails(customerId,
                 r.getString("customer_name"), r.getString("customer_email"), r.getString("customer_phone"),

@@ -80,6 +80,45 @@ abstract class Sql {
             + "WHERE status = 'PENDING' AND reminder_sent_at IS NULL AND reminder_due_at <= ? AND slot_start > ? "
             + "ORDER BY reminder_due_at LIMIT ?");
 
+    // Bookings over an existing appointment table (AppointmentTable): their br_booking row, with the key.
+
+    static final String MIRROR_COLUMNS = BOOKING_COLUMNS + ", appointment_key, customer_erased";
+
+    final String findMirror = read("SELECT " + MIRROR_COLUMNS + " FROM br_booking WHERE tenant_id = ? AND id = ?");
+
+    final String findMirrorByCode = read("SELECT " + MIRROR_COLUMNS
+            + " FROM br_booking WHERE tenant_id = ? AND confirmation_code = ?");
+
+    /**
+     * The bookings of some appointments, by key, of every tenant: {@code keys} markers.
+     *
+     * @param keys how many keys, 1 or more
+     * @return the statement
+     */
+    String findMirrorsByKeys(int keys) {
+        return read("SELECT " + MIRROR_COLUMNS + " FROM br_booking WHERE appointment_key IN ("
+                + "?, ".repeat(keys - 1) + "?)");
+    }
+
+    /** {@link #dueReminders} with the appointment's key: candidates, decided again on the EHR's row. */
+    final String dueMirrorReminders = read("SELECT " + MIRROR_COLUMNS + " FROM br_booking "
+            + "WHERE status = 'PENDING' AND reminder_sent_at IS NULL AND reminder_due_at <= ? AND slot_start > ? "
+            + "ORDER BY reminder_due_at LIMIT ?");
+
+    /** The row of a booking over an appointment: it never claims the slot in br_booking (the EHR's row holds it). */
+    final String insertMirror = "INSERT INTO br_booking (" + BOOKING_COLUMNS + ", claims_slot, appointment_key, "
+            + "customer_erased) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + "FALSE, ?, ?)";
+
+    /** Version-checked, like {@link #updateBooking}, for a booking over an appointment. */
+    final String updateMirror = "UPDATE br_booking SET "
+            + "resource_id = ?, resource_name = ?, resource_contact = ?, service_id = ?, service_name = ?, "
+            + "customer_id = ?, customer_name = ?, customer_email = ?, customer_phone = ?, customer_language = ?, "
+            + "slot_start = ?, slot_end = ?, zone_id = ?, status = ?, payment_status = ?, customer_reschedules = ?, "
+            + "confirmed_by_kind = ?, confirmed_by_id = ?, reminder_due_at = ?, reminder_sent_at = ?, "
+            + "version = ?, updated_at = ?, customer_erased = ? "
+            + "WHERE tenant_id = ? AND id = ? AND version = ?";
+
     final String insertEvent = "INSERT INTO br_booking_event "
             + "(tenant_id, booking_id, seq, kind, actor_kind, actor_id, at, from_status, to_status, details) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
