@@ -80,7 +80,13 @@ class JdbcSchemaFilesTest {
             Map.entry("org/bookingrules/jdbc/schema/mariadb/V6__link_lockout.sql",
                     "d839039fd3947937f0eaac9852ae05dff41dfa2f09579f3cdb74d09190b64055"),
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V7__link_lockout.sql",
-                    "bbb9ea6ce6821eaa203d9e5de2b8283c575294f0c0c24aed491c81a68d49a7b0"));
+                    "bbb9ea6ce6821eaa203d9e5de2b8283c575294f0c0c24aed491c81a68d49a7b0"),
+            Map.entry("org/bookingrules/jdbc/schema/h2/V7__appointment_tables.sql",
+                    "31a713592f932cd0a77a847d2f04788cddd1b888f0c54414143122a148f82746"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V7__appointment_tables.sql",
+                    "a208e5c544a0f2075e435a09306da8e2b56c12a4eb9fb7e717e2df64ef1a7f74"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V8__appointment_tables.sql",
+                    "0922092da28955d5dca5b57153a8d6057509075fbdc9501d34403cd43daaaa49"));
 
     private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
     /**
@@ -88,7 +94,7 @@ class JdbcSchemaFilesTest {
      * making a column optional (PostgreSQL DROP NOT NULL, H2 SET NULL, MariaDB MODIFY ... NULL), which
      * changes nothing the second time.
      */
-    private static final Pattern IDEMPOTENT = Pattern.compile("^(CREATE (TABLE|INDEX|EXTENSION) IF NOT EXISTS "
+    private static final Pattern IDEMPOTENT = Pattern.compile("^(CREATE (TABLE|INDEX|UNIQUE INDEX|EXTENSION) IF NOT EXISTS "
             + "|ALTER TABLE [A-Z_]+ ADD COLUMN IF NOT EXISTS |DO \\$\\$"
             + "|ALTER TABLE [A-Z_]+ ALTER COLUMN [A-Z_]+ (DROP NOT NULL|SET NULL)$"
             + "|ALTER TABLE [A-Z_]+ MODIFY COLUMN IF EXISTS [A-Z_]+ [A-Z]+ NULL$).*", Pattern.DOTALL);
@@ -153,9 +159,9 @@ class JdbcSchemaFilesTest {
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/postgresql");
         assertThat(JdbcSchema.location(JdbcDialect.MARIADB))
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/mariadb");
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(6);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(7);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(6);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(7);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(8);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(7);
         assertThat(JdbcSchema.HISTORY_TABLE).isEqualTo("br_schema_history");
         assertThat(JdbcSchema.VERSION_TABLE).isEqualTo("br_schema_version");
     }
