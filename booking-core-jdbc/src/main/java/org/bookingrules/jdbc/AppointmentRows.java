@@ -68,7 +68,8 @@ final class AppointmentRows {
     }
 
     /** One row of the EHR's table, as read. */
-    record Appointment(String key, String practitionerId, String practitionerName, String serviceId,
+    record Appointment(String key, String practitionerId, String practitionerName, String practitionerContact,
+                       String serviceId,
                        String serviceName, String statusCode, Interval slot, Object rowVersion, Instant createdAt,
                        CustomerDetails patient, boolean languageKnown) {
     }
@@ -378,7 +379,8 @@ final class AppointmentRows {
         Resource resource = new Resource(a.practitionerId(),
                 a.practitionerName() != null ? a.practitionerName()
                         : samePractitioner ? base.resource().name() : a.practitionerId(),
-                samePractitioner ? base.resource().contact() : null);
+                a.practitionerContact() != null ? a.practitionerContact()
+                        : samePractitioner ? base.resource().contact() : null);
         Service service = a.serviceId() == null || a.serviceId().equals(base.service().id()) ? base.service()
                 : new Service(a.serviceId(), a.serviceName() == null ? a.serviceId() : a.serviceName());
         CustomerDetails customer = a.patient();
@@ -413,7 +415,8 @@ final class AppointmentRows {
                 .id(a.key())
                 .confirmationCode(codeOf(a.key()))
                 .resource(new Resource(a.practitionerId(),
-                        a.practitionerName() == null ? a.practitionerId() : a.practitionerName(), null))
+                        a.practitionerName() == null ? a.practitionerId() : a.practitionerName(),
+                        a.practitionerContact()))
                 .service(a.serviceId() == null ? DEFAULT_SERVICE
                         : new Service(a.serviceId(), a.serviceName() == null ? a.serviceId() : a.serviceName()))
                 .customer(a.patient())
@@ -526,11 +529,21 @@ final class AppointmentRows {
             patient = new CustomerDetails(patientId, name, text(r, labels, "email"), text(r, labels, "phone"),
                     language == null ? table.defaultLanguage() : Locale.forLanguageTag(language));
         }
-        return new Appointment(r.getString("appointment_key"), r.getString("practitioner_id"),
-                text(r, labels, "practitioner_name"), text(r, labels, "service_id"), text(r, labels, "service_name"),
+        return new Appointment(required(r, "appointment_key"), required(r, "practitioner_id"),
+                text(r, labels, "practitioner_name"), text(r, labels, "practitioner_contact"),
+                text(r, labels, "service_id"), text(r, labels, "service_name"),
                 r.getString("status_code"), table.times().read(r, sql(), table.zone()),
                 labels.contains("row_version") ? r.getObject("row_version") : null,
                 labels.contains("created_at") ? sql().readInstant(r, "created_at") : null, patient, language != null);
+    }
+
+    /** A column every row must have a value in; trailing spaces (CHAR columns pad them) removed. */
+    private static String required(ResultSet r, String label) throws SQLException {
+        String value = r.getString(label);
+        if (value == null) {
+            throw new BookingStorageException("an appointment row has no " + label, null);
+        }
+        return value.stripTrailing();
     }
 
     private static String text(ResultSet r, Set<String> labels, String label) throws SQLException {
