@@ -37,6 +37,8 @@ import org.bookingrules.model.BookingStatus;
  *   <tr><td>{@code status_code}</td><td>required</td><td>the status, by the {@link StatusCodes}</td></tr>
  *   <tr><td>the times</td><td>required</td><td>the slot, by the {@link AppointmentTimes}</td></tr>
  *   <tr><td>{@code practitioner_name}</td><td>optional</td><td>the resource's name (else its id)</td></tr>
+ *   <tr><td>{@code practitioner_contact}</td><td>optional</td><td>the resource's contact, named in
+ *       refusals (else none, or the one a booking of the library's was made with)</td></tr>
  *   <tr><td>{@code service_id}, {@code service_name}</td><td>optional</td><td>the service (else
  *       {@value #DEFAULT_SERVICE_ID})</td></tr>
  *   <tr><td>{@code patient_id}</td><td>optional</td><td>the customer's id; NULL: no customer</td></tr>
@@ -65,7 +67,17 @@ import org.bookingrules.model.BookingStatus;
  * name, e-mail, phone and language are read from the EHR every time and never copied into the
  * library's tables (only the notifications' own snapshots hold them, as for every booking);
  * erasing a customer's data ({@code BookingRules.eraseCustomer}) removes the library's copies and
- * stops it using the EHR's for that booking, and leaves the EHR's patient record alone.
+ * stops it reading the patient's name, e-mail and phone for that booking (no notification reaches
+ * the patient through it any more), and leaves the EHR's patient record alone. A date-of-birth
+ * identity check still asks the EHR, by the patient's id.
+ *
+ * <p><b>Rows the EHR deletes.</b> An appointment row the EHR deletes is no longer a booking: it is
+ * not found, and the library's own records of it (its {@code br_booking} row, history and
+ * notifications) stay as they were, out of reach of the commands, retention's guard clean-up and
+ * erasure. Have the EHR cancel appointments rather than delete them (most do), or delete the
+ * library's rows of the booking with it ({@code br_booking}, {@code br_booking_event},
+ * {@code br_outbox} and {@code br_link_guard} by tenant and booking id). Likewise, a booking the EHR
+ * finished itself keeps its link guard row until the library next changes it.
  *
  * <p><b>Changes the EHR makes without the library's lock.</b> A write first reads the EHR's row in
  * its transaction and compares it with the state the change was decided on: a row the EHR changed
