@@ -1,6 +1,6 @@
 -- The clinic's EHR schema, as the (fictional) EHR vendor ships it. Booking Rules never changes it:
 -- no column, constraint, index or trigger is added, altered or dropped. What the library needs and the
--- EHR has no column for lives in side tables of its own (booking-rules-side-tables.sql).
+-- EHR has no column for lives in the library's own br_* tables, beside these.
 --
 -- appointments.status_code holds the EHR's own codes:
 --   SC scheduled, CF confirmed, CX cancelled, NS no-show, DN done, DC declined by the patient.

@@ -641,7 +641,7 @@ final class AppointmentRows {
             int index = i + 1;
             Object value = values.apply(names.get(i));
             if (value instanceof Instant instant) {
-                sql().bindInstant(s, index, instant);
+                sql().bindInstant(s, index, instant, table.zone());
             } else if (value instanceof LocalDate || value instanceof LocalTime) {
                 s.setObject(index, value);
             } else if (value instanceof String text) {

@@ -138,7 +138,11 @@ public final class AppointmentTimes {
         ZonedDateTime start = slot.getStart().atZone(zone);
         ZonedDateTime end = slot.getEnd().atZone(zone);
         LocalSlot stored = new LocalSlot(start.toLocalDate(), start.toLocalTime(), end.toLocalTime());
-        if (!slotOf(stored.date(), stored.start(), stored.end(), zone).equals(slot)) {
+        // Exactly a day (of instants, or of the wall clock) would read back the same, its end time equal
+        // to its start time: refused all the same, as documented (24 hours or more).
+        boolean dayOrMore = slot.toDuration().compareTo(Duration.ofDays(1)) >= 0
+                || !end.toLocalDateTime().isBefore(start.toLocalDateTime().plusDays(1));
+        if (dayOrMore || !slotOf(stored.date(), stored.start(), stored.end(), zone).equals(slot)) {
             throw new IllegalArgumentException("slot: " + slot + " cannot be stored as a local date and times in "
                     + zone + " and read back as the same instants (a time in the second pass of the repeated hour "
                     + "of a clocks' change, or 24 hours or more)");

@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
@@ -280,6 +281,25 @@ abstract class Sql {
     }
 
     /**
+     * Binds an instant of an appointment table's row: at the offset the zone has at that instant,
+     * as an EHR stores its own times where the column keeps an offset (H2); the same instant either
+     * way where it does not (PostgreSQL). On MariaDB, UTC, as {@link #bindInstant}.
+     *
+     * @param statement the statement
+     * @param index the parameter index
+     * @param instant the instant, may be null
+     * @param zone the clinic's zone, not null
+     * @throws SQLException from the driver
+     */
+    void bindInstant(PreparedStatement statement, int index, Instant instant, ZoneId zone) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, instant.atZone(zone).toOffsetDateTime());
+        }
+    }
+
+    /**
      * Reads an instant.
      *
      * @param rows the result set on a row
@@ -502,6 +522,11 @@ abstract class Sql {
             } else {
                 statement.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
             }
+        }
+
+        @Override
+        void bindInstant(PreparedStatement statement, int index, Instant instant, ZoneId zone) throws SQLException {
+            bindInstant(statement, index, instant);
         }
 
         @Override

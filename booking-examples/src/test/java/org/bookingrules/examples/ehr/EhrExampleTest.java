@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -18,8 +19,10 @@ import javax.sql.DataSource;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.ChangeRequest;
+import org.bookingrules.jdbc.AppointmentTable;
 import org.bookingrules.Outcome;
 import org.bookingrules.links.Grant;
+import org.bookingrules.links.IdentityCheck;
 import org.bookingrules.links.LinkDenial;
 import org.bookingrules.links.LinkResult;
 import org.bookingrules.model.Actor;
@@ -57,7 +60,7 @@ class EhrExampleTest {
     void installTheEhr() {
         database = new EhrTestDatabase();
         dataSource = database.dataSource();
-        SqlScript.run(dataSource, EhrExample.EHR_SAMPLE_DATA_SCRIPT);
+        EhrExample.runScript(dataSource, EhrExample.EHR_SAMPLE_DATA_SCRIPT);
     }
 
     @AfterEach
@@ -72,7 +75,7 @@ class EhrExampleTest {
         List<Map<String, Object>> appointmentsBefore = EhrExample.appointmentRows(dataSource);
         List<Map<String, Object>> patientsBefore = patients();
         EhrExample example = new EhrExample(dataSource);
-        assertThat(EhrExample.appointmentRows(dataSource)).as("creating our side tables writes no EHR row")
+        assertThat(EhrExample.appointmentRows(dataSource)).as("creating the library's tables writes no EHR row")
                 .isEqualTo(appointmentsBefore);
 
         Outcome outcome = cancelAsLucia(example);
@@ -108,7 +111,7 @@ class EhrExampleTest {
 
     @Test
     @DisplayName("the EHR's DDL is unchanged: columns, constraints, indexes, triggers and foreign keys read the "
-            + "same from INFORMATION_SCHEMA before and after our side tables and a cancel")
+            + "same from INFORMATION_SCHEMA before and after the library's br_ tables and a cancel")
     void ehrSchemaIsUnchanged() {
         Map<String, List<Map<String, Object>>> before = ehrSchema();
         assertThat(before.get("columns")).hasSize(17);
@@ -119,11 +122,10 @@ class EhrExampleTest {
                 EhrExample.TOM_APPOINTMENT), ChangeRequest.none());
 
         assertThat(ehrSchema()).isEqualTo(before);
-        assertThat(EhrExample.rows(dataSource, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
-                + "WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME"))
-                .extracting(row -> row.get("TABLE_NAME"))
-                .containsExactly("APPOINTMENTS", "BR_EHR_BOOKING", "BR_EHR_EVENT", "BR_EHR_IDEMPOTENCY_KEY",
-                        "BR_EHR_NOTIFICATION", "BR_EHR_PRACTITIONER_LOCK", "PATIENTS");
+        List<Object> tables = EhrExample.rows(dataSource, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
+                + "WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME").stream().map(row -> row.get("TABLE_NAME")).toList();
+        assertThat(tables).filteredOn(t -> !t.toString().startsWith("BR_")).containsExactly("APPOINTMENTS", "PATIENTS");
+        assertThat(tables).contains("BR_BOOKING", "BR_BOOKING_EVENT", "BR_OUTBOX", "BR_RESOURCE_LOCK");
     }
 
     @Test
@@ -141,8 +143,9 @@ class EhrExampleTest {
         assertThat(refusal.allowedUntil()).isEqualTo(Instant.parse("2026-03-01T17:00:00Z"));
         assertThat(refusal.contact()).isEqualTo(EhrExample.RUIZ_CONTACT);
         assertThat(EhrExample.appointmentRows(dataSource)).isEqualTo(before);
-        assertThat(count("br_ehr_booking")).isZero();
-        assertThat(count("br_ehr_event")).isZero();
+        assertThat(count("br_booking")).isZero();
+        assertThat(count("br_booking_event")).isZero();
+        assertThat(count("br_outbox")).isZero();
         assertThat(example.delivered()).isEmpty();
     }
 
@@ -163,7 +166,8 @@ class EhrExampleTest {
     }
 
     @Test
-    @DisplayName("every EHR status code maps to a booking status and back, with its FHIR Appointment.status")
+    @DisplayName("every EHR status code maps to a booking status and back, with its FHIR Appointment.status; "
+            + "the EHR's own appointments are bookings with id appt_id and code E0 + appt_id")
     void statusCodesMapBothWays() {
         EhrExample example = new EhrExample(dataSource);
         Map<String, String> expected = Map.of("SC", "PENDING/booked", "CF", "CONFIRMED/booked",
@@ -173,13 +177,18 @@ class EhrExampleTest {
         for (Map<String, Object> row : EhrExample.appointmentRows(dataSource)) {
             String code = (String) row.get("STATUS_CODE");
             Booking booking = example.repository().find(EhrExample.TENANT, row.get("APPT_ID").toString()).orElseThrow();
-            assertThat(booking.status() + "/" + booking.status().fhirAppointmentStatus())
+            assertThat(booking.status() + "/" + example.table().fhirStatus(code))
                     .as("appointment %s", row.get("APPT_ID")).isEqualTo(expected.get(code));
-            assertThat(EhrStatusCode.of(booking.status()).code()).isEqualTo(code);
-            assertThat(booking.version()).isEqualTo(((Number) row.get("VERSION")).longValue());
+            assertThat(booking.status().fhirAppointmentStatus()).isEqualTo(example.table().fhirStatus(code));
+            assertThat(example.table().statusCodes().code(booking.status())).isEqualTo(code);
+            assertThat(booking.id()).isEqualTo(row.get("APPT_ID").toString());
+            assertThat(booking.confirmationCode()).isEqualTo("E0" + row.get("APPT_ID"));
+            assertThat(booking.version()).as("never changed by the library").isEqualTo(1);
         }
         Booking tom = example.repository().find(EhrExample.TENANT, EhrExample.TOM_APPOINTMENT).orElseThrow();
-        assertThat(tom.confirmedBy()).contains(Actor.staff(EhrBookingRepository.EHR_STAFF_ID));
+        assertThat(tom.confirmedBy()).contains(Actor.staff(AppointmentTable.EHR_STAFF_ID));
+        assertThat(tom.resource().contact()).isEqualTo(EhrExample.RUIZ_CONTACT);
+        assertThat(tom.service().name()).isEqualTo("Consultation");
         assertThat(tom.confirmationCode()).isEqualTo("E01002");
         assertThat(example.repository().findByConfirmationCode(EhrExample.TENANT, "E01002")).contains(tom);
         assertThat(example.repository().find("another-clinic", EhrExample.TOM_APPOINTMENT)).isEmpty();
@@ -200,8 +209,8 @@ class EhrExampleTest {
         assertThat(result).isEqualTo(SaveResult.VERSION_CONFLICT);
         Booking now = example.repository().find(EhrExample.TENANT, EhrExample.LUCIA_APPOINTMENT).orElseThrow();
         assertThat(now.status()).isEqualTo(BookingStatus.CONFIRMED);
-        assertThat(now.confirmedBy()).contains(Actor.staff(EhrBookingRepository.EHR_STAFF_ID));
-        assertThat(now.version()).isEqualTo(2);
+        assertThat(now.confirmedBy()).contains(Actor.staff(AppointmentTable.EHR_STAFF_ID));
+        assertThat(now.version()).as("the library's version; the EHR's is the update's check").isEqualTo(1);
 
         Outcome.Done cancelled = cancelAsLucia(example).orElseThrow();
         assertThat(cancelled.events()).singleElement().satisfies(e -> assertThat(e.from()).isEqualTo(BookingStatus.CONFIRMED));
@@ -214,6 +223,7 @@ class EhrExampleTest {
             + "columns), and the EHR's own appointments block their slot: no double booking")
     void bookingsAreEhrAppointments() {
         EhrExample example = new EhrExample(dataSource);
+        List<Map<String, Object>> patientsBefore = patients();
         Booking lucia = example.repository().find(EhrExample.TENANT, EhrExample.LUCIA_APPOINTMENT).orElseThrow();
         Service consult = new Service("CONSULT", "Consultation");
         Instant friday = Instant.parse("2026-03-06T09:00:00Z");
@@ -239,6 +249,7 @@ class EhrExampleTest {
                     .containsEntry("NOTES", null);
             assertThat(((OffsetDateTime) row.get("STARTS_AT")).toInstant()).isEqualTo(friday);
         });
+        assertThat(patients()).as("a known patient's EHR record is not written").isEqualTo(patientsBefore);
         assertThat(example.repository().find(EhrExample.TENANT, booked.booking().id())).contains(booked.booking());
         assertThat(example.repository().customerBookings(EhrExample.TENANT, EhrExample.TOM))
                 .extracting(Booking::id).contains(EhrExample.TOM_APPOINTMENT, "1006", booked.booking().id());
@@ -263,7 +274,33 @@ class EhrExampleTest {
                 .contains("-> Cancellation successful / Cancelación exitosa: CANCELLED, code E01001")
                 .contains("-> Refused: CANCELLATION_NOTICE_PASSED (deadline Sun 01 Mar 18:00, contact +34 910 000 000)")
                 .contains("1001     E01001   CANCELLED  CX  cancelled")
-                .contains("1006     E01006   DECLINED   DC  cancelled                declined");
+                .contains("1006     E01006   DECLINED   DC  cancelled                declined")
+                .contains("-> Moved to Wed 04 Mar 18:00: PENDING, EHR code SC")
+                .contains("changed: starts_at Mon 02 Mar 18:00 -> Wed 04 Mar 18:00, ends_at Mon 02 Mar 18:30 -> "
+                        + "Wed 04 Mar 18:30, status_code CF -> SC, version 3 -> 4; every other column as it was")
+                .contains("-> Confirmed by the front desk: CONFIRMED, EHR code CF")
+                .contains("+ 5001     P-10042    dr-ruiz   CONSULT   Fri 06 Mar 10:00  CF     2")
+                .contains("history of booking 1001: Mon 02 Mar 09:00 CANCELLED by customer:P-10042, PENDING -> "
+                        + "CANCELLED, reason \"Tengo fiebre\"")
+                .contains("history of booking 1002: Mon 02 Mar 09:20 RESCHEDULED by staff:front-desk, CONFIRMED -> "
+                        + "PENDING")
+                .containsPattern("history of booking \\S+: Mon 02 Mar 09:40 CONFIRMED by staff:front-desk, PENDING -> "
+                        + "CONFIRMED");
+    }
+
+    @Test
+    @DisplayName("R8 the table reads a patient's date of birth from the EHR, for IdentityCheck.dateOfBirth, for the "
+            + "clinic's tenant only")
+    void dateOfBirthComesFromTheEhr() {
+        EhrExample example = new EhrExample(dataSource);
+        IdentityCheck.DateOfBirthLookup lookup = example.table().dateOfBirthLookup(dataSource);
+
+        assertThat(lookup.dateOfBirth(EhrExample.TENANT, EhrExample.LUCIA)).contains(LocalDate.of(1985, 4, 12));
+        assertThat(lookup.dateOfBirth(EhrExample.TENANT, "P-00000")).isEmpty();
+        assertThat(lookup.dateOfBirth("another-clinic", EhrExample.LUCIA)).isEmpty();
+        Booking lucia = example.repository().find(EhrExample.TENANT, EhrExample.LUCIA_APPOINTMENT).orElseThrow();
+        assertThat(IdentityCheck.dateOfBirth(lookup).passes(lucia, "1985-04-12")).isTrue();
+        assertThat(IdentityCheck.dateOfBirth(lookup).passes(lucia, "1985-04-13")).isFalse();
     }
 
     // ---------------------------------------------------------------------------------- helpers
@@ -281,7 +318,7 @@ class EhrExampleTest {
         return EhrExample.rows(dataSource, "SELECT * FROM patients ORDER BY patient_id");
     }
 
-    /** Everything INFORMATION_SCHEMA says about the EHR's tables, and every foreign key in the database. */
+    /** Everything INFORMATION_SCHEMA says about the EHR's tables, and every foreign key that touches them. */
     private Map<String, List<Map<String, Object>>> ehrSchema() {
         String tables = "TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME IN ('" + String.join("', '", EHR_TABLES) + "')";
         Map<String, List<Map<String, Object>>> schema = new HashMap<>();
@@ -289,16 +326,19 @@ class EhrExampleTest {
                 + " ORDER BY TABLE_NAME, ORDINAL_POSITION"));
         schema.put("constraints", EhrExample.rows(dataSource, "SELECT * FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
                 + "WHERE " + tables + " ORDER BY CONSTRAINT_NAME"));
+        String ehrConstraints = "(SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS WHERE " + tables + ")";
         schema.put("checks", EhrExample.rows(dataSource, "SELECT * FROM INFORMATION_SCHEMA.CHECK_CONSTRAINTS "
-                + "ORDER BY CONSTRAINT_NAME"));
+                + "WHERE CONSTRAINT_NAME IN " + ehrConstraints + " ORDER BY CONSTRAINT_NAME"));
         schema.put("indexes", EhrExample.rows(dataSource, "SELECT * FROM INFORMATION_SCHEMA.INDEXES WHERE " + tables
                 + " ORDER BY INDEX_NAME"));
         schema.put("index columns", EhrExample.rows(dataSource, "SELECT * FROM INFORMATION_SCHEMA.INDEX_COLUMNS "
                 + "WHERE " + tables + " ORDER BY INDEX_NAME, ORDINAL_POSITION"));
         schema.put("triggers", EhrExample.rows(dataSource, "SELECT * FROM INFORMATION_SCHEMA.TRIGGERS "
-                + "ORDER BY TRIGGER_NAME"));
+                + "WHERE EVENT_OBJECT_TABLE IN ('" + String.join("', '", EHR_TABLES) + "') ORDER BY TRIGGER_NAME"));
+        // Foreign keys of the EHR's tables, and any other table's that references them.
         schema.put("foreign keys", EhrExample.rows(dataSource, "SELECT * FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS "
-                + "ORDER BY CONSTRAINT_NAME"));
+                + "WHERE CONSTRAINT_NAME IN " + ehrConstraints + " OR UNIQUE_CONSTRAINT_NAME IN " + ehrConstraints
+                + " ORDER BY CONSTRAINT_NAME"));
         return schema;
     }
 

@@ -14,7 +14,7 @@ final class EhrTestDatabase implements AutoCloseable {
 
     EhrTestDatabase() {
         dataSource.setURL("jdbc:h2:mem:ehr-test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        SqlScript.run(dataSource, EhrExample.EHR_SCHEMA_SCRIPT);
+        EhrExample.runScript(dataSource, EhrExample.EHR_SCHEMA_SCRIPT);
     }
 
     DataSource dataSource() {
