@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The guard of one booking's manage links: the link generation (raised to revoke every link
@@ -115,11 +116,10 @@ public record GuardState(long generation, List<Instant> failureTimes, List<Insta
      * @return the next state
      */
     public GuardState afterFailure(Instant at, LockoutPolicy policy) {
-        Objects.requireNonNull(policy, "policy");
-        if (isLockedAt(at)) {
-            return this;
-        }
-        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        return unlessLocked(at, policy, this::failureAt);
+    }
+
+    private GuardState failureAt(Instant now, LockoutPolicy policy) {
         List<Instant> failures = since(failureTimes, now.minus(LockoutPolicy.THIRTY_DAYS).plusNanos(1000), now);
         failures.add(now);
         // Thirty quiet days start the escalation again, as a right answer does.
@@ -165,11 +165,10 @@ public record GuardState(long generation, List<Instant> failureTimes, List<Insta
      * @return the next state
      */
     public GuardState afterSuccess(Instant at, LockoutPolicy policy) {
-        Objects.requireNonNull(policy, "policy");
-        if (isLockedAt(at)) {
-            return this;
-        }
-        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        return unlessLocked(at, policy, this::successAt);
+    }
+
+    private GuardState successAt(Instant now, LockoutPolicy policy) {
         List<Instant> lastHour = since(grantTimes, now.minus(LockoutPolicy.HOUR).plusNanos(1000), now);
         if (lastHour.size() >= policy.maxGrantsPerHour()) {
             Instant frees = lastHour.get(lastHour.size() - policy.maxGrantsPerHour()).plus(LockoutPolicy.HOUR);
@@ -178,6 +177,17 @@ public record GuardState(long generation, List<Instant> failureTimes, List<Insta
         lastHour.add(now);
         return new GuardState(generation, failureTimes, keepNewest(lastHour, LockoutPolicy.MAX_COUNT), 0,
                 lockedUntil, false);
+    }
+
+    /**
+     * This state while locked at {@code at} (an answer to a locked link is never checked, so it
+     * changes nothing), otherwise the state {@code next} gives for {@code at} at the microsecond the
+     * state stores.
+     */
+    private GuardState unlessLocked(Instant at, LockoutPolicy policy,
+                                    BiFunction<Instant, LockoutPolicy, GuardState> next) {
+        Objects.requireNonNull(policy, "policy");
+        return isLockedAt(at) ? this : next.apply(at.truncatedTo(ChronoUnit.MICROS), policy);
     }
 
     /**

@@ -77,8 +77,7 @@ public final class InMemoryBookingRepository implements BookingRepository {
         }
         Booking booking = change.booking();
         Key key = new Key(booking.tenantId(), booking.id());
-        lock.writeLock().lock();
-        try {
+        return writing(() -> {
             if (bookings.containsKey(key)) {
                 throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
             }
@@ -102,9 +101,7 @@ public final class InMemoryBookingRepository implements BookingRepository {
             idByCode.put(new Key(booking.tenantId(), booking.confirmationCode()), booking.id());
             write(key, null, change);
             return SaveResult.SAVED;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     @Override
@@ -112,8 +109,7 @@ public final class InMemoryBookingRepository implements BookingRepository {
         Objects.requireNonNull(change, "change");
         Booking booking = change.booking();
         Key key = new Key(booking.tenantId(), booking.id());
-        lock.writeLock().lock();
-        try {
+        return writing(() -> {
             Booking stored = bookings.get(key);
             if (stored == null || stored.version() != change.expectedVersion()) {
                 return SaveResult.VERSION_CONFLICT;
@@ -123,16 +119,13 @@ public final class InMemoryBookingRepository implements BookingRepository {
             }
             write(key, stored, change);
             return SaveResult.SAVED;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     @Override
     public SaveResult erase(CustomerErasure erasure) {
         Objects.requireNonNull(erasure, "erasure");
-        lock.writeLock().lock();
-        try {
+        return writing(() -> {
             for (BookingChange change : erasure.changes()) {
                 Booking stored = bookings.get(new Key(change.booking().tenantId(), change.booking().id()));
                 if (stored == null || stored.version() != change.expectedVersion()) {
@@ -154,9 +147,7 @@ public final class InMemoryBookingRepository implements BookingRepository {
                         .collect(Collectors.toCollection(ArrayList::new)));
             }
             return SaveResult.SAVED;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     @Override
@@ -243,6 +234,15 @@ public final class InMemoryBookingRepository implements BookingRepository {
         bookings.put(key, after);
         events.computeIfAbsent(key, k -> new ArrayList<>()).addAll(change.events());
         notifications.computeIfAbsent(key, k -> new ArrayList<>()).addAll(change.notifications());
+    }
+
+    private <T> T writing(Supplier<T> write) {
+        lock.writeLock().lock();
+        try {
+            return write.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     private <T> T read(Supplier<T> query) {

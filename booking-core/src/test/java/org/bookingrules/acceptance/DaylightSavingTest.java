@@ -40,12 +40,14 @@ class DaylightSavingTest {
     /** What a wall-clock "minus one day" would give: 10:00 local on 28 March, an hour too late. */
     private static final Instant WALL_CLOCK_DEADLINE = ZonedDateTime.of(2026, 3, 28, 10, 0, 0, 0, MADRID).toInstant();
 
+    /** Each test's own world: 24 h notice, Ana's booking at {@link #START}. */
+    private final Fixture f = new Fixture(BookingPolicy.builder().cancellationNotice(NOTICE).build());
+    private final Booking booking = bookAtStart(f);
+
     @Test
     @DisplayName("R9 DST 24 h notice, booking 29 March 2026 10:00 Madrid, customer cancels 23.5 real hours before: refused with the deadline 28 March 09:00 local")
     void cancel_23_and_a_half_real_hours_before_is_refused_with_real_24h_deadline() {
-        // given
-        Fixture f = new Fixture(BookingPolicy.builder().cancellationNotice(NOTICE).build());
-        Booking booking = bookAtStart(f);
+        // given: the booking at START (fields)
         f.clock.setInstant(START.minus(Duration.ofMinutes(23 * 60 + 30)));
         // 23.5 real hours before is 09:30 local on 28 March: a wall-clock rule would still allow it
         assertThat(LocalDateTime.ofInstant(f.clock.instant(), MADRID))
@@ -70,9 +72,7 @@ class DaylightSavingTest {
     @Test
     @DisplayName("R9 DST 24 h notice, booking 29 March 2026 10:00 Madrid, customer cancels 24 h 30 min real hours before: done")
     void cancel_24_and_a_half_real_hours_before_is_done() {
-        // given
-        Fixture f = new Fixture(BookingPolicy.builder().cancellationNotice(NOTICE).build());
-        Booking booking = bookAtStart(f);
+        // given: the booking at START (fields)
         f.clock.setInstant(START.minus(Duration.ofMinutes(24 * 60 + 30)));
 
         // when
@@ -86,9 +86,7 @@ class DaylightSavingTest {
     @Test
     @DisplayName("R9 DST 24 h notice, booking 29 March 2026 10:00 Madrid: permissions show the cancel deadline 28 March 09:00 local")
     void permissions_show_real_24h_deadline() {
-        // given
-        Fixture f = new Fixture(BookingPolicy.builder().cancellationNotice(NOTICE).build());
-        Booking booking = bookAtStart(f);
+        // given: the booking at START (fields)
 
         // when
         var permissions = f.rules.permissions(ANA_ACTS, ref(booking));

@@ -84,6 +84,13 @@ class IdempotencyKeyExpiryTest {
 
     // ------------------------------------------------------------------ the boundary
 
+    /** Books request 0 at {@link Fixture#NOW}, then moves the clock {@code elapsed} on; the booking. */
+    private Booking bookedThenLater(Duration elapsed) {
+        Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
+        clock.setInstant(NOW.plus(elapsed));
+        return first;
+    }
+
     static Stream<Arguments> withinTtl() {
         return Stream.of(
                 arguments("right away", Duration.ZERO),
@@ -96,8 +103,7 @@ class IdempotencyKeyExpiryTest {
     @DisplayName("Idempotent book: a repeat within the time to live (default 24 h) is Done with the first "
             + "booking, changed() false, one booking only")
     void repeatWithinTheTtlAnswersWithTheFirstBooking(String label, Duration elapsed) {
-        Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
-        clock.setInstant(NOW.plus(elapsed));
+        Booking first = bookedThenLater(elapsed);
 
         Outcome.Done repeat = rules.book(ANA_ACTS, request(0)).orElseThrow();
 
@@ -118,8 +124,7 @@ class IdempotencyKeyExpiryTest {
     @DisplayName("Idempotent book: from the end of the time to live the same request is a new request: the first "
             + "booking still holds its slot, so it is Refused SLOT_UNAVAILABLE, not answered as a repeat")
     void theSameRequestAfterTheTtlIsANewRequest(String label, Duration elapsed) {
-        Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
-        clock.setInstant(NOW.plus(elapsed));
+        Booking first = bookedThenLater(elapsed);
 
         Outcome again = rules.book(ANA_ACTS, request(0));
 
@@ -134,8 +139,7 @@ class IdempotencyKeyExpiryTest {
     @DisplayName("Idempotent book: within the time to live the key with other content is Refused "
             + "IDEMPOTENCY_KEY_REUSED, as before, and nothing is stored")
     void reuseWithinTheTtlIsRefused(String label, Duration elapsed) {
-        Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
-        clock.setInstant(NOW.plus(elapsed));
+        Booking first = bookedThenLater(elapsed);
 
         Outcome reuse = rules.book(ANA_ACTS, request(3));
 
@@ -149,8 +153,7 @@ class IdempotencyKeyExpiryTest {
     @DisplayName("Idempotent book: after the time to live the key books anew with other content; the stored key now "
             + "names the new booking, a repeat of it answers with it, and the old content is a reuse")
     void afterTheTtlTheKeyBooksAnew() {
-        Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
-        clock.setInstant(NOW.plus(TTL));
+        Booking first = bookedThenLater(TTL);
 
         Outcome.Done second = rules.book(ANA_ACTS, request(3)).orElseThrow();
 
@@ -208,8 +211,7 @@ class IdempotencyKeyExpiryTest {
     @DisplayName("Idempotent book: requests racing with one expired key store one booking: one books, every other "
             + "is answered with that booking as a repeat")
     void racersReplacingOneExpiredKeyBookOnce() throws Exception {
-        Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
-        clock.setInstant(NOW.plus(TTL));
+        Booking first = bookedThenLater(TTL);
         int racers = 16;
 
         List<Outcome.Done> outcomes = Race.of(racers).withTimeout(Duration.ofSeconds(20))
@@ -234,8 +236,7 @@ class IdempotencyKeyExpiryTest {
             }
         };
         rules = facade(ageless, BookingRules.builder());
-        Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
-        clock.setInstant(NOW.plus(Duration.ofDays(30)));
+        Booking first = bookedThenLater(Duration.ofDays(30));
 
         assertThat(rules.book(ANA_ACTS, request(0)).orElseThrow().booking().id()).isEqualTo(first.id());
         assertThat(Fixture.reason(rules.book(ANA_ACTS, request(3)))).isEqualTo(RefusalReason.IDEMPOTENCY_KEY_REUSED);

@@ -79,6 +79,14 @@ class ReminderRunsTest {
                 .anyMatch(e -> e instanceof BookingEvent.ReminderSent)).count();
     }
 
+    /** Books {@code count} bookings due together and schedules minute runs with a batch of {@code batch}. */
+    private List<Booking> dueAndScheduled(int batch, int count) {
+        BookingRules rules = rulesWithBatch(batch);
+        List<Booking> due = dueTogether(rules, count);
+        rules.sendRemindersEvery(Duration.ofMinutes(1), scheduler);
+        return due;
+    }
+
     private BookingRules rulesWithBatch(int batch) {
         return BookingRules.builder().repository(store).notifier(new RecordingNotifier()).clock(clock)
                 .reminderBatch(batch).build();
@@ -87,9 +95,7 @@ class ReminderRunsTest {
     @Test
     @DisplayName("R5 a backlog of exactly two full batches goes out in one run: a full batch means sweep again")
     void aFullBatchIsFollowedByAnotherSweep() {
-        BookingRules rules = rulesWithBatch(2);
-        List<Booking> due = dueTogether(rules, 4);
-        rules.sendRemindersEvery(Duration.ofMinutes(1), scheduler);
+        List<Booking> due = dueAndScheduled(2, 4);
 
         scheduler.run.run();
 
@@ -99,9 +105,7 @@ class ReminderRunsTest {
     @Test
     @DisplayName("R5 one run makes at most 100 sweeps: 101 due with a batch of 1 leave one for the next run")
     void oneRunStopsAfterAHundredSweeps() {
-        BookingRules rules = rulesWithBatch(1);
-        List<Booking> due = dueTogether(rules, 101);
-        rules.sendRemindersEvery(Duration.ofMinutes(1), scheduler);
+        List<Booking> due = dueAndScheduled(1, 101);
 
         scheduler.run.run();
         long afterFirstRun = reminded(due);

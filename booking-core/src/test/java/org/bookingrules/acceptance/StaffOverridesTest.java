@@ -11,16 +11,20 @@ import static org.bookingrules.testing.Fixture.NOW;
 import static org.bookingrules.testing.Fixture.RECEPTION;
 import static org.bookingrules.testing.Fixture.ZONE;
 import static org.bookingrules.testing.Fixture.ref;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
+import java.util.stream.Stream;
 import org.bookingrules.BookRequest;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.NotificationChoice;
 import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
+import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
@@ -34,6 +38,9 @@ import org.bookingrules.spi.RecipientRole;
 import org.bookingrules.testing.Fixture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Staff are not bound by the customer policy (R12) but
@@ -43,6 +50,9 @@ class StaffOverridesTest {
 
     private static final BookingPolicy TWELVE_HOURS_NOTICE = BookingPolicy.builder()
             .cancellationNotice(Duration.ofHours(12))
+            .build();
+    private static final BookingPolicy MINIMUM_NOTICE_48_HOURS = BookingPolicy.builder()
+            .minimumBookingNotice(Duration.ofHours(48))
             .build();
     private static final String SORRY = "We are sorry, Dr. Ruiz is ill today.";
 
@@ -55,9 +65,22 @@ class StaffOverridesTest {
 
     // ------------------------------------------------------------------ point 6: staff cancel, R14 choices
 
-    @Test
-    @DisplayName("R12 R14 staff cancel a booking inside the 12 h notice, notifying the customer only with a message: done, one CANCELLED to CUSTOMER")
-    void staff_cancel_late_booking_notifying_customer_only() {
+    static Stream<Arguments> lateCancelNotifyingOneSide() {
+        return Stream.of(
+                arguments("R12 R14 staff cancel a booking inside the 12 h notice, notifying the customer only with a "
+                        + "message: done, one CANCELLED to CUSTOMER",
+                        NotificationChoice.customerOnly(), RecipientRole.CUSTOMER, RecipientRole.RESOURCE),
+                arguments("R12 R14 staff cancel a booking inside the 12 h notice, notifying the resource only: done, "
+                        + "one CANCELLED to RESOURCE, none to CUSTOMER",
+                        NotificationChoice.resourceOnly(), RecipientRole.RESOURCE, RecipientRole.CUSTOMER));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lateCancelNotifyingOneSide")
+    @DisplayName("R12 R14 staff cancel a booking inside the 12 h notice, notifying one side with a message: done, "
+            + "one CANCELLED to that side, none to the other")
+    void staff_cancel_late_booking_notifying_one_side(String sentence, NotificationChoice choice,
+                                                       RecipientRole notified, RecipientRole silent) {
         // given: a booking 10 h away that the customer may no longer cancel
         Fixture f = new Fixture(TWELVE_HOURS_NOTICE);
         Booking late = f.bookForAna(Duration.ofHours(10));
@@ -67,44 +90,22 @@ class StaffOverridesTest {
 
         // when
         Outcome outcome = f.rules.cancel(RECEPTION, ref(late),
-                ChangeRequest.none().notifying(NotificationChoice.customerOnly().withMessage(SORRY)));
+                ChangeRequest.none().notifying(choice.withMessage(SORRY)));
 
         // then
         Outcome.Done done = outcome.orElseThrow();
         assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
         assertThat(f.notifier.delivered()).hasSize(1);
-        Notification toCustomer = f.notifier.to(NotificationKind.CANCELLED, RecipientRole.CUSTOMER).get(0);
-        assertThat(toCustomer.message()).contains(SORRY);
-        assertThat(f.notifier.to(NotificationKind.CANCELLED, RecipientRole.RESOURCE)).isEmpty();
-        assertThat(done.notifications()).containsExactly(toCustomer);
+        Notification sent = f.notifier.to(NotificationKind.CANCELLED, notified).get(0);
+        assertThat(sent.message()).contains(SORRY);
+        assertThat(f.notifier.to(NotificationKind.CANCELLED, silent)).isEmpty();
+        assertThat(done.notifications()).containsExactly(sent);
         assertThat(done.unreachable()).isEmpty();
         BookingEvent.Cancelled event = (BookingEvent.Cancelled) done.events().get(0);
         assertThat(event.personalMessage()).isEqualTo(SORRY);
         assertThat(event.actor()).isEqualTo(RECEPTION);
         assertThat(event.late()).isFalse();
         assertThat(f.rules.history(RECEPTION, ref(late))).last().isEqualTo(event);
-    }
-
-    @Test
-    @DisplayName("R12 R14 staff cancel a booking inside the 12 h notice, notifying the resource only: done, one CANCELLED to RESOURCE, none to CUSTOMER")
-    void staff_cancel_late_booking_notifying_resource_only() {
-        // given
-        Fixture f = new Fixture(TWELVE_HOURS_NOTICE);
-        Booking late = f.bookForAna(Duration.ofHours(10));
-        f.notifier.clear();
-
-        // when
-        Outcome outcome = f.rules.cancel(RECEPTION, ref(late),
-                ChangeRequest.none().notifying(NotificationChoice.resourceOnly().withMessage(SORRY)));
-
-        // then
-        Outcome.Done done = outcome.orElseThrow();
-        assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
-        assertThat(f.notifier.delivered()).hasSize(1);
-        Notification toResource = f.notifier.to(NotificationKind.CANCELLED, RecipientRole.RESOURCE).get(0);
-        assertThat(toResource.message()).contains(SORRY);
-        assertThat(f.notifier.to(NotificationKind.CANCELLED, RecipientRole.CUSTOMER)).isEmpty();
-        assertThat(((BookingEvent.Cancelled) done.events().get(0)).personalMessage()).isEqualTo(SORRY);
     }
 
     @Test
@@ -158,8 +159,7 @@ class StaffOverridesTest {
 
         // when: overlap by half an hour
         Instant start = anas.start().plus(Duration.ofMinutes(30));
-        Outcome outcome = f.rules.reschedule(RECEPTION, ref(bobs),
-                RescheduleRequest.to(start, start.plus(Duration.ofHours(1))));
+        Outcome outcome = moveForAnHour(f, RECEPTION, bobs, start);
 
         // then
         assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.SLOT_UNAVAILABLE);
@@ -175,8 +175,7 @@ class StaffOverridesTest {
 
         // when
         Instant yesterday = NOW.minus(Duration.ofDays(1));
-        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
-                RescheduleRequest.to(yesterday, yesterday.plus(Duration.ofHours(1))));
+        Outcome outcome = moveForAnHour(f, ANA_ACTS, booking, yesterday);
 
         // then
         Refusal refusal = CustomerPolicyTest.refusalOf(outcome);
@@ -185,36 +184,30 @@ class StaffOverridesTest {
         assertThat(f.repository.find(booking.tenantId(), booking.id()).orElseThrow().slot()).isEqualTo(booking.slot());
     }
 
-    @Test
-    @DisplayName("R10 customer reschedule to 22:00, outside the opening hours 08:00-20:00: refused OUTSIDE_AVAILABILITY")
-    void customer_may_not_move_outside_availability() {
+    static Stream<Arguments> openingHours() {
+        return Stream.of(
+                arguments("R10 customer reschedule to 22:00, outside the opening hours 08:00-20:00: refused "
+                        + "OUTSIDE_AVAILABILITY", LocalTime.of(22, 0), RefusalReason.OUTSIDE_AVAILABILITY),
+                arguments("R10 customer reschedule to 11:00 the next day, inside the opening hours 08:00-20:00: done "
+                        + "(negative control)", LocalTime.of(11, 0), null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("openingHours")
+    @DisplayName("R10 a customer reschedule is checked against the opening hours 08:00-20:00")
+    void customer_reschedule_respects_availability(String sentence, LocalTime at, RefusalReason expected) {
         // given: Thursday 5 March 2026 10:00 Madrid, inside the opening hours
         Fixture f = new Fixture(BookingPolicy.ofDefaults(), DAYTIME_ONLY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
 
-        // when
-        Instant night = ZonedDateTime.of(2026, 3, 6, 22, 0, 0, 0, ZONE).toInstant();
-        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
-                RescheduleRequest.to(night, night.plus(Duration.ofHours(1))));
+        // when: Friday 6 March 2026 at the given Madrid time
+        Instant start = ZonedDateTime.of(LocalDate.of(2026, 3, 6), at, ZONE).toInstant();
+        Outcome outcome = moveForAnHour(f, ANA_ACTS, booking, start);
 
         // then
-        assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.OUTSIDE_AVAILABILITY);
-    }
-
-    @Test
-    @DisplayName("R10 customer reschedule to 11:00 the next day, inside the opening hours 08:00-20:00: done (negative control)")
-    void customer_may_move_inside_availability() {
-        // given
-        Fixture f = new Fixture(BookingPolicy.ofDefaults(), DAYTIME_ONLY);
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-
-        // when
-        Instant day = ZonedDateTime.of(2026, 3, 6, 11, 0, 0, 0, ZONE).toInstant();
-        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
-                RescheduleRequest.to(day, day.plus(Duration.ofHours(1))));
-
-        // then
-        assertThat(outcome.orElseThrow().booking().start()).isEqualTo(day);
+        assertThat(Fixture.reason(outcome)).isEqualTo(expected);
+        Instant storedStart = f.repository.find(booking.tenantId(), booking.id()).orElseThrow().start();
+        assertThat(storedStart).isEqualTo(expected == null ? start : booking.start());
     }
 
     @Test
@@ -261,66 +254,62 @@ class StaffOverridesTest {
         assertThat(f.repository.calendar(Fixture.TENANT, DR_RUIZ.id(), booking.slot())).isEmpty();
     }
 
-    @Test
-    @DisplayName("R9 R10 minimum booking notice 48 h, customer reschedules to 24 h from now: refused MINIMUM_BOOKING_NOTICE")
-    void customer_reschedule_respects_minimum_booking_notice() {
-        // given
-        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
-        Booking booking = f.bookForAna(Duration.ofDays(5));
-
-        // when
-        Instant tooSoon = NOW.plus(Duration.ofHours(24));
-        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
-                RescheduleRequest.to(tooSoon, tooSoon.plus(Duration.ofHours(1))));
-
-        // then
-        assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.MINIMUM_BOOKING_NOTICE);
+    static Stream<Arguments> minimumNoticeForReschedules() {
+        return Stream.of(
+                arguments("R9 R10 minimum booking notice 48 h, customer reschedules to 24 h from now: refused "
+                        + "MINIMUM_BOOKING_NOTICE", ANA_ACTS, RefusalReason.MINIMUM_BOOKING_NOTICE),
+                arguments("R12 minimum booking notice 48 h, staff reschedule to 24 h from now: done", RECEPTION, null));
     }
 
-    @Test
-    @DisplayName("R12 minimum booking notice 48 h, staff reschedule to 24 h from now: done")
-    void staff_reschedule_ignores_minimum_booking_notice() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("minimumNoticeForReschedules")
+    @DisplayName("R9 R10 R12 minimum booking notice 48 h binds customers rescheduling, not staff")
+    void reschedule_and_minimum_booking_notice(String sentence, Actor actor, RefusalReason expected) {
         // given
-        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
+        Fixture f = new Fixture(MINIMUM_NOTICE_48_HOURS);
         Booking booking = f.bookForAna(Duration.ofDays(5));
 
         // when
         Instant soon = NOW.plus(Duration.ofHours(24));
-        Outcome outcome = f.rules.reschedule(RECEPTION, ref(booking),
-                RescheduleRequest.to(soon, soon.plus(Duration.ofHours(1))));
+        Outcome outcome = moveForAnHour(f, actor, booking, soon);
 
         // then
-        assertThat(outcome.orElseThrow().booking().start()).isEqualTo(soon);
+        assertThat(Fixture.reason(outcome)).isEqualTo(expected);
+        Instant storedStart = f.repository.find(booking.tenantId(), booking.id()).orElseThrow().start();
+        assertThat(storedStart).isEqualTo(expected == null ? soon : booking.start());
     }
 
-    @Test
-    @DisplayName("R9 R10 minimum booking notice 48 h, customer books 24 h from now: refused MINIMUM_BOOKING_NOTICE")
-    void customer_booking_respects_minimum_booking_notice() {
-        // given
-        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
-
-        // when
-        Outcome outcome = f.rules.book(ANA_ACTS, Fixture.request(ANA, Duration.ofHours(24)));
-
-        // then
-        assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.MINIMUM_BOOKING_NOTICE);
-        assertThat(f.repository.all(Fixture.TENANT)).isEmpty();
+    static Stream<Arguments> minimumNoticeForBookings() {
+        return Stream.of(
+                arguments("R9 R10 minimum booking notice 48 h, customer books 24 h from now: refused "
+                        + "MINIMUM_BOOKING_NOTICE", ANA_ACTS, RefusalReason.MINIMUM_BOOKING_NOTICE),
+                arguments("R12 minimum booking notice 48 h, staff book 24 h from now: done", RECEPTION, null));
     }
 
-    @Test
-    @DisplayName("R12 minimum booking notice 48 h, staff book 24 h from now: done")
-    void staff_booking_ignores_minimum_booking_notice() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("minimumNoticeForBookings")
+    @DisplayName("R9 R10 R12 minimum booking notice 48 h binds customers booking, not staff")
+    void booking_and_minimum_booking_notice(String sentence, Actor actor, RefusalReason expected) {
         // given
-        Fixture f = new Fixture(BookingPolicy.builder().minimumBookingNotice(Duration.ofHours(48)).build());
+        Fixture f = new Fixture(MINIMUM_NOTICE_48_HOURS);
 
         // when
-        Outcome outcome = f.rules.book(RECEPTION, Fixture.request(ANA, Duration.ofHours(24)));
+        Outcome outcome = f.rules.book(actor, Fixture.request(ANA, Duration.ofHours(24)));
 
         // then
-        assertThat(outcome.orElseThrow().booking().start()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+        assertThat(Fixture.reason(outcome)).isEqualTo(expected);
+        if (expected == null) {
+            assertThat(outcome.orElseThrow().booking().start()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+        } else {
+            assertThat(f.repository.all(Fixture.TENANT)).isEmpty();
+        }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static Outcome moveForAnHour(Fixture f, Actor actor, Booking booking, Instant start) {
+        return f.rules.reschedule(actor, ref(booking), RescheduleRequest.to(start, start.plus(Duration.ofHours(1))));
+    }
 
     private static Booking bookForBob(Fixture f, Instant start) {
         return f.rules.book(BOB_ACTS, BookRequest.of(Fixture.TENANT, DR_RUIZ, Fixture.CONSULTATION,

@@ -30,6 +30,7 @@ import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.RecipientRole;
 import org.bookingrules.spi.WeeklyHours;
+import org.bookingrules.testing.Fixture;
 import org.bookingrules.testing.RecordingNotifier;
 import org.threeten.extra.MutableClock;
 
@@ -89,12 +90,7 @@ final class SelfServiceFixture {
                 .guardStore(guards)
                 .baseUrl(BASE_URL)
                 .build();
-        rules = BookingRules.builder()
-                .repository(repository)
-                .notifier(notifier)
-                .policy(policy)
-                .availability(availability)
-                .clock(clock)
+        rules = Fixture.rulesOver(repository, notifier, policy, availability, clock)
                 .manageLinks(links)
                 .idGenerator(() -> nextIds.isEmpty() ? UUID.randomUUID().toString() : nextIds.pop())
                 .build();

@@ -369,17 +369,35 @@ class SelfServiceTest {
         return LocalDateTime.parse(localDateTime).atZone(ZONE).toInstant();
     }
 
+    /**
+     * The week of 2 March 2026 in office hours: Ana's booking on Wednesday at 10:00 Madrid, verified
+     * through its link, and Bob's on Thursday at 11:00.
+     */
+    private static final class OfficeWeek {
+        static final LocalDate MONDAY = LocalDate.of(2026, 3, 2);
+        static final LocalDate SUNDAY = LocalDate.of(2026, 3, 8);
+
+        final SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
+        final Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
+        final Booking bobs = f.book(TENANT, BOB, madrid("2026-03-05T11:00"));
+        final Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
+
+        /** The free slots offered through Ana's grant, Monday to Sunday. */
+        List<Interval> freeSlots() {
+            return f.selfService.freeSlots(grant.token(), MONDAY, SUNDAY).orElseThrow();
+        }
+    }
+
     @Test
     @DisplayName("R10: freeSlots through a link offers only future 1-hour slots on the 15-minute grid within Mon-Fri 09:00-17:00 Madrid, none overlapping another booking")
     void r10_free_slots_are_within_working_hours_and_free() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
-        Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
-        Booking bobs = f.book(TENANT, BOB, madrid("2026-03-05T11:00"));
-        Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
-        LocalDate from = LocalDate.of(2026, 3, 2);
-        LocalDate to = LocalDate.of(2026, 3, 8);
+        OfficeWeek week = new OfficeWeek();
+        Booking ana = week.ana;
+        Booking bobs = week.bobs;
+        LocalDate from = OfficeWeek.MONDAY;
+        LocalDate to = OfficeWeek.SUNDAY;
 
-        List<Interval> slots = f.selfService.freeSlots(grant.token(), from, to).orElseThrow();
+        List<Interval> slots = week.freeSlots();
 
         assertThat(slots).isNotEmpty();
         for (Interval slot : slots) {
@@ -405,13 +423,12 @@ class SelfServiceTest {
     @Test
     @DisplayName("R9 R10: choosing an offered slot moves the booking and counts; slots not offered are refused and do not count; at the maximum freeSlots is empty and reschedule is Refused RESCHEDULE_LIMIT_REACHED")
     void r10_reschedule_via_link_moves_the_booking_and_counts_toward_the_limit() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
-        Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
-        Booking bobs = f.book(TENANT, BOB, madrid("2026-03-05T11:00"));
-        Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
-        LocalDate from = LocalDate.of(2026, 3, 2);
-        LocalDate to = LocalDate.of(2026, 3, 8);
-        List<Interval> offered = f.selfService.freeSlots(grant.token(), from, to).orElseThrow();
+        OfficeWeek week = new OfficeWeek();
+        SelfServiceFixture f = week.f;
+        Booking ana = week.ana;
+        Booking bobs = week.bobs;
+        Grant grant = week.grant;
+        List<Interval> offered = week.freeSlots();
         Interval thursday = Interval.of(madrid("2026-03-05T14:00"), Duration.ofHours(1));
         Interval friday = Interval.of(madrid("2026-03-06T10:00"), Duration.ofHours(1));
         assertThat(offered).contains(thursday, friday);
@@ -433,7 +450,7 @@ class SelfServiceTest {
         assertThat(first.events().get(0)).isInstanceOf(BookingEvent.Rescheduled.class);
         assertThat(first.events().get(0).actor()).isEqualTo(ANA_ACTS);
         assertThat(f.notifier.to(NotificationKind.RESCHEDULED, RecipientRole.RESOURCE)).hasSize(1);
-        List<Interval> afterFirst = f.selfService.freeSlots(grant.token(), from, to).orElseThrow();
+        List<Interval> afterFirst = week.freeSlots();
         assertThat(afterFirst).as("one reschedule left").isNotEmpty().doesNotContain(thursday)
                 .contains(ana.slot());
 
@@ -441,7 +458,7 @@ class SelfServiceTest {
         assertThat(second.booking().customerReschedules())
                 .isEqualTo(BookingPolicy.DEFAULT_MAX_CUSTOMER_RESCHEDULES).isEqualTo(2);
 
-        assertThat(f.selfService.freeSlots(grant.token(), from, to).orElseThrow()).isEmpty();
+        assertThat(week.freeSlots()).isEmpty();
         Refusal limit = refusal(f.selfService.reschedule(grant.token(), thursday.getStart()));
         assertThat(limit.reason()).isEqualTo(RefusalReason.RESCHEDULE_LIMIT_REACHED);
         assertThat(limit.contact()).isEqualTo(DR_RUIZ.contact());

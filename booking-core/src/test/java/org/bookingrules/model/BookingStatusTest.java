@@ -87,14 +87,7 @@ class BookingStatusTest {
     }
 
     @ParameterizedTest(name = "{0} active: {1}")
-    @CsvSource({
-        "PENDING,   true",
-        "CONFIRMED, true",
-        "DECLINED,  false",
-        "CANCELLED, false",
-        "COMPLETED, false",
-        "NO_SHOW,   false"
-    })
+    @MethodSource("org.bookingrules.testing.StatusTables#activeness")
     @DisplayName("R2 only PENDING and CONFIRMED are active: they occupy the slot and show on the calendar")
     void isActive(BookingStatus status, boolean active) {
         assertThat(status.isActive()).isEqualTo(active);

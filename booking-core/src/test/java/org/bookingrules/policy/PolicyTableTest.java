@@ -2,10 +2,15 @@ package org.bookingrules.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @DisplayName("PolicyTable: service over resource over tenant over fallback (R9)")
 class PolicyTableTest {
@@ -26,28 +31,23 @@ class PolicyTableTest {
             .fallback(FALLBACK)
             .build();
 
-    @Test
-    @DisplayName("R9 the service's own policy wins over its resource's and the tenant's")
-    void serviceFirst() {
-        assertThat(TABLE.policyFor("clinic-1", "dr-ruiz", "consultation")).isSameAs(SERVICE);
+    static Stream<Arguments> precedence() {
+        return Stream.of(
+                arguments("R9 the service's own policy wins over its resource's and the tenant's",
+                        "clinic-1", "dr-ruiz", "consultation", SERVICE),
+                arguments("R9 a service with no policy takes the professional's cancellation policy [000]",
+                        "clinic-1", "dr-ruiz", "x-ray", RESOURCE),
+                arguments("R9 neither service nor resource: the tenant's default", "clinic-1", "dr-soto", "x-ray",
+                        TENANT),
+                arguments("R9 nothing matches: the fallback", "clinic-2", "dr-soto", "x-ray", FALLBACK));
     }
 
-    @Test
-    @DisplayName("R9 a service with no policy takes the professional's cancellation policy [000]")
-    void thenResource() {
-        assertThat(TABLE.policyFor("clinic-1", "dr-ruiz", "x-ray")).isSameAs(RESOURCE);
-    }
-
-    @Test
-    @DisplayName("R9 neither service nor resource: the tenant's default")
-    void thenTenant() {
-        assertThat(TABLE.policyFor("clinic-1", "dr-soto", "x-ray")).isSameAs(TENANT);
-    }
-
-    @Test
-    @DisplayName("R9 nothing matches: the fallback")
-    void thenFallback() {
-        assertThat(TABLE.policyFor("clinic-2", "dr-soto", "x-ray")).isSameAs(FALLBACK);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("precedence")
+    @DisplayName("R9 the first match in the order service, resource, tenant, fallback gives the policy")
+    void firstMatchWins(String sentence, String tenantId, String resourceId, String serviceId,
+                        BookingPolicy expected) {
+        assertThat(TABLE.policyFor(tenantId, resourceId, serviceId)).isSameAs(expected);
     }
 
     @Test

@@ -95,16 +95,7 @@ record ReferenceRules(Duration cancellationNotice, Duration rescheduleNotice, in
 
     /** R4, R7: confirm attendance. */
     Expected confirm(Actor actor, Booking booking, Instant now) {
-        if (booking.status() == BookingStatus.CONFIRMED) {
-            return Expected.UNCHANGED;
-        }
-        if (!isActive(booking)) {
-            return Expected.refused(RefusalReason.NOT_ACTIVE);
-        }
-        if (isCustomer(actor) && !now.isBefore(booking.start())) {
-            return Expected.refused(RefusalReason.ALREADY_STARTED);
-        }
-        return Expected.CHANGED;
+        return answer(BookingStatus.CONFIRMED, actor, booking, now);
     }
 
     /** R4: staff revoke a confirmation; customers may not. */
@@ -120,7 +111,15 @@ record ReferenceRules(Duration cancellationNotice, Duration rescheduleNotice, in
 
     /** R7, R13: decline, allowed inside the notice (marked late there). */
     Expected decline(Actor actor, Booking booking, Instant now) {
-        if (booking.status() == BookingStatus.DECLINED) {
+        return answer(BookingStatus.DECLINED, actor, booking, now);
+    }
+
+    /**
+     * R2, R7: the customer's answer to a booking (confirm or decline): a repeat changes nothing, only
+     * an active booking takes it, and customers answer only before the start.
+     */
+    private Expected answer(BookingStatus to, Actor actor, Booking booking, Instant now) {
+        if (booking.status() == to) {
             return Expected.UNCHANGED;
         }
         if (!isActive(booking)) {

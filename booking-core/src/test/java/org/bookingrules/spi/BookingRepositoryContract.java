@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
@@ -1028,14 +1029,10 @@ public abstract class BookingRepositoryContract {
      * calendar holds the winner alone.
      */
     private void raceInsertsOneWins(BiFunction<Integer, Integer, Interval> slotOf) throws Exception {
-        int threads = racers();
-        for (int round = 0; round < RACE_ROUNDS; round++) {
-            List<BookingChange> inserts = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                inserts.add(insertOf(spec(TENANT_A, RUIZ, slotOf.apply(round, i)), SlotClaim.EXCLUSIVE));
-            }
+        inEveryRound((round, threads) -> {
+            List<BookingChange> inserts = exclusiveInserts(threads, i -> slotOf.apply(round, i));
 
-            List<SaveResult> results = Race.of(threads).run(i -> () -> repository.insert(inserts.get(i)));
+            List<SaveResult> results = raceInserts(inserts);
 
             int winner = onlyWinner(round, results, SaveResult.SLOT_TAKEN);
             assertThat(repository.calendar(TENANT_A, RUIZ.id(), roundWindow(round))).as("round %d", round)
@@ -1045,22 +1042,46 @@ public abstract class BookingRepositoryContract {
                     nothingWrittenOf(round, inserts.get(i));
                 }
             }
+        });
+    }
+
+    /** One round of a race: {@code threads} writers, slots apart from every other round's. */
+    @FunctionalInterface
+    private interface RaceRound {
+        void run(int round, int threads) throws Exception;
+    }
+
+    /** Runs {@code body} for each of the {@link #RACE_ROUNDS} rounds, with {@link #raceThreads()} writers. */
+    private void inEveryRound(RaceRound body) throws Exception {
+        int threads = racers();
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            body.run(round, threads);
         }
+    }
+
+    /** One new booking with Dr. Ruiz per racer, each claiming the slot {@code slotOf} gives its index. */
+    private List<BookingChange> exclusiveInserts(int threads, IntFunction<Interval> slotOf) {
+        List<BookingChange> inserts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            inserts.add(insertOf(spec(TENANT_A, RUIZ, slotOf.apply(i)), SlotClaim.EXCLUSIVE));
+        }
+        return inserts;
+    }
+
+    /** Starts every insert at once, one thread each; the answers in thread order. */
+    private List<SaveResult> raceInserts(List<BookingChange> inserts) throws Exception {
+        return Race.of(inserts.size()).run(i -> () -> repository.insert(inserts.get(i)));
     }
 
     @Test
     @DisplayName("R10 writers racing for a chain of slots, each overlapping only its neighbours: no two SAVED "
             + "bookings overlap, and each SLOT_TAKEN one overlaps a SAVED one, in every round")
     public void racingInsertsOfAChainOfSlotsNeverOverlap() throws Exception {
-        int threads = racers();
-        for (int round = 0; round < RACE_ROUNDS; round++) {
-            List<BookingChange> inserts = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                // 45 minutes every 30: slot i meets slots i - 1 and i + 1 for 15 minutes, no other.
-                inserts.add(insertOf(spec(TENANT_A, RUIZ, raceSlot(round, 30L * i, 45)), SlotClaim.EXCLUSIVE));
-            }
+        inEveryRound((round, threads) -> {
+            // 45 minutes every 30: slot i meets slots i - 1 and i + 1 for 15 minutes, no other.
+            List<BookingChange> inserts = exclusiveInserts(threads, i -> raceSlot(round, 30L * i, 45));
 
-            List<SaveResult> results = Race.of(threads).run(i -> () -> repository.insert(inserts.get(i)));
+            List<SaveResult> results = raceInserts(inserts);
 
             assertThat(results).as("round %d: answers in thread order", round)
                     .allMatch(r -> r == SaveResult.SAVED || r == SaveResult.SLOT_TAKEN);
@@ -1088,15 +1109,14 @@ public abstract class BookingRepositoryContract {
                     nothingWrittenOf(round, inserts.get(i));
                 }
             }
-        }
+        });
     }
 
     @Test
     @DisplayName("R10 bookings moved onto one slot racing new bookings of it: exactly one write is SAVED, the "
             + "other moves and inserts SLOT_TAKEN, the losing bookings where they were, in every round")
     public void racingMovesAndInsertsOfOneSlotSaveOne() throws Exception {
-        int threads = racers();
-        for (int round = 0; round < RACE_ROUNDS; round++) {
+        inEveryRound((round, threads) -> {
             Interval target = raceSlot(round, 0, 60);
             List<Booking> movers = new ArrayList<>();
             List<BookingChange> writes = new ArrayList<>();
@@ -1129,15 +1149,14 @@ public abstract class BookingRepositoryContract {
                             .as("round %d: refused move of %s", round, movers.get(i).id()).contains(movers.get(i));
                 }
             }
-        }
+        });
     }
 
     @Test
     @DisplayName("writers racing to change one booking, all decided on the same version: exactly one is SAVED, "
             + "every other VERSION_CONFLICT with nothing of it written, in every round")
     public void racingUpdatesOfOneVersionSaveOne() throws Exception {
-        int threads = racers();
-        for (int round = 0; round < RACE_ROUNDS; round++) {
+        inEveryRound((round, threads) -> {
             Booking booking = insert(spec(TENANT_A, RUIZ, raceSlot(round, 0, 60)));
             List<Transition> changes = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
@@ -1159,6 +1178,6 @@ public abstract class BookingRepositoryContract {
             assertThat(repository.find(TENANT_A, booking.id())).as("round %d", round).contains(won.booking());
             assertThat(repository.history(TENANT_A, booking.id())).as("round %d: Booked, then the winner's event only",
                     round).hasSize(2).last().isEqualTo(won.event());
-        }
+        });
     }
 }

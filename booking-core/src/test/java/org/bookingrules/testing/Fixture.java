@@ -1,5 +1,6 @@
 package org.bookingrules.testing;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -7,6 +8,7 @@ import java.util.Locale;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.BookingRules;
+import org.bookingrules.BookingRulesBuilder;
 import org.bookingrules.Outcome;
 import org.bookingrules.memory.InMemoryBookingRepository;
 import org.bookingrules.model.Actor;
@@ -16,6 +18,8 @@ import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.bookingrules.policy.BookingPolicy;
 import org.bookingrules.spi.Availability;
+import org.bookingrules.spi.BookingNotifier;
+import org.bookingrules.spi.BookingRepository;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -72,13 +76,27 @@ public final class Fixture {
      * @param availability the opening hours
      */
     public Fixture(BookingPolicy policy, Availability availability) {
-        rules = BookingRules.builder()
+        rules = rulesOver(repository, notifier, policy, availability, clock).build();
+    }
+
+    /**
+     * A facade builder over a fixture's parts, for fixtures that add more to it.
+     *
+     * @param repository the repository
+     * @param notifier the notifier
+     * @param policy the policy of every booking
+     * @param availability the opening hours
+     * @param clock the clock
+     * @return the builder, not yet built
+     */
+    public static BookingRulesBuilder rulesOver(BookingRepository repository, BookingNotifier notifier,
+                                                BookingPolicy policy, Availability availability, Clock clock) {
+        return BookingRules.builder()
                 .repository(repository)
                 .notifier(notifier)
                 .policy(policy)
                 .availability(availability)
-                .clock(clock)
-                .build();
+                .clock(clock);
     }
 
     /**
@@ -89,7 +107,17 @@ public final class Fixture {
      * @return the request
      */
     public static BookRequest request(CustomerDetails customer, Duration startIn) {
-        Instant start = NOW.plus(startIn);
+        return requestAt(customer, NOW.plus(startIn));
+    }
+
+    /**
+     * A one-hour booking request with Dr. Ruiz starting at {@code start}.
+     *
+     * @param customer the customer, may be null
+     * @param start when it starts
+     * @return the request
+     */
+    public static BookRequest requestAt(CustomerDetails customer, Instant start) {
         return BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, customer, start, start.plus(Duration.ofHours(1)), ZONE);
     }
 
@@ -100,10 +128,7 @@ public final class Fixture {
      * @return the booking
      */
     public Booking bookForAna(Duration startIn) {
-        Instant start = clock.instant().plus(startIn);
-        BookRequest request = BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, start,
-                start.plus(Duration.ofHours(1)), ZONE);
-        return rules.book(ANA_ACTS, request).orElseThrow().booking();
+        return rules.book(ANA_ACTS, requestAt(ANA, clock.instant().plus(startIn))).orElseThrow().booking();
     }
 
     /**

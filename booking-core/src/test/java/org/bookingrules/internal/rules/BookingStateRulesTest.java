@@ -32,14 +32,7 @@ class BookingStateRulesTest {
     private static final Instant BEFORE = START.minusSeconds(3600);
 
     @ParameterizedTest(name = "{0} -> allowed: {1}")
-    @CsvSource({
-        "PENDING,   true",
-        "CONFIRMED, true",
-        "DECLINED,  false",
-        "CANCELLED, false",
-        "COMPLETED, false",
-        "NO_SHOW,   false"
-    })
+    @MethodSource("org.bookingrules.testing.StatusTables#activeness")
     @DisplayName("R2 ActiveBookingRule: only PENDING and CONFIRMED bookings can be changed; any other status is "
             + "NOT_ACTIVE with no deadline and the resource's contact")
     void activeBookingRule(BookingStatus status, boolean allowed) {
