@@ -103,6 +103,19 @@ final class AppointmentRows {
                 .filter(booking -> booking.confirmationCode().equals(code));
     }
 
+    /** The booking of an appointment, by its key: adopted or not, in whichever tenant it is. */
+    Optional<Booking> findByKey(Connection c, String key) throws SQLException {
+        if (!JdbcBookingRepository.storable(key) || !table.isKey(key)) {
+            return Optional.empty();
+        }
+        Optional<Appointment> row = appointment(c, key);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        Mirror mirror = mirrorsOf(c, List.of(key)).get(key);
+        return Optional.of(mirror == null ? unadopted(row.get()) : merge(mirror, row.get()));
+    }
+
     List<Booking> calendar(Connection c, String tenantId, String resourceId, Interval interval) throws SQLException {
         List<Booking> bookings = new ArrayList<>();
         for (Booking booking : bookings(c, practitionerAppointments(c, resourceId, interval), tenantId)) {

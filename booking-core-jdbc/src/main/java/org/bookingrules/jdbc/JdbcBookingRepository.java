@@ -266,6 +266,26 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         return read("find", c -> queryOne(c, sql.findBooking, tenantId, bookingId));
     }
 
+    /**
+     * The booking of one appointment of the {@link AppointmentTable} this repository is over, by the
+     * appointment's key as the EHR knows it: for an EHR screen that shows an appointment's
+     * confirmation code or hands out its manage link. An appointment the EHR made itself is a
+     * booking whose id is its key; one the library made has an id of its own, found here.
+     *
+     * @param appointmentKey the key, as text; not null
+     * @return the booking, or empty if the table has no such appointment
+     * @throws IllegalStateException if this repository is not over an appointment table
+     * @throws BookingStorageException if the database cannot be reached
+     */
+    public Optional<Booking> findByAppointmentKey(String appointmentKey) {
+        Objects.requireNonNull(appointmentKey, "appointmentKey");
+        if (appointments == null) {
+            throw new IllegalStateException("findByAppointmentKey: this repository keeps bookings in its own tables, "
+                    + "not over an AppointmentTable");
+        }
+        return read("findByAppointmentKey", c -> appointments.findByKey(c, appointmentKey));
+    }
+
     @Override
     public Optional<Booking> findByConfirmationCode(String tenantId, String confirmationCode) {
         if (!storable(tenantId, confirmationCode)) {

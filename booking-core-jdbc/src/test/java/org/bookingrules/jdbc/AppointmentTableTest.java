@@ -327,6 +327,7 @@ class AppointmentTableTest {
         assertThat(found.zone()).isEqualTo(ZONE);
         assertThat(found.version()).isEqualTo(AppointmentRows.UNADOPTED_VERSION);
         assertThat(w.repository.findByConfirmationCode(HOME, code)).contains(found);
+        assertThat(w.repository.findByAppointmentKey(key)).contains(found);
         assertThat(w.repository.calendar(HOME, RUIZ.id(), hours(0, 24))).containsExactly(found);
         assertThat(w.repository.history(HOME, key)).as("no history until the library changes it").isEmpty();
 
@@ -356,6 +357,31 @@ class AppointmentTableTest {
         assertThat(adopted.confirmedBy()).contains(DESK);
         assertThat(adopted.version()).isEqualTo(AppointmentRows.UNADOPTED_VERSION + 1);
         assertThat(w.repository.findByConfirmationCode(HOME, code)).contains(adopted);
+        assertThat(w.repository.findByAppointmentKey(key)).contains(adopted);
+        assertThat(w.repository.findByAppointmentKey(key + "0")).as("no such appointment").isEmpty();
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("storesAndClinics")
+    @DisplayName("an appointment the library booked is found by the key the EHR gave it, under the booking's own id; "
+            + "a repository over the library's own tables has no appointment keys")
+    void bookingsAreFoundByTheirAppointmentKey(Store store, LegacyClinics clinic) throws SQLException {
+        World w = new World(store, clinic);
+        Booking booked = w.rules.book(Actor.customer(PATIENT.id()), BookRequest.of(HOME, RUIZ, CONSULTATION, PATIENT,
+                hours(10, 11).getStart(), hours(10, 11).getEnd(), ZONE)).orElseThrow().booking();
+        String key;
+        try (Connection c = w.db.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT appointment_key FROM br_booking WHERE id = ?")) {
+            s.setString(1, booked.id());
+            try (ResultSet row = s.executeQuery()) {
+                assertThat(row.next()).as("the booking's row").isTrue();
+                key = row.getString(1);
+            }
+        }
+
+        assertThat(w.repository.findByAppointmentKey(key)).contains(booked);
+        assertThatThrownBy(() -> JdbcBookingRepository.create(w.db.dataSource()).findByAppointmentKey(key))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AppointmentTable");
     }
 
     // ------------------------------------------------------- the EHR changing a row under the library
