@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
@@ -74,22 +75,21 @@ final class Codec {
      * a table holds few distinct ones. Immutable values, so sharing them changes nothing.
      */
     static ZoneId zone(String id) {
-        ZoneId zone = ZONES.get(id);
-        if (zone == null) {
-            zone = ZoneId.of(id);
-            remember(ZONES, id, zone);
-        }
-        return zone;
+        return remembered(ZONES, id, ZoneId::of);
     }
 
     /** {@link Locale#forLanguageTag(String)} of a stored language tag, remembered as {@link #zone} is. */
     static Locale language(String tag) {
-        Locale language = LANGUAGES.get(tag);
-        if (language == null) {
-            language = Locale.forLanguageTag(tag);
-            remember(LANGUAGES, tag, language);
+        return remembered(LANGUAGES, tag, Locale::forLanguageTag);
+    }
+
+    private static <T> T remembered(Map<String, T> memory, String key, Function<String, T> parse) {
+        T value = memory.get(key);
+        if (value == null) {
+            value = parse.apply(key);
+            remember(memory, key, value);
         }
-        return language;
+        return value;
     }
 
     private static <T> void remember(Map<String, T> memory, String key, T value) {
@@ -343,7 +343,8 @@ final class Codec {
 
     }
 
-    private static Properties read(String text) {
+    /** The properties of a payload written before the JSON format (and of the tests that read one). */
+    static Properties read(String text) {
         Properties p = new Properties();
         try {
             p.load(new StringReader(text));

@@ -229,7 +229,7 @@ public final class OutboxRelay {
                     + ", error " + e.getErrorCode(), e);
         } finally {
             if (c != null) {
-                release(c, committed);
+                OwnTransactions.release(c, committed, LOG, "outbox");
             }
         }
     }
@@ -405,29 +405,6 @@ public final class OutboxRelay {
     /** The clock's instant to the microsecond, what every supported database keeps. */
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static void release(Connection c, boolean committed) {
-        try {
-            if (!committed && !c.getAutoCommit()) {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            LOG.debug("outbox rollback failed: SQLState {}", e.getSQLState());
-        }
-        try {
-            if (!c.getAutoCommit()) {
-                // Hand the pool a connection in its usual state; the pass was committed or undone.
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            LOG.debug("outbox connection reset failed: SQLState {}", e.getSQLState());
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debug("closing an outbox connection failed: SQLState {}", e.getSQLState());
-        }
     }
 
     /**

@@ -250,7 +250,7 @@ public final class Retention {
                 if (sql != null && sql.isRetryable(e) && attempt < MAX_BATCH_ATTEMPTS) {
                     LOG.debug("retention batch ({}): {} (SQLState {}), running it again", kind,
                             e.getClass().getSimpleName(), e.getSQLState());
-                    release(c, false);
+                    OwnTransactions.release(c, false, LOG, "retention");
                     c = null;
                     LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000L, 5_000_000L) * attempt);
                     continue;
@@ -258,7 +258,7 @@ public final class Retention {
                 throw JdbcBookingRepository.fault("retention (" + kind + ")", e);
             } finally {
                 if (c != null) {
-                    release(c, committed);
+                    OwnTransactions.release(c, committed, LOG, "retention");
                 }
             }
         }
@@ -324,29 +324,6 @@ public final class Retention {
                 deleted += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
             }
             return deleted;
-        }
-    }
-
-    private static void release(Connection c, boolean committed) {
-        try {
-            if (!committed && !c.getAutoCommit()) {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            LOG.debug("retention rollback failed: SQLState {}", e.getSQLState());
-        }
-        try {
-            if (!c.getAutoCommit()) {
-                // Hand the pool a connection in its usual state; the batch was committed or undone.
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            LOG.debug("retention connection reset failed: SQLState {}", e.getSQLState());
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debug("closing a retention connection failed: SQLState {}", e.getSQLState());
         }
     }
 

@@ -1,12 +1,16 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.DR_SOTO;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.RECEPTION;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -46,7 +50,6 @@ import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
@@ -81,20 +84,15 @@ class AppointmentTableServicesTest {
     private static final String HOME = "ehr-clinic";
     /** Another tenant whose bookings the library keeps in the same table. */
     private static final String OTHER = "partner-clinic";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
     private static final ZoneId ZONE = LegacyClinics.ZONE;
     private static final Duration HOUR = Duration.ofHours(1);
     private static final byte[] SIGNING_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Resource DR_SOTO = new Resource("dr-soto", "Dr. Soto", "recepcion@example.org");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
     private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org",
             "+34 600 111 222", Locale.forLanguageTag("es"));
     private static final CustomerDetails BOB = new CustomerDetails("cust-bob", "Bob Smith", "bob@example.org",
             "+44 20 7946 0000", Locale.ENGLISH);
     private static final LocalDate ANA_BORN = LocalDate.of(1980, 5, 17);
     private static final LocalDate BOB_BORN = LocalDate.of(1975, 11, 2);
-    private static final Actor.Staff RECEPTION = Actor.staff("staff-maria");
     /**
      * Ana's personal data as fragments that survive any text encoding of the stored formats (escaped
      * non-ASCII letters, JSON): her name, e-mail and phone.
@@ -332,18 +330,18 @@ class AppointmentTableServicesTest {
         kit.rules.cancel(RECEPTION, BookingRef.of(HOME, second.id()),
                 ChangeRequest.because("Ana is ill, call her at +34 600 111 222")
                         .notifying(NotificationChoice.both().withMessage("Get well soon, Ana Pérez"))).orElseThrow();
-        assertThat(String.join("\n", texts(kit.db, HOME))).as("control: the outbox holds her data before")
+        assertThat(String.join("\n", kit.db.tenantRows(HOME))).as("control: the outbox holds her data before")
                 .contains(ANA_PERSONAL);
         int firstEvents = kit.rules.history(RECEPTION, BookingRef.of(HOME, first.id())).size();
         int secondEvents = kit.rules.history(RECEPTION, BookingRef.of(HOME, second.id())).size();
-        List<String> otherTenantBefore = texts(kit.db, OTHER);
+        List<String> otherTenantBefore = kit.db.tenantRows(OTHER);
 
         ErasureResult result = kit.rules.eraseCustomer(RECEPTION, HOME, ANA.id());
 
         assertThat(result.status()).isEqualTo(ErasureResult.Status.ERASED);
         assertThat(result.erased()).extracting(Booking::id)
                 .containsExactlyInAnyOrder(first.id(), second.id(), ehrMade);
-        for (String text : texts(kit.db, HOME)) {
+        for (String text : kit.db.tenantRows(HOME)) {
             assertThat(text).doesNotContain(ANA_PERSONAL);
         }
         List<BookingEvent> history = kit.rules.history(RECEPTION, BookingRef.of(HOME, second.id()));
@@ -380,12 +378,12 @@ class AppointmentTableServicesTest {
                 .map(CustomerDetails::email)).contains(BOB.email());
         assertThat(kit.rules.find(RECEPTION, BookingRef.of(OTHER, theirs.id())).orElseThrow().customer()
                 .map(CustomerDetails::email)).as("another tenant").contains(ANA.email());
-        assertThat(texts(kit.db, OTHER)).as("another tenant's rows").isEqualTo(otherTenantBefore);
+        assertThat(kit.db.tenantRows(OTHER)).as("another tenant's rows").isEqualTo(otherTenantBefore);
 
-        List<String> afterFirst = texts(kit.db, HOME);
+        List<String> afterFirst = kit.db.tenantRows(HOME);
         assertThat(kit.rules.eraseCustomer(RECEPTION, HOME, ANA.id()).status())
                 .isEqualTo(ErasureResult.Status.ALREADY_ERASED);
-        assertThat(texts(kit.db, HOME)).as("a repeat changes nothing").isEqualTo(afterFirst);
+        assertThat(kit.db.tenantRows(HOME)).as("a repeat changes nothing").isEqualTo(afterFirst);
 
         int before = kit.notifier.delivered().size();
         kit.drain();
@@ -502,7 +500,7 @@ class AppointmentTableServicesTest {
                 .clock(kit.clock).batchSize(2).build();
         OutboxRelay first = kit.relay.toBuilder().batchSize(2).build();
 
-        List<Integer> delivered = Race.run(2, i -> () -> drain(i == 0 ? first : second));
+        List<Integer> delivered = Race.run(2, i -> () -> TestFacade.drain(i == 0 ? first : second));
 
         assertThat(delivered.get(0) + delivered.get(1)).isEqualTo(queued.size());
         assertThat(kit.notifier.duplicates()).isEmpty();
@@ -522,40 +520,7 @@ class AppointmentTableServicesTest {
 
     // ------------------------------------------------------------------------------ helpers
 
-    /** Runs relay passes until one delivers nothing; the number delivered. */
-    private static int drain(OutboxRelay relay) {
-        int total = 0;
-        for (int delivered; (delivered = relay.deliverDue()) > 0; ) {
-            total += delivered;
-        }
-        return total;
-    }
 
-    /** Every column of every row of the tenant in every table of the library, as text, in a stable order. */
-    private static List<String> texts(Database db, String tenant) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection()) {
-            for (String table : TestDatabases.TABLES) {
-                try (PreparedStatement s = c.prepareStatement("SELECT * FROM " + table + " WHERE tenant_id = ?")) {
-                    s.setString(1, tenant);
-                    try (ResultSet r = s.executeQuery()) {
-                        ResultSetMetaData meta = r.getMetaData();
-                        List<String> rows = new ArrayList<>();
-                        while (r.next()) {
-                            StringBuilder row = new StringBuilder(table);
-                            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                                row.append(" | ").append(r.getString(i));
-                            }
-                            rows.add(row.toString());
-                        }
-                        rows.sort(null);
-                        out.addAll(rows);
-                    }
-                }
-            }
-        }
-        return out;
-    }
 
     /**
      * One clinic's schema on one store, with the library wired over it as an integrator would: the
@@ -582,7 +547,7 @@ class AppointmentTableServicesTest {
                     .guardStore(JdbcLinkGuardStore.create(db.dataSource())).build();
             this.rules = BookingRules.builder().repository(repository).clock(clock).manageLinks(links).build();
             this.selfService = selfService(IdentityCheck.email());
-            this.relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
+            this.relay = TestFacade.relay(db, notifier, clock);
             this.ehr = new Ehr(db, clinic);
         }
 
@@ -625,7 +590,7 @@ class AppointmentTableServicesTest {
         }
 
         int drain() {
-            return AppointmentTableServicesTest.drain(relay);
+            return TestFacade.drain(relay);
         }
     }
 

@@ -102,37 +102,34 @@ class EmbeddedTransactionTest {
             + "delivers nothing; negative control: the same work committed, the same relay and notifier deliver "
             + "every notification")
     void plainJdbcRollbackLeavesNothing(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        db.clean();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
-        CountingNotifier counting = new CountingNotifier();
-        OutboxRelay relay = relay(db, counting, clock);
+        Harness h = harness(store);
 
-        try (Connection callers = db.dataSource().getConnection()) {
+        try (Connection callers = h.db().dataSource().getConnection()) {
             callers.setAutoCommit(false);
-            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), clock);
+            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), h.clock());
             List<Outcome.Done> done = bookCancelReschedule(rules);
             assertThat(notificationsOf(done)).as("the work made notifications (else the rollback proves nothing)")
                     .hasSize(8);
-            assertThat(rowsPerTable(db, callers)).as("inside the transaction, before the rollback")
+            assertThat(rowsPerTable(h.db(), callers)).as("inside the transaction, before the rollback")
                     .containsEntry("br_booking", 2L).containsEntry("br_outbox", 8L);
             callers.rollback();
         }
 
-        assertThat(rowsPerTable(db)).as("R15 rows of the tenant in every br_ table after the rollback")
+        assertThat(rowsPerTable(h.db())).as("R15 rows of the tenant in every br_ table after the rollback")
                 .isNotEmpty().allSatisfy((table, rows) -> assertThat(rows).as(table).isZero());
-        assertThat(drain(relay)).as("R14 notifications the relay delivers after the rollback").isZero();
-        assertThat(counting.calls()).as("R14 notifier calls after the rollback").isZero();
+        assertThat(drain(h.relay())).as("R14 notifications the relay delivers after the rollback").isZero();
+        assertThat(h.counting().calls()).as("R14 notifier calls after the rollback").isZero();
 
         // Negative control: the same harness, the transaction committed this time.
-        try (Connection callers = db.dataSource().getConnection()) {
+        try (Connection callers = h.db().dataSource().getConnection()) {
             callers.setAutoCommit(false);
-            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), clock);
+            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), h.clock());
             bookCancelReschedule(rules);
             callers.commit();
         }
-        assertThat(drain(relay)).as("negative control: the committed work's notifications are delivered").isEqualTo(8);
-        assertThat(counting.calls()).as("negative control: the counting notifier counts").isEqualTo(8);
+        assertThat(drain(h.relay())).as("negative control: the committed work's notifications are delivered")
+                .isEqualTo(8);
+        assertThat(h.counting().calls()).as("negative control: the counting notifier counts").isEqualTo(8);
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -141,24 +138,21 @@ class EmbeddedTransactionTest {
             + "every booking, history event and outbox row kept; nothing delivered before the relay runs; the "
             + "relay delivers each notification exactly once, and a second drain delivers none")
     void plainJdbcCommitDeliversEachNotificationOnce(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        db.clean();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
-        CountingNotifier counting = new CountingNotifier();
-        OutboxRelay relay = relay(db, counting, clock);
+        Harness h = harness(store);
         List<Outcome.Done> done;
 
-        try (Connection callers = db.dataSource().getConnection()) {
+        try (Connection callers = h.db().dataSource().getConnection()) {
             callers.setAutoCommit(false);
-            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), clock);
+            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), h.clock());
             done = bookCancelReschedule(rules);
-            assertThat(drain(relay)).as("R14 nothing leaves before the caller commits").isZero();
+            assertThat(drain(h.relay())).as("R14 nothing leaves before the caller commits").isZero();
             callers.commit();
         }
 
-        assertCommitted(db, done);
-        assertThat(counting.calls()).as("R14 the facade delivers nothing itself: only the relay does").isZero();
-        assertDeliveredExactlyOnce(db, relay, counting, done);
+        assertCommitted(h.db(), done);
+        assertThat(h.counting().calls()).as("R14 the facade delivers nothing itself: only the relay does")
+                .isZero();
+        assertDeliveredExactlyOnce(h.db(), h.relay(), h.counting(), done);
     }
 
     // ------------------------------------------------------------------------ Spring + Hikari
@@ -169,19 +163,15 @@ class EmbeddedTransactionTest {
             + "back: no row in any br_ table, nothing delivered; the repository took no connection when created, "
             + "used only the transaction's connection, and no connection is active afterwards nor reported leaked")
     void springRollbackLeavesNothingAndLeaksNothing(Store store) {
-        Database db = DATABASES.get(store);
-        db.clean();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
-        CountingNotifier counting = new CountingNotifier();
-        OutboxRelay relay = relay(db, counting, clock);
+        Harness h = harness(store);
 
-        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(db, "rollback")) {
+        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(h.db(), "rollback")) {
             JdbcBookingRepository repository = JdbcBookingRepository.joining(app.provider());
             JdbcBookingRepository acquireOnly = JdbcBookingRepository.joining(app.acquireOnlyProvider());
             assertThat(app.active()).as("connections out right after joining(...), even with an acquire-only "
                     + "provider").isZero();
             assertThat(acquireOnly).isNotNull();
-            BookingRules rules = rules(repository, clock);
+            BookingRules rules = rules(repository, h.clock());
 
             List<Outcome.Done> done = new ArrayList<>();
             app.tx().executeWithoutResult(status -> {
@@ -193,12 +183,11 @@ class EmbeddedTransactionTest {
 
             assertThat(notificationsOf(done)).hasSize(8);
             assertThat(app.active()).as("connections out after the rollback").isZero();
-            assertThat(rowsPerTable(db)).as("R15 rows of the tenant in every br_ table after the rollback")
+            assertThat(rowsPerTable(h.db())).as("R15 rows of the tenant in every br_ table after the rollback")
                     .isNotEmpty().allSatisfy((table, rows) -> assertThat(rows).as(table).isZero());
-            assertThat(drain(relay)).as("R14 notifications delivered after the rollback").isZero();
-            assertThat(counting.calls()).isZero();
-            assertThat(app.active()).as("connections out after the test").isZero();
-            assertThat(log.text()).as("HikariCP's log").doesNotContain(LEAK_WARNING).doesNotContain(LEAK_LINE);
+            assertThat(drain(h.relay())).as("R14 notifications delivered after the rollback").isZero();
+            assertThat(h.counting().calls()).isZero();
+            assertNoLeak(app, log);
         }
     }
 
@@ -208,16 +197,12 @@ class EmbeddedTransactionTest {
             + "committed: everything kept, the relay delivers each notification exactly once; a read outside any "
             + "transaction gives its pooled connection back; no connection active afterwards nor reported leaked")
     void springCommitDeliversEachNotificationOnceAndLeaksNothing(Store store) {
-        Database db = DATABASES.get(store);
-        db.clean();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
-        CountingNotifier counting = new CountingNotifier();
-        OutboxRelay relay = relay(db, counting, clock);
+        Harness h = harness(store);
 
-        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(db, "commit")) {
+        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(h.db(), "commit")) {
             JdbcBookingRepository repository = JdbcBookingRepository.joining(app.provider());
             assertThat(app.active()).as("connections out right after joining(...)").isZero();
-            BookingRules rules = rules(repository, clock);
+            BookingRules rules = rules(repository, h.clock());
 
             List<Outcome.Done> done = app.tx().execute(status -> {
                 List<Outcome.Done> steps = bookCancelReschedule(rules);
@@ -227,16 +212,16 @@ class EmbeddedTransactionTest {
             });
 
             assertThat(app.active()).as("connections out after the commit").isZero();
-            assertCommitted(db, done);
-            assertThat(counting.calls()).as("R14 the facade delivers nothing itself: only the relay does").isZero();
-            assertDeliveredExactlyOnce(db, relay, counting, done);
+            assertCommitted(h.db(), done);
+            assertThat(h.counting().calls()).as("R14 the facade delivers nothing itself: only the relay does")
+                    .isZero();
+            assertDeliveredExactlyOnce(h.db(), h.relay(), h.counting(), done);
 
             Outcome.Done last = done.get(done.size() - 1);
             assertThat(rules.find(ANA_ACTS, BookingRef.of(TENANT, last.booking().id())))
                     .as("a read outside any transaction (auto-commit on) is allowed").contains(last.booking());
-            assertThat(repository.dialect()).isEqualTo(db.dialect());
-            assertThat(app.active()).as("connections out after the test").isZero();
-            assertThat(log.text()).as("HikariCP's log").doesNotContain(LEAK_WARNING).doesNotContain(LEAK_LINE);
+            assertThat(repository.dialect()).isEqualTo(h.db().dialect());
+            assertNoLeak(app, log);
         }
     }
 
@@ -278,24 +263,20 @@ class EmbeddedTransactionTest {
             + "IllegalStateException saying a transaction must be in progress, and nothing is written; reads are "
             + "allowed; negative control: on the same connection inside a transaction the booking is made")
     void autoCommitOnIsRefusedBeforeAnythingIsWritten(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        db.clean();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
-        CountingNotifier counting = new CountingNotifier();
-        OutboxRelay relay = relay(db, counting, clock);
+        Harness h = harness(store);
 
-        try (Connection callers = db.dataSource().getConnection()) {
+        try (Connection callers = h.db().dataSource().getConnection()) {
             CountingProvider provider = new CountingProvider(() -> callers);
             JdbcBookingRepository repository = JdbcBookingRepository.joining(provider);
-            BookingRules rules = rules(repository, clock);
+            BookingRules rules = rules(repository, h.clock());
 
             // Negative control: in a transaction the same connection books.
             callers.setAutoCommit(false);
             Outcome.Done ana = rules.book(ANA_ACTS, request(ANA, START)).orElseThrow();
             callers.commit();
-            Map<String, Long> before = rowsPerTable(db);
+            Map<String, Long> before = rowsPerTable(h.db());
             assertThat(before).containsEntry("br_booking", 1L).containsEntry("br_outbox", 2L);
-            assertThat(drain(relay)).isEqualTo(2);
+            assertThat(drain(h.relay())).isEqualTo(2);
 
             callers.setAutoCommit(true);
             Throwable book = catchThrowable(() -> rules.book(BOB_ACTS, request(BOB, START.plus(Duration.ofHours(2)))));
@@ -311,8 +292,8 @@ class EmbeddedTransactionTest {
                             .hasMessageContaining("setAutoCommit(false)")
                             .hasMessageContaining("TransactionTemplate"));
             assertThat(callers.getAutoCommit()).as("the caller's connection is left as it was").isTrue();
-            assertThat(rowsPerTable(db)).as("nothing written by the refused calls").isEqualTo(before);
-            assertThat(drain(relay)).as("nothing to deliver").isZero();
+            assertThat(rowsPerTable(h.db())).as("nothing written by the refused calls").isEqualTo(before);
+            assertThat(drain(h.relay())).as("nothing to deliver").isZero();
             assertThat(rules.find(ANA_ACTS, BookingRef.of(TENANT, ana.booking().id())))
                     .as("reads are allowed with auto-commit on").contains(ana.booking());
             assertThat(repository.history(TENANT, ana.booking().id())).hasSize(1);
@@ -439,16 +420,30 @@ class EmbeddedTransactionTest {
 
     // ---------------------------------------------------------------------------------- helpers
 
+    /** A test's emptied database, its clock, and a relay over its outbox delivering to a counting notifier. */
+    private record Harness(Database db, MutableClock clock, CountingNotifier counting, OutboxRelay relay) {
+    }
+
+    private static Harness harness(Store store) {
+        Database db = DATABASES.get(store);
+        db.clean();
+        MutableClock clock = MutableClock.of(NOW, ZONE);
+        CountingNotifier counting = new CountingNotifier();
+        return new Harness(db, clock, counting, TestFacade.relay(db, counting, clock));
+    }
+
+    /** After a Spring test: no pooled connection out, and HikariCP's leak detector said nothing. */
+    private static void assertNoLeak(SpringApp app, StderrCapture log) {
+        assertThat(app.active()).as("connections out after the test").isZero();
+        assertThat(log.text()).as("HikariCP's log").doesNotContain(LEAK_WARNING).doesNotContain(LEAK_LINE);
+    }
+
     private static BookingRules rules(JdbcBookingRepository repository, MutableClock clock) {
         return BookingRules.builder().repository(repository).clock(clock).build();
     }
 
     private static BookRequest request(CustomerDetails customer, Instant start) {
         return BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, customer, start, start.plus(VISIT), ZONE);
-    }
-
-    private static OutboxRelay relay(Database db, BookingNotifier notifier, MutableClock clock) {
-        return OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
     }
 
     /** Runs passes until one delivers nothing. */

@@ -11,10 +11,6 @@ import static org.bookingrules.testing.Fixture.NOW;
 import static org.bookingrules.testing.Fixture.RECEPTION;
 import static org.bookingrules.testing.Fixture.ZONE;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,8 +70,7 @@ class ErasureJdbcTest {
         BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(db.dataSource()))
                 .clock(clock).build();
         List<Notification> delivered = new ArrayList<>();
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(delivered::add).clock(clock)
-                .build();
+        OutboxRelay relay = TestFacade.relay(db, delivered::add, clock);
 
         Booking first = book(rules, tenant, ANA, Duration.ofDays(3));
         Booking second = book(rules, tenant, ANA, Duration.ofDays(4));
@@ -86,7 +81,7 @@ class ErasureJdbcTest {
         }
         rules.cancel(RECEPTION, BookingRef.of(tenant, second.id()), ChangeRequest.because(REASON)
                 .notifying(NotificationChoice.both().withMessage(MESSAGE))).orElseThrow();
-        List<String> before = texts(db, tenant);
+        List<String> before = db.tenantRows(tenant);
         assertThat(String.join("\n", before)).as("control: the data is stored before")
                 .contains(PERSONAL);
         int eventsBefore = rules.history(RECEPTION, BookingRef.of(tenant, second.id())).size();
@@ -97,7 +92,7 @@ class ErasureJdbcTest {
 
         assertThat(result.status()).isEqualTo(ErasureResult.Status.ERASED);
         assertThat(result.erased()).extracting(Booking::id).containsExactlyInAnyOrder(first.id(), second.id());
-        for (String text : texts(db, tenant)) {
+        for (String text : db.tenantRows(tenant)) {
             assertThat(text).doesNotContain(PERSONAL);
         }
         List<BookingEvent> history = rules.history(RECEPTION, BookingRef.of(tenant, second.id()));
@@ -126,13 +121,13 @@ class ErasureJdbcTest {
         assertThat(rules.find(RECEPTION, BookingRef.of(tenant, bobs.id())).orElseThrow().customer()).contains(BOB);
         assertThat(rules.find(RECEPTION, BookingRef.of(otherTenant, theirs.id())).orElseThrow().customer())
                 .contains(ANA);
-        assertThat(String.join("\n", texts(db, otherTenant))).as("another tenant keeps its data")
+        assertThat(String.join("\n", db.tenantRows(otherTenant))).as("another tenant keeps its data")
                 .contains(ANA.email());
 
-        List<String> afterFirst = texts(db, tenant);
+        List<String> afterFirst = db.tenantRows(tenant);
         assertThat(rules.eraseCustomer(RECEPTION, tenant, ANA.id()).status())
                 .isEqualTo(ErasureResult.Status.ALREADY_ERASED);
-        assertThat(texts(db, tenant)).as("a repeat changes nothing").isEqualTo(afterFirst);
+        assertThat(db.tenantRows(tenant)).as("a repeat changes nothing").isEqualTo(afterFirst);
         assertThat(rules.eraseCustomer(RECEPTION, tenant, "cust-nobody").status())
                 .isEqualTo(ErasureResult.Status.UNKNOWN_CUSTOMER);
         assertThat(rules.eraseCustomer(BOB_ACTS, tenant, BOB.id()).status()).isEqualTo(ErasureResult.Status.REFUSED);
@@ -144,29 +139,4 @@ class ErasureJdbcTest {
                 CONSULTATION, customer, start, start.plus(Duration.ofHours(1)), ZONE)).orElseThrow().booking();
     }
 
-    /** Every column of every row of the tenant in every table of the library, as text, in a stable order. */
-    private static List<String> texts(Database db, String tenant) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection()) {
-            for (String table : TestDatabases.TABLES) {
-                try (PreparedStatement s = c.prepareStatement("SELECT * FROM " + table + " WHERE tenant_id = ?")) {
-                    s.setString(1, tenant);
-                    try (ResultSet r = s.executeQuery()) {
-                        ResultSetMetaData meta = r.getMetaData();
-                        List<String> rows = new ArrayList<>();
-                        while (r.next()) {
-                            StringBuilder row = new StringBuilder(table);
-                            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                                row.append(" | ").append(r.getString(i));
-                            }
-                            rows.add(row.toString());
-                        }
-                        rows.sort(null);
-                        out.addAll(rows);
-                    }
-                }
-            }
-        }
-        return out;
-    }
 }

@@ -1,10 +1,15 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.ANA_ACTS;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.ZONE;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,12 +26,9 @@ import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.testing.Race;
-import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,15 +48,8 @@ class JdbcFacadeSmokeTest {
     static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String TENANT = "clinic-smoke";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
-    private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org", null,
-            Locale.forLanguageTag("es"));
     private static final CustomerDetails BOB = new CustomerDetails("cust-bob", "Bob Smith", "bob@example.org", null,
             Locale.ENGLISH);
-    private static final Actor.Customer ANA_ACTS = Actor.customer(ANA.id());
     private static final Actor.Customer BOB_ACTS = Actor.customer(BOB.id());
     private static final int RACERS = 16;
     /**
@@ -69,12 +64,10 @@ class JdbcFacadeSmokeTest {
             + "history event and outbox rows, the freed slot bookable again")
     void lifecycle(Store store) {
         Database db = DATABASES.get(store);
-        JdbcBookingRepository repository = db.emptyRepository();
-        RecordingNotifier notifier = new RecordingNotifier();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         // The repository keeps an outbox: the facade gets no notifier, the relay delivers.
-        OutboxRelay relay = relay(db, notifier, clock);
-        BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
+        TestFacade facade = TestFacade.over(db, clock);
+        BookingRules rules = facade.rules();
         Instant start = NOW.plus(Duration.ofDays(3));
         List<Outcome.Done> steps = new ArrayList<>();
 
@@ -104,14 +97,16 @@ class JdbcFacadeSmokeTest {
         assertThat(made).as("R14 customer and resource told of each change").hasSize(8);
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ? AND booking_id = ?", TENANT,
                 last.id())).as("the notifications are in the outbox, written with the changes").isEqualTo(8);
-        assertThat(notifier.delivered()).as("R14 nothing leaves before the relay runs").isEmpty();
-        assertThat(drain(relay)).as("R14 the relay delivers each once").isEqualTo(8);
-        assertThat(notifier.delivered()).as("R14 what the relay delivered is what the changes made")
+        assertThat(facade.notifier().delivered()).as("R14 nothing leaves before the relay runs").isEmpty();
+        assertThat(facade.drain()).as("R14 the relay delivers each once").isEqualTo(8);
+        assertThat(facade.notifier().delivered()).as("R14 what the relay delivered is what the changes made")
                 .containsExactlyInAnyOrderElementsOf(made);
-        assertThat(repository.calendar(TENANT, DR_RUIZ.id(), later)).as("R2 cancelled frees the slot").isEmpty();
+        assertThat(facade.repository().calendar(TENANT, DR_RUIZ.id(), later)).as("R2 cancelled frees the slot")
+                .isEmpty();
         Outcome.Done bob = rules.book(BOB_ACTS, request(BOB, later.getStart())).orElseThrow();
-        assertThat(repository.calendar(TENANT, DR_RUIZ.id(), later)).containsExactly(bob.booking());
-        assertThat(repository.customerBookings(TENANT, ANA.id())).as("R2 kept, not deleted").containsExactly(last);
+        assertThat(facade.repository().calendar(TENANT, DR_RUIZ.id(), later)).containsExactly(bob.booking());
+        assertThat(facade.repository().customerBookings(TENANT, ANA.id())).as("R2 kept, not deleted")
+                .containsExactly(last);
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -120,11 +115,8 @@ class JdbcFacadeSmokeTest {
             + "the same key with other content is Refused IDEMPOTENCY_KEY_REUSED")
     void idempotentBook(Store store) {
         Database db = DATABASES.get(store);
-        JdbcBookingRepository repository = db.emptyRepository();
-        RecordingNotifier notifier = new RecordingNotifier();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
-        OutboxRelay relay = relay(db, notifier, clock);
-        BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
+        TestFacade facade = TestFacade.over(db, MutableClock.of(NOW, ZONE));
+        BookingRules rules = facade.rules();
         Instant start = NOW.plus(Duration.ofDays(3));
         BookRequest keyed = request(ANA, start).withIdempotencyKey("ana-req-0001");
 
@@ -140,8 +132,8 @@ class JdbcFacadeSmokeTest {
         assertThat(reused.asRefusal().orElseThrow().reason()).isEqualTo(RefusalReason.IDEMPOTENCY_KEY_REUSED);
         assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT)).isEqualTo(1);
         assertThat(repeat.notifications()).as("a repeat notifies nobody").isEmpty();
-        assertThat(drain(relay)).as("only the first booking's two notifications are delivered").isEqualTo(2);
-        assertThat(notifier.delivered()).containsExactlyInAnyOrderElementsOf(first.notifications());
+        assertThat(facade.drain()).as("only the first booking's two notifications are delivered").isEqualTo(2);
+        assertThat(facade.notifier().delivered()).containsExactlyInAnyOrderElementsOf(first.notifications());
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -170,19 +162,6 @@ class JdbcFacadeSmokeTest {
         }
         assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
                 .as("one booking per keyed request").isEqualTo(STORMS);
-    }
-
-    private static OutboxRelay relay(Database db, RecordingNotifier notifier, MutableClock clock) {
-        return OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
-    }
-
-    /** Runs relay passes until one delivers nothing; the number delivered. */
-    private static int drain(OutboxRelay relay) {
-        int total = 0;
-        for (int delivered; (delivered = relay.deliverDue()) > 0; ) {
-            total += delivered;
-        }
-        return total;
     }
 
     private static BookRequest request(CustomerDetails customer, Instant start) {

@@ -41,15 +41,8 @@ enum LegacyClinics {
                     + "a.version AS row_version, a.booked_at AS created_at, a.patient_id, p.full_name AS patient_name, "
                     + "p.email, p.phone, p.lang AS language "
                     + "FROM appointments a LEFT JOIN patients p ON p.patient_id = a.patient_id ";
-            String patientColumns = "patients (patient_id, full_name, email, phone, lang)";
-            String insertPatient = switch (dialect) {
-                case POSTGRESQL -> "INSERT INTO " + patientColumns + " VALUES (:patient, :name, :email, :phone, "
-                        + ":language) ON CONFLICT (patient_id) DO NOTHING";
-                case MARIADB -> "INSERT IGNORE INTO " + patientColumns + " VALUES (:patient, :name, :email, :phone, "
-                        + ":language)";
-                case H2 -> "INSERT INTO " + patientColumns + " SELECT :patient, :name, :email, :phone, :language "
-                        + "FROM (VALUES (0)) one WHERE NOT EXISTS (SELECT 1 FROM patients WHERE patient_id = :patient)";
-            };
+            String insertPatient = insertPatientIfAbsent(dialect, "patients", "patient_id",
+                    "full_name, email, phone, lang", ":name, :email, :phone, :language");
             return AppointmentTable.builder()
                     .times(AppointmentTimes.timestamps())
                     .statusCodes(StatusCodes.builder()
@@ -86,15 +79,8 @@ enum LegacyClinics {
                     + "v.st AS status_code, v.pat_code AS patient_id, p.first_nm AS first_name, "
                     + "p.last_nm AS last_name, p.e_mail AS email, p.tel AS phone "
                     + "FROM visit v LEFT JOIN pat p ON p.pat_code = v.pat_code ";
-            String patientColumns = "pat (pat_code, first_nm, last_nm, e_mail, tel)";
-            String insertPatient = switch (dialect) {
-                case POSTGRESQL -> "INSERT INTO " + patientColumns + " VALUES (:patient, :first_name, :last_name, "
-                        + ":email, :phone) ON CONFLICT (pat_code) DO NOTHING";
-                case MARIADB -> "INSERT IGNORE INTO " + patientColumns + " VALUES (:patient, :first_name, "
-                        + ":last_name, :email, :phone)";
-                case H2 -> "INSERT INTO " + patientColumns + " SELECT :patient, :first_name, :last_name, :email, "
-                        + ":phone FROM (VALUES (0)) one WHERE NOT EXISTS (SELECT 1 FROM pat WHERE pat_code = :patient)";
-            };
+            String insertPatient = insertPatientIfAbsent(dialect, "pat", "pat_code", "first_nm, last_nm, e_mail, tel",
+                    ":first_name, :last_name, :email, :phone");
             return AppointmentTable.builder()
                     .times(AppointmentTimes.localDateAndTimes())
                     .statusCodes(StatusCodes.builder()
@@ -130,6 +116,26 @@ enum LegacyClinics {
     LegacyClinics(String script, List<String> tables) {
         this.script = script;
         this.tables = tables;
+    }
+
+    /**
+     * The insert of a patient unless the key is taken already, as each dialect spells it.
+     *
+     * @param table the patients table
+     * @param key its key column, bound to {@code :patient}
+     * @param columns the other columns
+     * @param values their parameters
+     */
+    private static String insertPatientIfAbsent(JdbcDialect dialect, String table, String key, String columns,
+                                                String values) {
+        String into = table + " (" + key + ", " + columns + ")";
+        String row = ":patient, " + values;
+        return switch (dialect) {
+            case POSTGRESQL -> "INSERT INTO " + into + " VALUES (" + row + ") ON CONFLICT (" + key + ") DO NOTHING";
+            case MARIADB -> "INSERT IGNORE INTO " + into + " VALUES (" + row + ")";
+            case H2 -> "INSERT INTO " + into + " SELECT " + row + " FROM (VALUES (0)) one WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM " + table + " WHERE " + key + " = :patient)";
+        };
     }
 
     /** The mapping of this schema on a dialect, without tenant and zone. */

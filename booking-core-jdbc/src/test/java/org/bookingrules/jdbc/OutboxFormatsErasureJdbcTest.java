@@ -9,9 +9,6 @@ import static org.bookingrules.testing.Fixture.NOW;
 import static org.bookingrules.testing.Fixture.RECEPTION;
 import static org.bookingrules.testing.Fixture.ZONE;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,8 +61,7 @@ class OutboxFormatsErasureJdbcTest {
         BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(db.dataSource()))
                 .clock(clock).build();
         List<Notification> delivered = new ArrayList<>();
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(delivered::add).clock(clock)
-                .build();
+        OutboxRelay relay = TestFacade.relay(db, delivered::add, clock);
         Instant start = NOW.plus(Duration.ofDays(3));
         Booking booking = rules.book(ANA_ACTS, BookRequest.of(tenant, DR_RUIZ, CONSULTATION, ANA, start,
                 start.plus(Duration.ofHours(1)), ZONE)).orElseThrow().booking();
@@ -92,7 +88,7 @@ class OutboxFormatsErasureJdbcTest {
             boolean old = id.equals(oldToCustomer.id()) || id.equals(oldToResource.id());
             if (old) {
                 assertThat(body).as("an old row stays old: %s", id).isNull();
-                Properties p = properties(payload);
+                Properties p = Codec.read(payload);
                 assertThat(p.getProperty("id")).isEqualTo(id);
                 assertThat(p.getProperty("b.customer.id")).isEqualTo(ANA.id());
                 assertThat(p).doesNotContainKeys("b.customer.name", "b.customer.email", "b.customer.phone",
@@ -173,15 +169,5 @@ class OutboxFormatsErasureJdbcTest {
             }
         }
         return texts;
-    }
-
-    private static Properties properties(String text) {
-        Properties p = new Properties();
-        try {
-            p.load(new StringReader(text));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
     }
 }

@@ -639,40 +639,29 @@ abstract class OutboxRelayContract {
 
     /** A due row as a release before the JSON document wrote it: the key=value payload, no body. */
     private void insertRawOutboxRow(String notificationId, String payload) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            Sql sql = JdbcDialect.detect(c).sql();
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO br_outbox (tenant_id, notification_id, "
-                    + "booking_id, kind, recipient, payload, status, attempts, next_attempt_at, created_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)")) {
-                s.setString(1, TENANT);
-                s.setString(2, notificationId);
-                s.setString(3, "booking-x");
-                s.setString(4, NotificationKind.BOOKED.name());
-                s.setString(5, RecipientRole.CUSTOMER.name());
-                s.setString(6, payload);
-                sql.bindInstant(s, 7, NOW);
-                sql.bindInstant(s, 8, NOW);
-                s.executeUpdate();
-            }
-        }
+        insertDueOutboxRow(sql -> "INSERT INTO br_outbox (tenant_id, notification_id, booking_id, kind, recipient, "
+                + "payload, status, attempts, next_attempt_at, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)", notificationId, payload);
     }
 
     /** A due row with the given JSON document, written as the repository writes one. */
     private void insertJsonOutboxRow(String notificationId, String body) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            Sql sql = JdbcDialect.detect(c).sql();
-            try (PreparedStatement s = c.prepareStatement(sql.insertOutbox)) {
-                s.setString(1, TENANT);
-                s.setString(2, notificationId);
-                s.setString(3, "booking-x");
-                s.setString(4, NotificationKind.BOOKED.name());
-                s.setString(5, RecipientRole.CUSTOMER.name());
-                s.setString(6, body);
-                sql.bindInstant(s, 7, NOW);
-                sql.bindInstant(s, 8, NOW);
-                s.executeUpdate();
-            }
-        }
+        insertDueOutboxRow(sql -> sql.insertOutbox, notificationId, body);
+    }
+
+    /** A due BOOKED row to the customer: the statement's sixth parameter is the document, body or payload. */
+    private void insertDueOutboxRow(Function<Sql, String> statement, String notificationId, String document)
+            throws SQLException {
+        TestQueries.write(pool, statement, (s, sql) -> {
+            s.setString(1, TENANT);
+            s.setString(2, notificationId);
+            s.setString(3, "booking-x");
+            s.setString(4, NotificationKind.BOOKED.name());
+            s.setString(5, RecipientRole.CUSTOMER.name());
+            s.setString(6, document);
+            sql.bindInstant(s, 7, NOW);
+            sql.bindInstant(s, 8, NOW);
+        });
     }
 
     /** Each outbox row's columns and its stored document, by notification id. */

@@ -88,12 +88,7 @@ class OverlapPlanTest {
             assertThat(overlaps(db, sql.overlapExists, historyStart(7), historyStart(7).plus(Duration.ofMinutes(10))))
                     .as("a slot inside a cancelled or completed booking does not").isFalse();
 
-            for (Plan plan : plans(db, sql.overlapExists, overlapParameters())) {
-                report(store, "overlap check", plan);
-                assertThat(plan.indexes()).as("%s on %s", plan, store).contains("br_booking_active_ix");
-                assertThat(plan.rowsExamined()).as("%s on %s", plan, store).isLessThanOrEqualTo(FEW);
-                assertThat(plan.pages()).as("%s on %s", plan, store).isLessThanOrEqualTo(FEW_PAGES);
-            }
+            assertActiveBookingsOnly(store, "overlap check", plans(db, sql.overlapExists, overlapParameters()));
         } finally {
             unload(db);
         }
@@ -111,12 +106,7 @@ class OverlapPlanTest {
             assertThat(calendarIds(db, sql.calendar)).containsExactly("plan-active-0", "plan-active-1",
                     "plan-active-2");
 
-            for (Plan plan : plans(db, sql.calendar, calendarParameters())) {
-                report(store, "calendar", plan);
-                assertThat(plan.indexes()).as("%s on %s", plan, store).contains("br_booking_active_ix");
-                assertThat(plan.rowsExamined()).as("%s on %s", plan, store).isLessThanOrEqualTo(FEW);
-                assertThat(plan.pages()).as("%s on %s", plan, store).isLessThanOrEqualTo(FEW_PAGES);
-            }
+            assertActiveBookingsOnly(store, "calendar", plans(db, sql.calendar, calendarParameters()));
         } finally {
             unload(db);
         }
@@ -320,6 +310,16 @@ class OverlapPlanTest {
         }
     }
 
+    /** Each plan names the active-bookings index and examines a few rows and pages only; each is reported. */
+    private static void assertActiveBookingsOnly(Store store, String what, List<Plan> plans) {
+        for (Plan plan : plans) {
+            report(store, what, plan);
+            assertThat(plan.indexes()).as("%s on %s", plan, store).contains("br_booking_active_ix");
+            assertThat(plan.rowsExamined()).as("%s on %s", plan, store).isLessThanOrEqualTo(FEW);
+            assertThat(plan.pages()).as("%s on %s", plan, store).isLessThanOrEqualTo(FEW_PAGES);
+        }
+    }
+
     /**
      * PostgreSQL's generic plan of the statement, the one a prepared statement settles on once the
      * driver and the server have seen it often enough ({@code plan_cache_mode = force_generic_plan}
@@ -405,27 +405,16 @@ class OverlapPlanTest {
      * the table's opening (a filesort around it has an r_rows of its own, the sorted rows).
      */
     private static Plan mariaDbPlan(Database db, String statement, List<Object> parameters) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("ANALYZE FORMAT=JSON " + statement)) {
-            bind(db, s, parameters);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                String json = r.getString(1);
-                List<String> keys = new ArrayList<>();
-                Matcher key = MARIADB_KEY.matcher(json);
-                while (key.find()) {
-                    keys.add(key.group(1).toLowerCase(Locale.ROOT));
-                }
-                double rows = 0;
-                for (String table : json.split("\"table\": \\{")) {
-                    Matcher m = MARIADB_ROWS.matcher(table);
-                    if (table.contains("\"table_name\": \"br_booking\"") && m.find()) {
-                        rows += Double.parseDouble(m.group(1));
-                    }
-                }
-                return new Plan("ANALYZE FORMAT=JSON", keys, Math.round(rows), sum(MARIADB_PAGES, json), json);
+        String kind = "ANALYZE FORMAT=JSON";
+        String json = explained(db, kind, statement, parameters);
+        double rows = 0;
+        for (String table : json.split("\"table\": \\{")) {
+            Matcher m = MARIADB_ROWS.matcher(table);
+            if (table.contains("\"table_name\": \"br_booking\"") && m.find()) {
+                rows += Double.parseDouble(m.group(1));
             }
         }
+        return new Plan(kind, names(MARIADB_KEY, json), Math.round(rows), sum(MARIADB_PAGES, json), json);
     }
 
     private static final Pattern H2_INDEX = Pattern.compile("/\\* PUBLIC\\.([A-Z0-9_]+)[:. ]");
@@ -433,20 +422,32 @@ class OverlapPlanTest {
 
     /** H2's {@code EXPLAIN ANALYZE}: the index in the comment after the table, and its scan count. */
     private static Plan h2Plan(Database db, String statement, List<Object> parameters) throws SQLException {
+        String kind = "EXPLAIN ANALYZE";
+        String text = explained(db, kind, statement, parameters);
+        return new Plan(kind, names(H2_INDEX, text), sum(H2_SCAN_COUNT, text), -1, text);
+    }
+
+    /** The plan's text: the statement run behind the explaining command, the first column of the first row. */
+    private static String explained(Database db, String command, String statement, List<Object> parameters)
+            throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("EXPLAIN ANALYZE " + statement)) {
+             PreparedStatement s = c.prepareStatement(command + " " + statement)) {
             bind(db, s, parameters);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                String text = r.getString(1);
-                List<String> indexes = new ArrayList<>();
-                Matcher index = H2_INDEX.matcher(text);
-                while (index.find()) {
-                    indexes.add(index.group(1).toLowerCase(Locale.ROOT));
-                }
-                return new Plan("EXPLAIN ANALYZE", indexes, sum(H2_SCAN_COUNT, text), -1, text);
+                return r.getString(1);
             }
         }
+    }
+
+    /** Each match's first group in the text, in lower case, in order. */
+    private static List<String> names(Pattern pattern, String text) {
+        List<String> names = new ArrayList<>();
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1).toLowerCase(Locale.ROOT));
+        }
+        return names;
     }
 
     private static void report(Store store, String what, Plan plan) {

@@ -1,6 +1,10 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.ZONE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +28,6 @@ import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.testing.Race;
@@ -49,10 +50,6 @@ class ReminderSweepTest {
     @RegisterExtension
     static final TestDatabases DATABASES = new TestDatabases();
 
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
     private static final String TENANT = "clinic-reminders";
 
     // ------------------------------------------------------------------------ index (PostgreSQL)
@@ -169,7 +166,7 @@ class ReminderSweepTest {
         RecordingNotifier notifier = new RecordingNotifier();
         MutableClock clock = MutableClock.of(NOW, ZONE);
         // The JDBC repository keeps an outbox: its notifications leave through the relay only.
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
+        OutboxRelay relay = TestFacade.relay(db, notifier, clock);
         BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
         List<Booking> booked = IntStream.range(0, DUE).mapToObj(i -> {
             CustomerDetails customer = new CustomerDetails("cust-" + i, "Customer " + i, "c" + i + "@example.org",
@@ -179,7 +176,7 @@ class ReminderSweepTest {
                     start, start.plus(Duration.ofMinutes(1)), ZONE)).orElseThrow().booking();
         }).toList();
         assertThat(booked).allSatisfy(b -> assertThat(b.reminder().isArmed()).isTrue());
-        assertThat(drain(relay)).as("the bookings' own notifications").isEqualTo(2 * DUE);
+        assertThat(TestFacade.drain(relay)).as("the bookings' own notifications").isEqualTo(2 * DUE);
         notifier.clear();
         // Every reminder (start - 6 h) is due, and no appointment has started.
         clock.setInstant(FIRST_START.minus(Duration.ofMinutes(1)));
@@ -190,7 +187,7 @@ class ReminderSweepTest {
         System.out.printf(Locale.ROOT, "[ReminderSweepTest] %s: sweeps sent %d + %d, %d version conflicts skipped%n",
                 store, sweeps.get(0).size(), sweeps.get(1).size(), repository.updates(SaveResult.VERSION_CONFLICT));
         assertThat(sweeps.get(0).size() + sweeps.get(1).size()).as("reminders sent over both sweeps").isEqualTo(DUE);
-        assertThat(drain(relay)).as("notifications the relay delivers after the sweeps").isEqualTo(DUE);
+        assertThat(TestFacade.drain(relay)).as("notifications the relay delivers after the sweeps").isEqualTo(DUE);
         Map<String, Long> perBooking = notifier.ofKind(NotificationKind.REMINDER).stream()
                 .collect(Collectors.groupingBy(n -> n.booking().id(), Collectors.counting()));
         assertThat(perBooking).as("REMINDER notifications per booking")
@@ -210,14 +207,5 @@ class ReminderSweepTest {
             assertThat(b.reminder().isSent()).isTrue();
             assertThat(b.version()).isEqualTo(2);
         });
-    }
-
-    /** Runs relay passes until one delivers nothing; the number delivered. */
-    private static int drain(OutboxRelay relay) {
-        int total = 0;
-        for (int delivered; (delivered = relay.deliverDue()) > 0; ) {
-            total += delivered;
-        }
-        return total;
     }
 }

@@ -98,35 +98,27 @@ class RetentionTest {
 
     private static void outboxRow(DataSource ds, String tenant, String id, String status, Instant deliveredAt)
             throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            Sql sql = JdbcDialect.detect(c).sql();
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO br_outbox (tenant_id, notification_id, "
-                    + "booking_id, kind, recipient, payload, status, attempts, next_attempt_at, created_at, delivered_at) "
-                    + "VALUES (?, ?, ?, 'BOOKED', 'CUSTOMER', '{}', ?, 1, ?, ?, ?)")) {
-                s.setString(1, tenant);
-                s.setString(2, id);
-                s.setString(3, "booking-of-" + id);
-                s.setString(4, status);
-                sql.bindInstant(s, 5, NOW);
-                sql.bindInstant(s, 6, NOW);
-                sql.bindInstant(s, 7, deliveredAt);
-                s.executeUpdate();
-            }
-        }
+        TestQueries.write(ds, sql -> "INSERT INTO br_outbox (tenant_id, notification_id, booking_id, kind, "
+                + "recipient, payload, status, attempts, next_attempt_at, created_at, delivered_at) "
+                + "VALUES (?, ?, ?, 'BOOKED', 'CUSTOMER', '{}', ?, 1, ?, ?, ?)", (s, sql) -> {
+                    s.setString(1, tenant);
+                    s.setString(2, id);
+                    s.setString(3, "booking-of-" + id);
+                    s.setString(4, status);
+                    sql.bindInstant(s, 5, NOW);
+                    sql.bindInstant(s, 6, NOW);
+                    sql.bindInstant(s, 7, deliveredAt);
+                });
     }
 
     private static void keyRow(DataSource ds, String tenant, String key, Instant createdAt) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            Sql sql = JdbcDialect.detect(c).sql();
-            try (PreparedStatement s = c.prepareStatement(sql.insertIdempotencyKey)) {
-                s.setString(1, tenant);
-                s.setString(2, key);
-                s.setString(3, "fingerprint");
-                s.setString(4, "booking-of-" + key);
-                sql.bindInstant(s, 5, createdAt);
-                s.executeUpdate();
-            }
-        }
+        TestQueries.write(ds, sql -> sql.insertIdempotencyKey, (s, sql) -> {
+            s.setString(1, tenant);
+            s.setString(2, key);
+            s.setString(3, "fingerprint");
+            s.setString(4, "booking-of-" + key);
+            sql.bindInstant(s, 5, createdAt);
+        });
     }
 
     private static long count(DataSource ds, String table) {

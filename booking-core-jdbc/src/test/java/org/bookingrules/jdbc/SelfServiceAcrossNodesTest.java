@@ -1,13 +1,14 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.ZONE;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.util.Locale;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
 import org.bookingrules.jdbc.TestDatabases.Database;
@@ -18,7 +19,6 @@ import org.bookingrules.links.ManageLinks;
 import org.bookingrules.links.SelfService;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
-import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Service;
 import org.junit.jupiter.api.DisplayName;
@@ -39,11 +39,7 @@ class SelfServiceAcrossNodesTest {
     static final TestDatabases DATABASES = new TestDatabases();
 
     private static final String TENANT = "clinic-nodes";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
     private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org", null,
-            Locale.forLanguageTag("es"));
 
     /** One node: its own pool, repository, guard store, links and self-service; the clock is shared. */
     private record Node(HikariDataSource pool, JdbcBookingRepository repository, BookingRules rules,

@@ -1,6 +1,10 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.ZONE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,8 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,11 +31,8 @@ import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.testing.Race;
-import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -62,10 +61,6 @@ class SlotRaceTest {
     static final int ROUNDS = 8;
     static final int ATTEMPTS_PER_ROUND = 25;
     private static final String TENANT = "race-clinic";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
     /** Three days ahead and on: not inside the reminder window, so nobody is auto-confirmed. */
     private static final List<Interval> SLOTS = IntStream.range(0, ROUNDS)
             .mapToObj(round -> Interval.of(NOW.plus(Duration.ofDays(3)).plus(Duration.ofHours(round)),
@@ -83,15 +78,10 @@ class SlotRaceTest {
             + "reaches the caller")
     void exactlyOneBookingWins(Store store) throws Exception {
         Database db = DATABASES.get(store);
-        JdbcBookingRepository repository = db.emptyRepository();
-        RecordingNotifier notifier = new RecordingNotifier();
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         // The repository keeps an outbox: its notifications leave through the relay only.
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
-        BookingRules rules = BookingRules.builder()
-                .repository(repository)
-                .clock(clock)
-                .build();
+        TestFacade facade = TestFacade.over(db, Clock.fixed(NOW, ZoneOffset.UTC));
+        JdbcBookingRepository repository = facade.repository();
+        BookingRules rules = facade.rules();
         Collection<Throwable> faults = new ConcurrentLinkedQueue<>();
 
         long started = System.nanoTime();
@@ -138,12 +128,8 @@ class SlotRaceTest {
                 .as("rows in br_booking: a refused attempt leaves nothing behind").isEqualTo(ROUNDS);
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT))
                 .as("R14 outbox: only the winners' two notifications each").isEqualTo(2 * ROUNDS);
-        int delivered = 0;
-        for (int pass; (pass = relay.deliverDue()) > 0; ) {
-            delivered += pass;
-        }
-        assertThat(delivered).as("R14 notifications the relay delivers").isEqualTo(2 * ROUNDS);
-        assertThat(notifier.delivered()).as("R14 only the winners' customers and resource are told")
+        assertThat(facade.drain()).as("R14 notifications the relay delivers").isEqualTo(2 * ROUNDS);
+        assertThat(facade.notifier().delivered()).as("R14 only the winners' customers and resource are told")
                 .containsExactlyInAnyOrderElementsOf(winners.stream()
                         .flatMap(winner -> winner.notifications().stream()).toList());
     }

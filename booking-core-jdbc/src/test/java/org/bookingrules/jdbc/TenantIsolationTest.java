@@ -1,14 +1,18 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.ANA_ACTS;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.ZONE;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.BookingRules;
@@ -20,16 +24,12 @@ import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
-import org.bookingrules.model.CustomerDetails;
-import org.bookingrules.model.Resource;
-import org.bookingrules.model.Service;
 import org.bookingrules.model.Transition;
 import org.bookingrules.rules.Refusal;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
-import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,13 +48,6 @@ class TenantIsolationTest {
 
     private static final String TENANT_A = "clinic-a";
     private static final String TENANT_B = "clinic-b";
-    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
-    private static final Resource DR_RUIZ = new Resource("dr-ruiz", "Dr. Ruiz", "+34 910 000 000");
-    private static final Service CONSULTATION = new Service("consultation", "Consultation");
-    private static final CustomerDetails ANA = new CustomerDetails("cust-ana", "Ana Pérez", "ana@example.org", null,
-            Locale.forLanguageTag("es"));
-    private static final Actor.Customer ANA_ACTS = Actor.customer(ANA.id());
     private static final Actor.Staff STAFF_OF_A = Actor.staff("staff-of-a");
 
     @ParameterizedTest(name = "on {0}")
@@ -63,18 +56,15 @@ class TenantIsolationTest {
             + "mark it through the facade: BOOKING_NOT_FOUND, and B's booking is unchanged")
     void facadeScopesEveryCommandByTenant(Store store) {
         Database db = DATABASES.get(store);
-        JdbcBookingRepository repository = db.emptyRepository();
-        RecordingNotifier notifier = new RecordingNotifier();
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         // The repository keeps an outbox: its notifications leave through the relay only.
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
-        BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
+        TestFacade facade = TestFacade.over(db, Clock.fixed(NOW, ZoneOffset.UTC));
+        BookingRules rules = facade.rules();
         Instant start = NOW.plus(Duration.ofDays(3));
         Booking ofB = rules.book(ANA_ACTS, BookRequest.of(TENANT_B, DR_RUIZ, CONSULTATION, ANA, start,
                 start.plus(Duration.ofHours(1)), ZONE)).orElseThrow().booking();
-        assertThat(drain(relay)).as("B's booking told its customer and resource (the notifier is wired)")
+        assertThat(facade.drain()).as("B's booking told its customer and resource (the notifier is wired)")
                 .isEqualTo(2);
-        notifier.clear();
+        facade.notifier().clear();
         BookingRef sameIdInA = BookingRef.of(TENANT_A, ofB.id());
 
         List<Outcome> attempts = List.of(
@@ -94,10 +84,11 @@ class TenantIsolationTest {
         assertThat(rules.history(STAFF_OF_A, sameIdInA)).isEmpty();
         assertThat(rules.permissions(STAFF_OF_A, sameIdInA).cancel()).isInstanceOfSatisfying(Refusal.class,
                 r -> assertThat(r.reason()).isEqualTo(RefusalReason.BOOKING_NOT_FOUND));
-        assertThat(repository.find(TENANT_B, ofB.id())).as("B's booking is unchanged").contains(ofB);
-        assertThat(repository.history(TENANT_B, ofB.id())).singleElement().isInstanceOf(BookingEvent.Booked.class);
-        assertThat(drain(relay)).as("outbox rows left to deliver").isZero();
-        assertThat(notifier.delivered()).as("nobody was told anything").isEmpty();
+        assertThat(facade.repository().find(TENANT_B, ofB.id())).as("B's booking is unchanged").contains(ofB);
+        assertThat(facade.repository().history(TENANT_B, ofB.id())).singleElement()
+                .isInstanceOf(BookingEvent.Booked.class);
+        assertThat(facade.drain()).as("outbox rows left to deliver").isZero();
+        assertThat(facade.notifier().delivered()).as("nobody was told anything").isEmpty();
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT_B))
                 .as("only B's booking's own notifications are in the outbox").isEqualTo(2);
         assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT_A)).isZero();
@@ -151,14 +142,5 @@ class TenantIsolationTest {
         assertThat(db.count("SELECT COUNT(*) FROM br_booking_event WHERE tenant_id = ?", TENANT_A))
                 .as("no event written under tenant A").isZero();
         assertThat(db.count("SELECT COUNT(*) FROM br_outbox")).isZero();
-    }
-
-    /** Runs relay passes until one delivers nothing; the number delivered. */
-    private static int drain(OutboxRelay relay) {
-        int total = 0;
-        for (int delivered; (delivered = relay.deliverDue()) > 0; ) {
-            total += delivered;
-        }
-        return total;
     }
 }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -744,6 +745,42 @@ public final class TestDatabases implements AfterAllCallback {
                 counts.put(table, count("SELECT COUNT(*) FROM " + table));
             }
             return counts;
+        }
+
+        /**
+         * Every column of every row of a tenant in every adapter table, as text ({@code table | value |
+         * ...}), sorted within each table: what a test scans for personal data, or compares before and
+         * after.
+         *
+         * @param tenant the tenant id
+         * @return the rows, table by table in the order of {@link #TABLES}
+         */
+        public List<String> tenantRows(String tenant) {
+            List<String> out = new ArrayList<>();
+            try (Connection c = dataSource().getConnection()) {
+                for (String table : TABLES) {
+                    try (PreparedStatement s = c.prepareStatement("SELECT * FROM " + table + " WHERE tenant_id = ?")) {
+                        s.setString(1, tenant);
+                        try (ResultSet r = s.executeQuery()) {
+                            ResultSetMetaData meta = r.getMetaData();
+                            List<String> rows = new ArrayList<>();
+                            while (r.next()) {
+                                StringBuilder row = new StringBuilder(table);
+                                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                                    row.append(" | ").append(r.getString(i));
+                                }
+                                rows.add(row.toString());
+                            }
+                            rows.sort(null);
+                            out.addAll(rows);
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the rows of a tenant on " + store + " failed: SQLState "
+                        + e.getSQLState(), e);
+            }
+            return out;
         }
 
         /** @return the tables of this namespace, in lower case */

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /** Plain-JDBC checks the tests make on a database, beside the library's own statements. */
@@ -34,6 +35,31 @@ public final class TestQueries {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("query failed: " + sql + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    /** Binds the parameters of one statement; the dialect's statements are at hand for its instants. */
+    @FunctionalInterface
+    interface Binding {
+        void bind(PreparedStatement statement, Sql sql) throws SQLException;
+    }
+
+    /**
+     * Runs one insert or update on a connection of its own, in the dialect of the data source: to
+     * write rows as they are stored, bypassing the adapter.
+     *
+     * @param dataSource where, not null
+     * @param statement the statement, chosen from the dialect's statements or fixed
+     * @param binding binds its parameters
+     * @throws SQLException if it fails
+     */
+    static void write(DataSource dataSource, Function<Sql, String> statement, Binding binding) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Sql sql = JdbcDialect.detect(c).sql();
+            try (PreparedStatement s = c.prepareStatement(statement.apply(sql))) {
+                binding.bind(s, sql);
+                s.executeUpdate();
+            }
         }
     }
 }

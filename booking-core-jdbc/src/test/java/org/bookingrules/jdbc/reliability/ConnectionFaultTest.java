@@ -8,7 +8,6 @@ import static org.bookingrules.jdbc.reliability.Clinic.DR_RUIZ;
 import static org.bookingrules.jdbc.reliability.Clinic.NOW;
 import static org.bookingrules.jdbc.reliability.Clinic.PERSONAL_DATA;
 import static org.bookingrules.jdbc.reliability.Clinic.TENANT;
-import static org.bookingrules.jdbc.reliability.Clinic.ZONE;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.BookingStorageException;
-import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.JdbcLinkGuardStore;
 import org.bookingrules.jdbc.TestDatabases;
 import org.bookingrules.jdbc.TestDatabases.Database;
@@ -41,7 +39,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.threeten.extra.MutableClock;
 
 /**
  * Fault injection on the JDBC path: the connection fails (SQLState 08006) at each step of
@@ -72,11 +69,16 @@ class ConnectionFaultTest {
     private static final Instant MOVED = START.plus(Duration.ofDays(1));
 
     static Stream<Arguments> everyStepOfEveryCommand() {
+        return everyCommandAt(List.of(Store.values()), List.of(Step.BEFORE_LOCK, Step.AFTER_BOOKING_WRITE,
+                Step.AT_EVENT_INSERT, Step.AT_OUTBOX_INSERT, Step.AT_COMMIT));
+    }
+
+    /** Every command failing at each of the steps, on each of the stores: (store, command, step). */
+    static Stream<Arguments> everyCommandAt(List<Store> stores, List<Step> steps) {
         List<Arguments> cases = new ArrayList<>();
-        for (Store store : Store.values()) {
+        for (Store store : stores) {
             for (Command command : Command.values()) {
-                for (Step step : List.of(Step.BEFORE_LOCK, Step.AFTER_BOOKING_WRITE, Step.AT_EVENT_INSERT,
-                        Step.AT_OUTBOX_INSERT, Step.AT_COMMIT)) {
+                for (Step step : steps) {
                     cases.add(Arguments.of(store, command, step));
                 }
             }
@@ -91,19 +93,17 @@ class ConnectionFaultTest {
             + "agreeing, and the same command then succeeds")
     void connectionFailsAtStep(Store store, Command command, Step step) {
         Database db = DATABASES.get(store);
-        FaultInjector faults = new FaultInjector(db.dataSource());
-        JdbcBookingRepository repository = db.emptyRepository(faults);
-        BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
+        Faulted f = Faulted.over(db);
         Ledger ledger = new Ledger();
         Booking before = command == Command.BOOK ? null
-                : record(ledger, rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
+                : record(ledger, f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
         ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         List<Long> rowsBefore = rowCounts(db);
 
-        faults.failAt(step);
-        Throwable thrown = catchThrowable(() -> run(rules, command, before));
+        f.faults().failAt(step);
+        Throwable thrown = catchThrowable(() -> run(f.rules(), command, before));
 
-        assertThat(faults.fired()).as("the fault was reached: %s of %s", step, command).isEqualTo(1);
+        assertThat(f.faults().fired()).as("the fault was reached: %s of %s", step, command).isEqualTo(1);
         assertThat(thrown).as("the caller is told").isInstanceOf(BookingStorageException.class)
                 .hasMessageStartingWith(command.operation + " failed")
                 .hasMessageContaining("SQLState " + FaultInjector.STATE);
@@ -113,16 +113,16 @@ class ConnectionFaultTest {
         assertThat(rowCounts(db)).as("none of the change is stored (bookings, events, outbox)")
                 .isEqualTo(rowsBefore);
         if (before != null) {
-            assertThat(repository.find(TENANT, before.id())).contains(before);
+            assertThat(f.repository().find(TENANT, before.id())).contains(before);
         }
 
-        Outcome retried = run(rules, command, before);
+        Outcome retried = run(f.rules(), command, before);
 
         assertThat(retried.isDone()).as("the retry succeeds: %s", retried).isTrue();
         assertThat(retried.orElseThrow().changed()).isTrue();
         ledger.record(retried);
         ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
-        assertThat(faults.fired()).as("the fault fired once only").isEqualTo(1);
+        assertThat(f.faults().fired()).as("the fault fired once only").isEqualTo(1);
     }
 
     static Stream<Arguments> everyCommand() {
@@ -137,29 +137,27 @@ class ConnectionFaultTest {
             + "(book with the same idempotency key) returns that change instead of making another")
     void commitReplyLost(Store store, Command command) {
         Database db = DATABASES.get(store);
-        FaultInjector faults = new FaultInjector(db.dataSource());
-        JdbcBookingRepository repository = db.emptyRepository(faults);
-        BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
+        Faulted f = Faulted.over(db);
         Ledger ledger = new Ledger();
         BookRequest keyed = Clinic.request(ANA, DR_RUIZ, START).withIdempotencyKey("ana-2026-03-05-ruiz");
-        Booking before = command == Command.BOOK ? null : record(ledger, rules.book(ANA_ACTS, keyed));
+        Booking before = command == Command.BOOK ? null : record(ledger, f.rules().book(ANA_ACTS, keyed));
 
-        faults.failAt(Step.COMMIT_REPLY_LOST);
+        f.faults().failAt(Step.COMMIT_REPLY_LOST);
         Throwable thrown = catchThrowable(() -> {
             if (command == Command.BOOK) {
-                rules.book(ANA_ACTS, keyed);
+                f.rules().book(ANA_ACTS, keyed);
             } else {
-                run(rules, command, before);
+                run(f.rules(), command, before);
             }
         });
 
-        assertThat(faults.fired()).as("%s: the fault was reached", store).isEqualTo(1);
+        assertThat(f.faults().fired()).as("%s: the fault was reached", store).isEqualTo(1);
         assertThat(thrown).as("%s", store).isInstanceOf(BookingStorageException.class)
                 .hasMessageContaining("SQLState " + FaultInjector.STATE);
         assertThat(ConsistencyCheck.run(db.dataSource()).violations()).as("%s: all of the change is stored", store)
                 .isEmpty();
 
-        Outcome retried = command == Command.BOOK ? rules.book(ANA_ACTS, keyed) : run(rules, command, before);
+        Outcome retried = command == Command.BOOK ? f.rules().book(ANA_ACTS, keyed) : run(f.rules(), command, before);
 
         Outcome.Done done = retried.orElseThrow();
         assertThat(done.changed()).as("%s: the retry finds the change made and changes nothing", store).isFalse();
@@ -176,7 +174,7 @@ class ConnectionFaultTest {
         ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         assertThat(db.count("SELECT COUNT(*) FROM br_booking")).as("%s: one booking, not two", store).isEqualTo(1);
         if (command == Command.BOOK) {
-            Outcome unkeyed = rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START));
+            Outcome unkeyed = f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START));
             assertThat(unkeyed.asRefusal()).as("%s: without the key, a blind retry only finds its own slot taken",
                     store).hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(RefusalReason.SLOT_UNAVAILABLE));
         }
@@ -188,18 +186,16 @@ class ConnectionFaultTest {
             + "so connection failures do not drain it")
     void failedConnectionIsGivenBack(Store store, Command command) {
         Database db = DATABASES.get(store);
-        FaultInjector faults = new FaultInjector(db.dataSource());
-        JdbcBookingRepository repository = db.emptyRepository(faults);
-        BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
+        Faulted f = Faulted.over(db);
         Booking before = command == Command.BOOK ? null
-                : rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)).orElseThrow().booking();
-        assertThat(faults.openConnections()).as("every connection of the setup was given back").isZero();
+                : f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)).orElseThrow().booking();
+        assertThat(f.faults().openConnections()).as("every connection of the setup was given back").isZero();
 
-        faults.failAt(Step.AFTER_BOOKING_WRITE);
-        Throwable thrown = catchThrowable(() -> run(rules, command, before));
+        f.faults().failAt(Step.AFTER_BOOKING_WRITE);
+        Throwable thrown = catchThrowable(() -> run(f.rules(), command, before));
 
         assertThat(thrown).isInstanceOf(BookingStorageException.class);
-        assertThat(faults.openConnections())
+        assertThat(f.faults().openConnections())
                 .as("the failed connection was closed (given back to the pool); a driver that knows its connection "
                         + "is dead throws from getAutoCommit() too, which must not skip the close")
                 .isZero();

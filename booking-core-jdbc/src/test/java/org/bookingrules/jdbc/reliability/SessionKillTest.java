@@ -64,15 +64,8 @@ class SessionKillTest {
     private static final Instant START = NOW.plus(Duration.ofDays(3));
 
     static Stream<Arguments> killPoints() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Store store : List.of(Store.POSTGRESQL, Store.MARIADB)) {
-            for (Command command : Command.values()) {
-                for (Step step : List.of(Step.AFTER_BOOKING_WRITE, Step.AT_OUTBOX_INSERT, Step.AT_COMMIT)) {
-                    cases.add(Arguments.of(store, command, step));
-                }
-            }
-        }
-        return cases.stream();
+        return ConnectionFaultTest.everyCommandAt(List.of(Store.POSTGRESQL, Store.MARIADB),
+                List.of(Step.AFTER_BOOKING_WRITE, Step.AT_OUTBOX_INSERT, Step.AT_COMMIT));
     }
 
     @ParameterizedTest(name = "on {0}: {1}, session killed {2}")
@@ -82,20 +75,18 @@ class SessionKillTest {
             + "booking, history and outbox agreeing, and the same command then succeeds")
     void sessionKilledInsideTransaction(Store store, Command command, Step step) {
         Database db = DATABASES.get(store);
-        FaultInjector faults = new FaultInjector(db.dataSource());
-        JdbcBookingRepository repository = db.emptyRepository(faults);
-        BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
+        Faulted f = Faulted.over(db);
         Ledger ledger = new Ledger();
         Booking before = null;
         if (command != Command.BOOK) {
-            Outcome booked = rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START));
+            Outcome booked = f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START));
             ledger.record(booked);
             before = booked.orElseThrow().booking();
         }
         List<Long> rowsBefore = ConnectionFaultTest.rowCounts(db);
         Sessions sessions = new Sessions(db);
         AtomicBoolean killed = new AtomicBoolean();
-        faults.pauseAt(step, physical -> {
+        f.faults().pauseAt(step, physical -> {
             try (Statement s = physical.createStatement(); ResultSet r = s.executeQuery(sessions.sessionIdQuery())) {
                 r.next();
                 killed.set(sessions.kill(r.getLong(1)));
@@ -103,9 +94,9 @@ class SessionKillTest {
         });
         Booking target = before;
 
-        Throwable thrown = catchThrowable(() -> ConnectionFaultTest.run(rules, command, target));
+        Throwable thrown = catchThrowable(() -> ConnectionFaultTest.run(f.rules(), command, target));
 
-        assertThat(faults.fired()).as("the command reached %s", step).isEqualTo(1);
+        assertThat(f.faults().fired()).as("the command reached %s", step).isEqualTo(1);
         assertThat(killed).as("its session was killed").isTrue();
         assertThat(thrown).as("the caller is told, naming the SQLState; the driver's exceptions had %s",
                         ConnectionFaultTest.states(thrown)).isInstanceOf(BookingStorageException.class)
@@ -114,7 +105,7 @@ class SessionKillTest {
         ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         assertThat(ConnectionFaultTest.rowCounts(db)).as("none of the change is stored").isEqualTo(rowsBefore);
 
-        Outcome retried = ConnectionFaultTest.run(rules, command, before);
+        Outcome retried = ConnectionFaultTest.run(f.rules(), command, before);
 
         assertThat(retried.isDone()).as("the retry succeeds: %s", retried).isTrue();
         ledger.record(retried);

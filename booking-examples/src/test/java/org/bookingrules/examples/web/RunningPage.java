@@ -1,6 +1,11 @@
 package org.bookingrules.examples.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bookingrules.examples.web.PageClient.Page;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.threeten.extra.MutableClock;
@@ -32,5 +37,36 @@ abstract class RunningPage {
     void stopPage() {
         server.stop();
         clinic.close();
+    }
+
+    /** A client of the page, in an English-speaking browser. */
+    PageClient english() {
+        return new PageClient(server.baseUrl(), "en-US,en;q=0.9");
+    }
+
+    /** The manage link of a booking, as its e-mail carries it. */
+    String link(String bookingId) {
+        return server.manageUrl(clinic.manageToken(bookingId));
+    }
+
+    /**
+     * Opens the link, passes the identity check with the e-mail given and follows the redirect to the
+     * session page.
+     *
+     * @return the session page
+     */
+    Page signIn(PageClient client, String bookingId, String email) {
+        Page form = client.open(link(bookingId));
+        assertThat(form.status()).isEqualTo(200);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("csrf", form.csrf());
+        fields.put("email", email);
+        Page verified = client.post(form.formAction(), fields);
+        assertThat(verified.status()).isEqualTo(303);
+        assertThat(verified.location()).hasValue("/session");
+        assertThat(client.cookies()).containsKey(SelfServiceServer.SESSION_COOKIE);
+        Page session = client.follow(verified);
+        assertThat(session.status()).isEqualTo(200);
+        return session;
     }
 }
