@@ -1,12 +1,17 @@
 package org.bookingrules.jdbc;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.spi.BookingRepository;
 import org.bookingrules.spi.BookingRepositoryContract;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The whole repository contract, race cases included, on a {@link JdbcBookingRepository} over each
@@ -14,10 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the contract makes is a row of the legacy table (its customers rows of the legacy patients), the
  * rest the library's {@code br_} rows. The tables' own tenant is one the contract never uses, so
  * every booking here is one the library made; the EHR's own rows are covered by
- * {@code AppointmentTableTest}.
+ * {@link AppointmentTableTest}.
  */
+@ParameterizedClass(name = "{1} on {0}")
+@MethodSource("storesAndClinics")
 @DisplayName("JdbcBookingRepository over an existing appointment table keeps the repository contract")
-class AppointmentTableContractTest {
+class AppointmentTableContractTest extends BookingRepositoryContract {
 
     @RegisterExtension
     static final TestDatabases DATABASES = new TestDatabases();
@@ -25,69 +32,22 @@ class AppointmentTableContractTest {
     /** The tenant of the legacy tables' own appointments: not one the contract uses. */
     static final String HOME = "ehr-home";
 
-    /** The contract over one schema on one database. */
-    abstract static class Over extends BookingRepositoryContract {
-        private final Store store;
-        private final LegacyClinics clinic;
+    @Parameter(0)
+    Store store;
 
-        Over(Store store, LegacyClinics clinic) {
-            this.store = store;
-            this.clinic = clinic;
-        }
+    @Parameter(1)
+    LegacyClinics clinic;
 
-        @Override
-        protected BookingRepository newRepository() {
-            Database db = DATABASES.get(store);
-            clinic.create(db);
-            return JdbcBookingRepository.create(db.dataSource(), clinic.table(db.dialect(), HOME));
-        }
+    /** Clinic A (timestamps, numeric keys, a version column) and B (local date and times, text keys, none). */
+    static Stream<Arguments> storesAndClinics() {
+        return Arrays.stream(Store.values())
+                .flatMap(store -> Arrays.stream(LegacyClinics.values()).map(clinic -> Arguments.of(store, clinic)));
     }
 
-    @Nested
-    @DisplayName("clinic A (timestamps, numeric keys, a version column) on H2")
-    class ClinicAOnH2 extends Over {
-        ClinicAOnH2() {
-            super(Store.H2, LegacyClinics.CLINIC_A);
-        }
-    }
-
-    @Nested
-    @DisplayName("clinic B (local date and times, text keys, no version column) on H2")
-    class ClinicBOnH2 extends Over {
-        ClinicBOnH2() {
-            super(Store.H2, LegacyClinics.CLINIC_B);
-        }
-    }
-
-    @Nested
-    @DisplayName("clinic A on PostgreSQL")
-    class ClinicAOnPostgres extends Over {
-        ClinicAOnPostgres() {
-            super(Store.POSTGRESQL, LegacyClinics.CLINIC_A);
-        }
-    }
-
-    @Nested
-    @DisplayName("clinic B on PostgreSQL")
-    class ClinicBOnPostgres extends Over {
-        ClinicBOnPostgres() {
-            super(Store.POSTGRESQL, LegacyClinics.CLINIC_B);
-        }
-    }
-
-    @Nested
-    @DisplayName("clinic A on MariaDB")
-    class ClinicAOnMariaDb extends Over {
-        ClinicAOnMariaDb() {
-            super(Store.MARIADB, LegacyClinics.CLINIC_A);
-        }
-    }
-
-    @Nested
-    @DisplayName("clinic B on MariaDB")
-    class ClinicBOnMariaDb extends Over {
-        ClinicBOnMariaDb() {
-            super(Store.MARIADB, LegacyClinics.CLINIC_B);
-        }
+    @Override
+    protected BookingRepository newRepository() {
+        Database db = DATABASES.get(store);
+        clinic.create(db);
+        return JdbcBookingRepository.create(db.dataSource(), clinic.table(db.dialect(), HOME));
     }
 }
