@@ -384,6 +384,36 @@ class AppointmentTableTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("AppointmentTable");
     }
 
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("storesAndClinics")
+    @DisplayName("joined to the caller's transaction: a booking's EHR row and the library's rows commit with the "
+            + "caller, and a rollback leaves neither")
+    void joinsTheCallersTransaction(Store store, LegacyClinics clinic) throws SQLException {
+        World w = new World(store, clinic);
+        try (Connection callers = w.db.dataSource().getConnection()) {
+            callers.setAutoCommit(false);
+            BookingRules joined = BookingRules.builder()
+                    .repository(JdbcBookingRepository.joining(() -> callers, w.db.dialect(), w.table))
+                    .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                    .build();
+            BookRequest request = BookRequest.of(HOME, RUIZ, CONSULTATION, PATIENT, hours(10, 11).getStart(),
+                    hours(10, 11).getEnd(), ZONE);
+
+            Booking undone = joined.book(Actor.customer(PATIENT.id()), request).orElseThrow().booking();
+            callers.rollback();
+            assertThat(w.repository.find(HOME, undone.id())).as("rolled back with the caller").isEmpty();
+            assertThat(w.db.count("SELECT COUNT(*) FROM br_booking")).isZero();
+            assertThat(w.repository.calendar(HOME, RUIZ.id(), hours(0, 24))).as("no EHR row either").isEmpty();
+
+            Booking kept = joined.book(Actor.customer(PATIENT.id()), request).orElseThrow().booking();
+            callers.commit();
+            assertThat(w.repository.find(HOME, kept.id())).contains(kept);
+            assertThat(w.repository.calendar(HOME, RUIZ.id(), hours(0, 24))).containsExactly(kept);
+            assertThat(w.repository.history(HOME, kept.id())).singleElement().isInstanceOf(BookingEvent.Booked.class);
+            assertThat(callers.isClosed()).as("the caller's connection is the caller's").isFalse();
+        }
+    }
+
     // ------------------------------------------------------- the EHR changing a row under the library
 
     @ParameterizedTest(name = "{1} on {0}")
