@@ -126,7 +126,8 @@ public final class Messages {
             Optional<ResourceBundle> raced = BUNDLES.putIfAbsent(candidate, read);
             return raced != null ? raced : read;
         }
-        return read;
+        // Too many languages without a file are remembered already: this one is looked up again next time.
+        return Optional.empty();
     }
 
     /**

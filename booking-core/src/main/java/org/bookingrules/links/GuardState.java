@@ -232,7 +232,7 @@ public record GuardState(long generation, List<Instant> failureTimes, List<Insta
     }
 
     private static List<Instant> keepNewest(List<Instant> times, int most) {
-        return times.size() <= most ? times : times.subList(times.size() - most, times.size());
+        return times.subList(Math.max(0, times.size() - most), times.size());
     }
 
     private static List<Instant> micros(List<Instant> times, String field) {

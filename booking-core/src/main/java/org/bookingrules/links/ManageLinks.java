@@ -135,12 +135,12 @@ public final class ManageLinks implements ManageLinkIssuer {
         if (token == null || token.length() > 2048) {
             return invalid(TokenCheck.Reason.MALFORMED);
         }
-        int dot = token.indexOf('.');
-        if (dot < 0 || dot != token.lastIndexOf('.')) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 2) {
             return invalid(TokenCheck.Reason.MALFORMED);
         }
-        byte[] payload = decodeCanonical(token.substring(0, dot));
-        byte[] signature = decodeCanonical(token.substring(dot + 1));
+        byte[] payload = decodeCanonical(parts[0]);
+        byte[] signature = decodeCanonical(parts[1]);
         if (payload == null || signature == null) {
             return invalid(TokenCheck.Reason.MALFORMED);
         }

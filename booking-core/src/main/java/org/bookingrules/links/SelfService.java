@@ -226,8 +226,9 @@ public final class SelfService {
     }
 
     private void tell(LinkLock lock) {
+        // lockedUntil is null exactly when the lock waits for staff.
         LOG.info("links of booking={} locked ({}, until {})", lock.bookingId(), lock.cause(),
-                lock.needsNewLink() ? "staff act" : lock.lockedUntil());
+                Objects.toString(lock.lockedUntil(), "staff act"));
         try {
             lockListener.locked(lock);
         } catch (RuntimeException e) {

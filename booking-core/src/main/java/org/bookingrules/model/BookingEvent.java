@@ -523,6 +523,7 @@ final class Events {
     /**
      * An event as text without its free texts (reasons and personal messages are typed by people
      * and may hold personal data): kind, actor, instant and statuses, and whether a text is there.
+     * {@code texts} are name and value pairs; a null value is left out.
      */
     static String describe(BookingEvent event, String details, String... texts) {
         StringBuilder out = new StringBuilder(event.kind()).append("[actor=").append(event.actor())
@@ -531,7 +532,7 @@ final class Events {
         if (!details.isEmpty()) {
             out.append(", ").append(details);
         }
-        for (int i = 0; i + 1 < texts.length; i += 2) {
+        for (int i = 0; i < texts.length; i += 2) {
             if (texts[i + 1] != null) {
                 out.append(", ").append(texts[i]).append("=(").append(texts[i + 1].length()).append(" chars)");
             }

@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.text.MessageFormat;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.Properties;
+import java.util.ResourceBundle;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.NotificationKind;
@@ -36,6 +42,10 @@ class MessagesTest {
     private static final Properties ENGLISH = load(ENGLISH_BUNDLE);
     private static final Properties SPANISH = load(SPANISH_BUNDLE);
     private static final Locale SPANISH_LOCALE = Locale.forLanguageTag("es");
+    private static final String ENGLISH_SLOT_IN_PAST = "The time you chose is in the past.";
+    private static final String ESPERANTO_SLOT_IN_PAST = "La elektita horo jam pasis.";
+    /** Variants no other test asks for: Messages keeps what it read for as long as the JVM runs. */
+    private static final AtomicInteger VARIANTS = new AtomicInteger(new SecureRandom().nextInt(5_000_000));
 
     private static Properties load(String resource) {
         Properties properties = new Properties();
@@ -132,10 +142,60 @@ class MessagesTest {
 
             assertThat(Messages.text(Locale.forLanguageTag("es-MX"), "refusal.SLOT_IN_PAST"))
                     .isEqualTo("El horario elegido ya pasó.");
-            assertThat(Messages.text(Locale.ENGLISH, "refusal.SLOT_IN_PAST"))
-                    .isEqualTo("The time you chose is in the past.");
+            assertThat(Messages.text(Locale.ENGLISH, "refusal.SLOT_IN_PAST")).isEqualTo(ENGLISH_SLOT_IN_PAST);
         } finally {
             Locale.setDefault(saved);
+        }
+    }
+
+    /** Esperanto with a variant of its own: a language Messages has never looked up. */
+    private static Locale unseenLanguage() {
+        return Locale.forLanguageTag(String.format(Locale.ROOT, "eo-v%07d", VARIANTS.incrementAndGet()));
+    }
+
+    /** Adds a bundle for the language on the class path, as an integrator would, with one text translated. */
+    private static Path addBundle(Locale language) throws IOException, URISyntaxException {
+        ResourceBundle.Control names = ResourceBundle.Control.getNoFallbackControl(
+                ResourceBundle.Control.FORMAT_PROPERTIES);
+        Path classPath = Path.of(MessagesTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path file = classPath.resolve(
+                names.toResourceName(names.toBundleName(Messages.BUNDLE, language), "properties"));
+        return Files.writeString(file, "refusal.SLOT_IN_PAST=" + ESPERANTO_SLOT_IN_PAST + "\n");
+    }
+
+    @Test
+    @DisplayName("R9 a language an integrator adds on the class path is spoken from its very first text, with "
+            + "English for what it does not translate")
+    void anAddedLanguageIsSpokenFromTheFirstText() throws Exception {
+        Locale esperanto = unseenLanguage();
+        Path bundle = addBundle(esperanto);
+        try {
+            assertThat(Messages.text(esperanto, "refusal.SLOT_IN_PAST")).isEqualTo(ESPERANTO_SLOT_IN_PAST);
+            assertThat(Messages.text(esperanto, "refusal.SLOT_IN_PAST")).isEqualTo(ESPERANTO_SLOT_IN_PAST);
+            assertThat(Messages.text(esperanto, "refusal.NOT_ACTIVE"))
+                    .isEqualTo(ENGLISH.getProperty("refusal.NOT_ACTIVE"));
+            assertThat(Messages.resolvedLocale(esperanto)).isEqualTo(esperanto);
+        } finally {
+            Files.delete(bundle);
+        }
+    }
+
+    @Test
+    @DisplayName("R9 a flood of languages without a bundle (from request headers, say) gets English, and memory "
+            + "stays bounded: past 256 a missing language is not remembered, so a bundle added for it later is read")
+    void missingLanguagesAreRememberedOnlyUpToALimit() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            assertThat(Messages.text(unseenLanguage(), "refusal.SLOT_IN_PAST")).isEqualTo(ENGLISH_SLOT_IN_PAST);
+        }
+        Locale late = unseenLanguage();
+        assertThat(Messages.text(late, "refusal.SLOT_IN_PAST")).as("before its bundle")
+                .isEqualTo(ENGLISH_SLOT_IN_PAST);
+
+        Path bundle = addBundle(late);
+        try {
+            assertThat(Messages.text(late, "refusal.SLOT_IN_PAST")).as("after").isEqualTo(ESPERANTO_SLOT_IN_PAST);
+        } finally {
+            Files.delete(bundle);
         }
     }
 

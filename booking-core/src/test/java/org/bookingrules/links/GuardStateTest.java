@@ -168,6 +168,7 @@ class GuardStateTest {
                 arguments("lockFor", (Runnable) () -> new LockoutPolicy(5, m, Duration.ofDays(31))),
                 arguments("maxLockFor", (Runnable) () -> new LockoutPolicy(5, m, Duration.ofHours(2), Duration.ofHours(1),
                         10, 20, 10)),
+                arguments("maxLockFor", (Runnable) () -> LockoutPolicy.DEFAULT.withMaxLockFor(Duration.ofDays(31))),
                 arguments("maxFailuresPerDay", (Runnable) () -> LockoutPolicy.DEFAULT.withCaps(4, 20)),
                 arguments("maxFailuresPerDay", (Runnable) () -> LockoutPolicy.DEFAULT.withCaps(21, 20)),
                 arguments("maxFailuresPer30Days", (Runnable) () -> LockoutPolicy.DEFAULT.withCaps(10, 101)),

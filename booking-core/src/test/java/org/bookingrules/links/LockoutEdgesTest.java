@@ -35,7 +35,7 @@ class LockoutEdgesTest {
 
     @Test
     @DisplayName("R8 a wrong answer tells how many are left before the tightest cap: here the 30-day cap, 1 left; "
-            + "the next one needs staff or a new link, as staff see")
+            + "the next one leaves none and needs staff or a new link, as staff see")
     void attemptsLeftFollowTheThirtyDayCap() {
         SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(60));
@@ -57,6 +57,7 @@ class LockoutEdgesTest {
         assertThat(twentieth).isInstanceOfSatisfying(LinkResult.Denied.class, denied -> {
             assertThat(denied.denial()).isEqualTo(LinkDenial.NEEDS_NEW_LINK);
             assertThat(denied.lockedUntil()).isNull();
+            assertThat(denied.attempts()).as("none left, which is not the same as unknown").hasValue(0);
         });
         assertThat(f.selfService.guardState(TENANT, booking.id()).needsNewLink()).as("as staff see it").isTrue();
     }

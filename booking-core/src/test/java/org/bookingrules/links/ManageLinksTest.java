@@ -382,6 +382,24 @@ class ManageLinksTest {
         }
     }
 
+    @Test
+    @DisplayName("R8: a token of up to 2,048 characters is checked (a forged one of exactly 2,048 is BAD_SIGNATURE); "
+            + "one of 2,049 is MALFORMED without being decoded")
+    void r8_longest_token_checked() {
+        // 1,503 payload bytes encode to 2,004 characters; with the dot and a 32-byte signature (43) that is 2,048.
+        String expiry = Long.toString(EXPIRY.getEpochSecond());
+        int fill = 1503 - String.join("\n", "1", KEY_ID, "MANAGE", TENANT, "", "0", expiry).length();
+        String payload = B64.encodeToString(String.join("\n", "1", KEY_ID, "MANAGE", TENANT, "b".repeat(fill), "0",
+                expiry).getBytes(StandardCharsets.UTF_8));
+        String longest = payload + "." + B64.encodeToString(new byte[32]);
+        String oneMore = payload + "." + B64.encodeToString(new byte[33]);
+
+        assertThat(longest).hasSize(2048);
+        assertThat(reasonOf(links.verify(longest, LinkPurpose.MANAGE))).isEqualTo(TokenCheck.Reason.BAD_SIGNATURE);
+        assertThat(oneMore).hasSize(2049);
+        assertThat(reasonOf(links.verify(oneMore, LinkPurpose.MANAGE))).isEqualTo(TokenCheck.Reason.MALFORMED);
+    }
+
     // ---------------------------------------------------------------------- 2: no personal data
 
     @Test

@@ -108,6 +108,20 @@ class BookingTest {
     }
 
     @Test
+    @DisplayName("R1 an id of exactly the longest length (64 characters) is kept as given; one character more is "
+            + "refused")
+    void idsOfTheLongestLengthAreKept() {
+        String longest = "b".repeat(Ids.MAX_LENGTH);
+
+        Booking booking = spec().tenantId(longest).id(longest).build();
+
+        assertThat(booking.tenantId()).isEqualTo(longest);
+        assertThat(booking.id()).isEqualTo(longest);
+        assertThatThrownBy(() -> spec().id(longest + "b").build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("id");
+    }
+
+    @Test
     @DisplayName("R1 the builder's defaults: unpaid, pending, no reminder, version 1, no customer reschedules")
     void builderDefaults() {
         Booking booking = Booking.builder().tenantId("clinic-1").id("booking-1").confirmationCode("ABCD")

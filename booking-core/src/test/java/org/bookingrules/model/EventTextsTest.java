@@ -3,6 +3,7 @@ package org.bookingrules.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.threeten.extra.Interval;
 
 /**
  * R15 history events that carry what a person typed (a reason): the text can be dropped for
@@ -32,7 +34,11 @@ class EventTextsTest {
                 Named.of("Declined", reason -> new BookingEvent.Declined(STAFF, AT, BookingStatus.PENDING,
                         BookingStatus.DECLINED, reason, true)),
                 Named.of("MarkedNoShow", reason -> new BookingEvent.MarkedNoShow(STAFF, AT, BookingStatus.CONFIRMED,
-                        BookingStatus.NO_SHOW, reason)));
+                        BookingStatus.NO_SHOW, reason)),
+                Named.of("Rescheduled", reason -> new BookingEvent.Rescheduled(STAFF, AT, BookingStatus.CONFIRMED,
+                        BookingStatus.PENDING, Interval.of(AT.plus(Duration.ofDays(1)), Duration.ofMinutes(30)),
+                        Interval.of(AT.plus(Duration.ofDays(2)), Duration.ofMinutes(30)), "room-1", "room-2",
+                        reason)));
     }
 
     @ParameterizedTest(name = "R15 {0}: without free text it is the same event with no reason")
@@ -55,7 +61,7 @@ class EventTextsTest {
     @DisplayName("R15 kinds are stable codes; a decline prints whether it was late")
     void kinds() {
         assertThat(eventsWithAReason().map(n -> n.getPayload().apply(null).kind()))
-                .containsExactly("CONFIRMATION_REVOKED", "DECLINED", "MARKED_NO_SHOW");
+                .containsExactly("CONFIRMATION_REVOKED", "DECLINED", "MARKED_NO_SHOW", "RESCHEDULED");
         assertThat(new BookingEvent.Declined(STAFF, AT, BookingStatus.PENDING, BookingStatus.DECLINED, null, true))
                 .hasToString("DECLINED[actor=" + STAFF + ", at=" + AT + ", from=PENDING, to=DECLINED, late=true]");
     }
@@ -71,6 +77,9 @@ class EventTextsTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("to");
         assertThatThrownBy(() -> new BookingEvent.CustomerErased(null, AT, BookingStatus.CANCELLED))
                 .isInstanceOf(NullPointerException.class).hasMessage("actor");
+        assertThatThrownBy(() -> new BookingEvent.Rescheduled(STAFF, AT, BookingStatus.CONFIRMED, null,
+                Interval.of(AT, Duration.ofMinutes(30)), Interval.of(AT.plusSeconds(3600), Duration.ofMinutes(30)),
+                "room-1", "room-1", null)).isInstanceOf(NullPointerException.class).hasMessage("to");
     }
 
     @Test

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -162,6 +163,17 @@ class BadInputTest {
 
         InvalidRequestException e = rejects(() -> f.rules.book(ANA_ACTS, bad), "end");
         assertThat(e.fields()).containsExactly("end");
+    }
+
+    @ParameterizedTest(name = "R1: a one-hour booking starting {0} names {1} alone")
+    @CsvSource({"1899-12-31T23:30:00Z, start", "8999-12-31T23:30:00Z, end"})
+    @DisplayName("R1: a booking that starts before 1900 names start, one that ends after 9000 names end, even when "
+            + "the other end is in range")
+    void bookOutsideTheYearsOfASlot(Instant start, String field) {
+        BookRequest bad = BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, start, start.plus(HOUR), ZONE);
+
+        InvalidRequestException e = rejects(() -> f.rules.book(RECEPTION, bad), field);
+        assertThat(e.fields()).containsExactly(field);
     }
 
     @ParameterizedTest(name = "R10 R12: a move whose end is {0} s after its start names end, "

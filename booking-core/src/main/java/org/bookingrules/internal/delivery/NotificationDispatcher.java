@@ -38,8 +38,8 @@ public final class NotificationDispatcher {
 
     private final BookingNotifier notifier;
     private final Executor executor;
-    /** Whether {@link #executor} is the dispatcher's own pool, whose queue it may clean. */
-    private final boolean ownsExecutor;
+    /** {@link #executor} when it is the dispatcher's own pool, whose queue it may clean; otherwise null. */
+    private final ThreadPoolExecutor ownPool;
     private final int attempts;
     private final Duration timeout;
     /** What becomes of an undelivered notification, for the log line; for example "kept in the outbox". */
@@ -65,7 +65,7 @@ public final class NotificationDispatcher {
      * @param notification the notification, not null
      * @param result what became of it, not null
      * @param failure the last failure (the notifier's exception, the executor's rejection or a
-     *     {@link TimeoutException}), or null when delivered or never started
+     *     {@link TimeoutException}), or null when delivered, never started or interrupted
      */
     public record Delivery(Notification notification, Result result, Throwable failure) {
         /**
@@ -81,12 +81,12 @@ public final class NotificationDispatcher {
         }
     }
 
-    private NotificationDispatcher(BookingNotifier notifier, Executor executor, boolean ownsExecutor, int attempts,
-                                   Duration timeout, String afterwards) {
+    private NotificationDispatcher(BookingNotifier notifier, Executor executor, ThreadPoolExecutor ownPool,
+                                   int attempts, Duration timeout, String afterwards) {
         this.afterwards = Objects.requireNonNull(afterwards, "afterwards");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.executor = executor;
-        this.ownsExecutor = ownsExecutor;
+        this.ownPool = ownPool;
         this.attempts = attempts;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         if (attempts < 1) {
@@ -109,7 +109,7 @@ public final class NotificationDispatcher {
      */
     public static NotificationDispatcher on(BookingNotifier notifier, Executor executor, int attempts,
                                             Duration timeout, String afterwards) {
-        return new NotificationDispatcher(notifier, Objects.requireNonNull(executor, "executor"), false, attempts,
+        return new NotificationDispatcher(notifier, Objects.requireNonNull(executor, "executor"), null, attempts,
                 timeout, afterwards);
     }
 
@@ -136,7 +136,7 @@ public final class NotificationDispatcher {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), factory);
         pool.allowCoreThreadTimeOut(true);
-        return new NotificationDispatcher(notifier, pool, true, attempts, timeout, afterwards);
+        return new NotificationDispatcher(notifier, pool, pool, attempts, timeout, afterwards);
     }
 
     /**
@@ -208,8 +208,8 @@ public final class NotificationDispatcher {
     /** Cancels an unfinished delivery: one that never started is reported as such. */
     private Delivery cancel(Attempts task, Result ifStarted, Throwable failure) {
         task.future.cancel(true);
-        if (ownsExecutor && executor instanceof ThreadPoolExecutor own) {
-            own.remove(task.future);
+        if (ownPool != null) {
+            ownPool.remove(task.future);
         }
         if (!task.started) {
             return new Delivery(task.notification, Result.NOT_STARTED, null);
@@ -224,9 +224,10 @@ public final class NotificationDispatcher {
                     n.booking().id());
             case NOT_STARTED, INTERRUPTED -> LOG.debug("notification {} ({}, booking={}) not delivered: {}", n.id(),
                     n.kind(), n.booking().id(), delivery.result());
+            // FAILED and TIMED_OUT: each always carries its failure.
             default -> LOG.warn("notification {} ({}, booking={}) not delivered: {} after {} attempt(s), {}; {}",
                     n.id(), n.kind(), n.booking().id(), delivery.result(), attempts,
-                    delivery.failure() == null ? "-" : delivery.failure().getClass().getName(), afterwards);
+                    delivery.failure().getClass().getName(), afterwards);
         }
     }
 
