@@ -105,6 +105,11 @@ final class AppointmentRows {
 
     /** The booking of an appointment, by its key: adopted or not, in whichever tenant it is. */
     Optional<Booking> findByKey(Connection c, String key) throws SQLException {
+        return byKey(c, key, true);
+    }
+
+    /** The booking of an appointment by its key; one the library adopted only if asked for. */
+    private Optional<Booking> byKey(Connection c, String key, boolean adoptedToo) throws SQLException {
         if (!JdbcBookingRepository.storable(key) || !table.isKey(key)) {
             return Optional.empty();
         }
@@ -113,7 +118,10 @@ final class AppointmentRows {
             return Optional.empty();
         }
         Mirror mirror = mirrorsOf(c, List.of(key)).get(key);
-        return Optional.of(mirror == null ? unadopted(row.get()) : merge(mirror, row.get()));
+        if (mirror == null) {
+            return Optional.of(unadopted(row.get()));
+        }
+        return adoptedToo ? Optional.of(merge(mirror, row.get())) : Optional.empty();
     }
 
     List<Booking> calendar(Connection c, String tenantId, String resourceId, Interval interval) throws SQLException {
@@ -143,12 +151,12 @@ final class AppointmentRows {
      * candidates than asked, so that some the EHR changed do not crowd the due ones out.
      */
     List<Booking> dueReminders(Connection c, Instant now, int limit) throws SQLException {
-        List<Mirror> candidates = new ArrayList<>();
+        List<Mirror> candidates;
         try (PreparedStatement s = c.prepareStatement(sql().dueMirrorReminders)) {
             sql().bindInstant(s, 1, now);
             sql().bindInstant(s, 2, now);
             s.setInt(3, (int) Math.min(Integer.MAX_VALUE, (long) limit * REMINDER_CANDIDATES_FACTOR));
-            candidates.addAll(mirrors(s));
+            candidates = mirrors(s);
         }
         List<Booking> due = new ArrayList<>();
         for (Mirror candidate : candidates) {
@@ -191,7 +199,8 @@ final class AppointmentRows {
         try (PreparedStatement s = generated == null ? c.prepareStatement(insert.jdbc())
                 : c.prepareStatement(insert.jdbc(), new String[] {generated})) {
             String given = keyOf(b);
-            bind(s, insert, name -> writeValue(name, b, given, null));
+            AppointmentTimes.LocalSlot local = localSlot(b);
+            bind(s, insert, name -> writeValue(name, b, local, given, null));
             s.executeUpdate();
             if (generated == null) {
                 key = given;
@@ -257,7 +266,8 @@ final class AppointmentRows {
         if (moved || after.status() != current.status()) {
             NamedSql update = table.update();
             try (PreparedStatement s = c.prepareStatement(update.jdbc())) {
-                bind(s, update, name -> writeValue(name, after, key, appointment));
+                AppointmentTimes.LocalSlot local = localSlot(after);
+                bind(s, update, name -> writeValue(name, after, local, key, appointment));
                 if (s.executeUpdate() == 0) {
                     return SaveResult.VERSION_CONFLICT;
                 }
@@ -373,14 +383,7 @@ final class AppointmentRows {
     }
 
     private Optional<Booking> unadopted(Connection c, String key) throws SQLException {
-        if (!JdbcBookingRepository.storable(key) || !table.isKey(key)) {
-            return Optional.empty();
-        }
-        Optional<Appointment> row = appointment(c, key);
-        if (row.isEmpty() || !mirrorsOf(c, List.of(key)).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(unadopted(row.get()));
+        return byKey(c, key, false);
     }
 
     /** The EHR's row wins for status, slot, practitioner and patient; the mirror keeps the rest. */
@@ -606,7 +609,12 @@ final class AppointmentRows {
 
     // ------------------------------------------------------------------------------ parameters
 
-    private Object writeValue(String name, Booking b, String key, Appointment read) {
+    /** The slot as local columns hold it (checked to read back the same), or null for timestamp columns. */
+    private AppointmentTimes.LocalSlot localSlot(Booking b) {
+        return table.times().isLocal() ? table.times().local(b.slot(), table.zone()) : null;
+    }
+
+    private Object writeValue(String name, Booking b, AppointmentTimes.LocalSlot local, String key, Appointment read) {
         return switch (name) {
             case "key" -> key;
             case "patient" -> customerId(b);
@@ -614,12 +622,12 @@ final class AppointmentRows {
             case "practitioner_name" -> b.resource().name();
             case "service" -> b.service().id();
             case "service_name" -> b.service().name();
-            case "status" -> table.code(b.status());
+            case "status" -> codes.code(b.status());
             case "start" -> b.start();
             case "end" -> b.end();
-            case "start_date" -> table.times().local(b.slot(), table.zone()).date();
-            case "start_time" -> table.times().local(b.slot(), table.zone()).start();
-            case "end_time" -> table.times().local(b.slot(), table.zone()).end();
+            case "start_date" -> local.date();
+            case "start_time" -> local.start();
+            case "end_time" -> local.end();
             case "now" -> b.updatedAt();
             case "row_version" -> {
                 if (read == null || read.rowVersion() == null) {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,7 +17,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.bookingrules.links.IdentityCheck;
-import org.bookingrules.model.BookingStatus;
 
 /**
  * An existing appointment table, described for {@link JdbcBookingRepository#create(DataSource,
@@ -271,7 +271,7 @@ public final class AppointmentTable {
     void requireColumns(String statement, Set<String> labels) {
         Stream<String> required = Stream.concat(Stream.of("appointment_key", "practitioner_id", "status_code"),
                 Stream.of(times.columns()));
-        java.util.List<String> missing = required.filter(label -> !labels.contains(label)).toList();
+        List<String> missing = required.filter(label -> !labels.contains(label)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException(statement + ": its rows have no column " + missing + " (alias the EHR's "
                     + "columns with these labels; see AppointmentTable)");
@@ -506,10 +506,5 @@ public final class AppointmentTable {
         public AppointmentTable build() {
             return new AppointmentTable(this);
         }
-    }
-
-    /** For a booking of a status, the status codes' written code. */
-    String code(BookingStatus status) {
-        return statusCodes.code(status);
     }
 }

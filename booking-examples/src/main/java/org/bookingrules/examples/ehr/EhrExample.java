@@ -281,27 +281,10 @@ public final class EhrExample {
                 "FHIR Appointment.status", "participant", "patient");
         for (Map<String, Object> row : appointmentRows(dataSource)) {
             String code = (String) row.get("STATUS_CODE");
-            Booking b = repository().find(TENANT, bookingIdOf(row.get("APPT_ID"))).orElseThrow();
+            Booking b = repository().findByAppointmentKey(row.get("APPT_ID").toString()).orElseThrow();
             out.printf("  %-8s %-8s %-10s %-3s %-24s %-12s %s%n", shortId(b.id()), shortId(b.confirmationCode()),
                     b.status(), code, table().fhirStatus(code), b.status().fhirParticipantStatus(),
                     b.customer().map(c -> c.id()).orElse("-"));
-        }
-    }
-
-    /**
-     * The booking id of an EHR row: its appt_id for an appointment the EHR made, else the id the
-     * library gave the booking it made, which the library's br_booking row names beside the key.
-     */
-    private String bookingIdOf(Object apptId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT id FROM br_booking WHERE tenant_id = ? AND appointment_key = ?")) {
-            s.setString(1, TENANT);
-            s.setString(2, apptId.toString());
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getString(1) : apptId.toString();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read br_booking: SQLState " + e.getSQLState(), e);
         }
     }
 
