@@ -1,7 +1,10 @@
 package org.bookingrules.internal;
 
+import java.util.Objects;
+
 /**
- * Checks for optional free texts (reasons, personal messages). Stateless and thread-safe.
+ * Checks for free texts: optional ones (reasons, personal messages) and required display names.
+ * Stateless and thread-safe.
  */
 public final class Texts {
 
@@ -37,6 +40,27 @@ public final class Texts {
             throw new IllegalArgumentException(field + " must not contain control characters");
         }
         return value.strip();
+    }
+
+    /**
+     * Returns a required display name (of a service, a resource) unchanged, after checking it.
+     *
+     * @param value the name
+     * @param field the field name for the error message
+     * @return {@code value}
+     * @throws NullPointerException if the name is null
+     * @throws IllegalArgumentException if the name is blank, longer than 200 characters or holds a
+     *     control character; the message names {@code field}, never the text
+     */
+    public static String requiredName(String value, String field) {
+        Objects.requireNonNull(value, field);
+        if (value.isBlank() || value.length() > 200) {
+            throw new IllegalArgumentException(field + " must be 1 to 200 characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(field + " must not contain control characters");
+        }
+        return value;
     }
 
     /**

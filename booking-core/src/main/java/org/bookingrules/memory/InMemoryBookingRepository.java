@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -237,20 +238,19 @@ public final class InMemoryBookingRepository implements BookingRepository {
     }
 
     private <T> T writing(Supplier<T> write) {
-        lock.writeLock().lock();
-        try {
-            return write.get();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return holding(lock.writeLock(), write);
     }
 
     private <T> T read(Supplier<T> query) {
-        lock.readLock().lock();
+        return holding(lock.readLock(), query);
+    }
+
+    private static <T> T holding(Lock held, Supplier<T> action) {
+        held.lock();
         try {
-            return query.get();
+            return action.get();
         } finally {
-            lock.readLock().unlock();
+            held.unlock();
         }
     }
 }

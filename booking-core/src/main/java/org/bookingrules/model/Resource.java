@@ -1,6 +1,5 @@
 package org.bookingrules.model;
 
-import java.util.Objects;
 import org.bookingrules.internal.Ids;
 import org.bookingrules.internal.Texts;
 
@@ -23,13 +22,7 @@ public record Resource(String id, String name, String contact) {
      */
     public Resource {
         Ids.require(id, "resource.id");
-        Objects.requireNonNull(name, "resource.name");
-        if (name.isBlank() || name.length() > 200) {
-            throw new IllegalArgumentException("resource.name must be 1 to 200 characters");
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("resource.name must not contain control characters");
-        }
+        Texts.requiredName(name, "resource.name");
         contact = Texts.optional(contact, "resource.contact", 200);
     }
 

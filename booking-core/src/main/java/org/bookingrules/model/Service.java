@@ -1,7 +1,7 @@
 package org.bookingrules.model;
 
-import java.util.Objects;
 import org.bookingrules.internal.Ids;
+import org.bookingrules.internal.Texts;
 
 /**
  * The service booked (a consultation, a haircut). Its policy is looked up by id. Immutable.
@@ -19,12 +19,6 @@ public record Service(String id, String name) {
      */
     public Service {
         Ids.require(id, "service.id");
-        Objects.requireNonNull(name, "service.name");
-        if (name.isBlank() || name.length() > 200) {
-            throw new IllegalArgumentException("service.name must be 1 to 200 characters");
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("service.name must not contain control characters");
-        }
+        Texts.requiredName(name, "service.name");
     }
 }

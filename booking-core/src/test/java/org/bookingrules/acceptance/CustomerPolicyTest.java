@@ -54,7 +54,7 @@ class CustomerPolicyTest {
         Refusal refusal = refusalOf(outcome);
         assertThat(refusal.reason()).isEqualTo(RefusalReason.PAID_BOOKING);
         assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact()).isEqualTo("+34 910 000 000");
-        assertThat(f.repository.find(paid.tenantId(), paid.id()).orElseThrow().status())
+        assertThat(f.stored(paid).status())
                 .isEqualTo(BookingStatus.PENDING);
     }
 
@@ -92,7 +92,7 @@ class CustomerPolicyTest {
         assertThat(refusal.allowedUntil()).isEqualTo(booking.start().minus(TWELVE_HOURS))
                 .isEqualTo(NOW.minus(Duration.ofHours(2)));
         assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
-        assertThat(f.repository.find(booking.tenantId(), booking.id()).orElseThrow().isActive()).isTrue();
+        assertThat(f.stored(booking).isActive()).isTrue();
     }
 
     static Stream<Arguments> aroundTheCancellationDeadline() {
@@ -147,7 +147,7 @@ class CustomerPolicyTest {
         Refusal refusal = refusalOf(third);
         assertThat(refusal.reason()).isEqualTo(RefusalReason.RESCHEDULE_LIMIT_REACHED);
         assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
-        Booking stored = f.repository.find(booking.tenantId(), booking.id()).orElseThrow();
+        Booking stored = f.stored(booking);
         assertThat(stored.start()).isEqualTo(NOW.plus(Duration.ofDays(12)));
         assertThat(stored.customerReschedules()).isEqualTo(2);
     }

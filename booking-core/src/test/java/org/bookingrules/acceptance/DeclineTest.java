@@ -27,11 +27,16 @@ import org.bookingrules.spi.RecipientRole;
 import org.bookingrules.testing.Fixture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Acceptance tests for R7 (decline from the reminder) and R13 (late declines). */
 class DeclineTest {
 
     private static final Duration CANCELLATION_NOTICE = Duration.ofHours(24);
+
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final Fixture f = new Fixture(notice24Hours());
 
     private static BookingPolicy notice24Hours() {
         return BookingPolicy.builder().cancellationNotice(CANCELLATION_NOTICE).build();
@@ -40,7 +45,6 @@ class DeclineTest {
     @Test
     @DisplayName("R7 customer declines 5 h before start, after the reminder, with 24 h notice: done, DECLINED, marked late")
     void r7_late_decline_is_done_and_marked_late() {
-        Fixture f = new Fixture(notice24Hours());
         Booking booking = f.bookForAna(Duration.ofDays(3));
         f.clock.setInstant(booking.start().minus(Duration.ofHours(6)));
         assertThat(f.rules.sendDueReminders()).hasSize(1);
@@ -62,7 +66,6 @@ class DeclineTest {
     @Test
     @DisplayName("R7 a late decline frees the slot: off the calendar and another customer can book the same slot")
     void r7_late_decline_frees_the_slot() {
-        Fixture f = new Fixture(notice24Hours());
         Booking booking = f.bookForAna(Duration.ofDays(3));
         f.clock.setInstant(booking.start().minus(Duration.ofHours(5)));
 
@@ -80,7 +83,6 @@ class DeclineTest {
     @Test
     @DisplayName("R7 a decline informs the resource and acknowledges the customer, one DECLINED notification each")
     void r7_decline_notifies_resource_and_customer() {
-        Fixture f = new Fixture(notice24Hours());
         Booking booking = f.bookForAna(Duration.ofDays(3));
         f.clock.setInstant(booking.start().minus(Duration.ofHours(5)));
         f.notifier.clear();
@@ -98,7 +100,6 @@ class DeclineTest {
     @Test
     @DisplayName("R13 a decline 3 days before start, outside the 24 h notice, is not late")
     void r13_early_decline_is_not_late() {
-        Fixture f = new Fixture(notice24Hours());
         Booking booking = f.bookForAna(Duration.ofDays(4));
         Instant declinedAt = booking.start().minus(Duration.ofDays(3));
         f.clock.setInstant(declinedAt);
@@ -113,7 +114,6 @@ class DeclineTest {
     @Test
     @DisplayName("R13 a decline at exactly start-24h is still in time, one second later it is late")
     void r13_decline_lateness_boundary() {
-        Fixture f = new Fixture(notice24Hours());
         Booking onTime = f.bookForAna(Duration.ofDays(3));
         Booking late = f.rules.book(ANA_ACTS, BookRequest.of(TENANT, Fixture.DR_SOTO, CONSULTATION, Fixture.ANA,
                 onTime.start(), onTime.end(), ZONE)).orElseThrow().booking();
@@ -130,12 +130,15 @@ class DeclineTest {
         assertThat(((BookingEvent.Declined) afterDeadline).late()).isTrue();
     }
 
-    @Test
-    @DisplayName("R7 a customer decline after the start is refused ALREADY_STARTED and changes nothing")
-    void r7_decline_after_start_is_refused() {
-        Fixture f = new Fixture(notice24Hours());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "R7 a customer decline after the start is refused ALREADY_STARTED and changes nothing | PT10M",
+        "R7 a customer decline at exactly the start is refused ALREADY_STARTED and changes nothing | PT0S"
+    })
+    @DisplayName("R7 a customer decline from the start on is refused ALREADY_STARTED and changes nothing")
+    void r7_decline_from_the_start_on_is_refused(String sentence, Duration afterStart) {
         Booking booking = f.bookForAna(Duration.ofDays(3));
-        f.clock.setInstant(booking.start().plus(Duration.ofMinutes(10)));
+        f.clock.setInstant(booking.start().plus(afterStart));
         f.notifier.clear();
 
         Outcome outcome = f.rules.decline(ANA_ACTS, ref(booking), ChangeRequest.none());
@@ -145,20 +148,8 @@ class DeclineTest {
         assertThat(refusal.reason()).isEqualTo(RefusalReason.ALREADY_STARTED);
         assertThat(refusal.allowedUntil()).isEqualTo(booking.start());
         assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
-        assertThat(f.repository.find(TENANT, booking.id()).orElseThrow().status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(booking).status()).isEqualTo(BookingStatus.PENDING);
         assertThat(f.rules.history(RECEPTION, ref(booking))).extracting(BookingEvent::kind).containsExactly("BOOKED");
         assertThat(f.notifier.delivered()).isEmpty();
-    }
-
-    @Test
-    @DisplayName("R7 a customer decline at exactly the start is refused ALREADY_STARTED")
-    void r7_decline_at_start_is_refused() {
-        Fixture f = new Fixture(notice24Hours());
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        f.clock.setInstant(booking.start());
-
-        Outcome outcome = f.rules.decline(ANA_ACTS, ref(booking), ChangeRequest.none());
-
-        assertThat(Fixture.reason(outcome)).isEqualTo(RefusalReason.ALREADY_STARTED);
     }
 }

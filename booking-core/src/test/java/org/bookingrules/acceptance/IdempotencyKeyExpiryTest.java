@@ -119,32 +119,32 @@ class IdempotencyKeyExpiryTest {
                 arguments("30 days after", Duration.ofDays(30)));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("afterTtl")
-    @DisplayName("Idempotent book: from the end of the time to live the same request is a new request: the first "
-            + "booking still holds its slot, so it is Refused SLOT_UNAVAILABLE, not answered as a repeat")
-    void theSameRequestAfterTheTtlIsANewRequest(String label, Duration elapsed) {
-        Booking first = bookedThenLater(elapsed);
-
-        Outcome again = rules.book(ANA_ACTS, request(0));
-
-        assertThat(Fixture.reason(again)).isEqualTo(RefusalReason.SLOT_UNAVAILABLE);
-        assertThat(repository.all(TENANT)).containsExactly(first);
-        assertThat(repository.findIdempotencyKey(TENANT, KEY).orElseThrow().bookingId())
-                .as("a refused new request leaves the expired key as it was").isEqualTo(first.id());
+    static Stream<Arguments> refusedAroundTheTtl() {
+        // From the end of the time to live the same request is a new request: the first booking still
+        // holds its slot, so it is refused, not answered as a repeat. Within it, other content is a reuse.
+        Stream<Arguments> sameRequestAfter = afterTtl().map(a -> arguments(
+                "the same request " + a.get()[0] + ": SLOT_UNAVAILABLE", a.get()[1], 0, RefusalReason.SLOT_UNAVAILABLE));
+        Stream<Arguments> otherContentWithin = withinTtl().map(a -> arguments(
+                "other content " + a.get()[0] + ": IDEMPOTENCY_KEY_REUSED", a.get()[1], 3,
+                RefusalReason.IDEMPOTENCY_KEY_REUSED));
+        return Stream.concat(sameRequestAfter, otherContentWithin);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("withinTtl")
-    @DisplayName("Idempotent book: within the time to live the key with other content is Refused "
-            + "IDEMPOTENCY_KEY_REUSED, as before, and nothing is stored")
-    void reuseWithinTheTtlIsRefused(String label, Duration elapsed) {
+    @MethodSource("refusedAroundTheTtl")
+    @DisplayName("Idempotent book: from the end of the time to live the same request is a new request (Refused "
+            + "SLOT_UNAVAILABLE, not answered as a repeat); within it the key with other content is Refused "
+            + "IDEMPOTENCY_KEY_REUSED; either way nothing is stored and the key stays the first booking's")
+    void refusedRequestsAroundTheTtlStoreNothing(String label, Duration elapsed, int hoursLater,
+                                                 RefusalReason expected) {
         Booking first = bookedThenLater(elapsed);
 
-        Outcome reuse = rules.book(ANA_ACTS, request(3));
+        Outcome refused = rules.book(ANA_ACTS, request(hoursLater));
 
-        assertThat(Fixture.reason(reuse)).isEqualTo(RefusalReason.IDEMPOTENCY_KEY_REUSED);
+        assertThat(Fixture.reason(refused)).isEqualTo(expected);
         assertThat(repository.all(TENANT)).containsExactly(first);
+        assertThat(repository.findIdempotencyKey(TENANT, KEY).orElseThrow().bookingId())
+                .as("a refused request leaves the stored key as it was").isEqualTo(first.id());
     }
 
     // ------------------------------------------------------------------ after expiry

@@ -18,6 +18,7 @@ import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
 import org.bookingrules.Permissions;
 import org.bookingrules.RescheduleRequest;
+import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.policy.BookingPolicy;
@@ -43,11 +44,13 @@ class PermissionsTest {
             .maxCustomerReschedules(2)
             .build();
 
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final Fixture f = new Fixture(POLICY);
+
     @Test
     @DisplayName("R9 permissions of the customer: cancel until start-24h, reschedule until start-12h, 2 reschedules left")
     void customer_permissions_show_deadlines_and_reschedules_left() {
         // given
-        Fixture f = new Fixture(POLICY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
 
         // when
@@ -65,7 +68,6 @@ class PermissionsTest {
     @DisplayName("R9 permissions count reschedules down: 2, then 1 after a reschedule, then 0 and refused like the command")
     void reschedules_left_count_down_and_match_the_command() {
         // given
-        Fixture f = new Fixture(POLICY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
         assertThat(f.rules.permissions(ANA_ACTS, ref(booking)).reschedulesLeft()).isEqualTo(OptionalInt.of(2));
 
@@ -101,40 +103,33 @@ class PermissionsTest {
     @DisplayName("R9 permissions allow cancelling now: the cancel is done")
     void allowed_cancel_is_done() {
         // given
-        Fixture f = new Fixture(POLICY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
         assertThat(f.rules.permissions(ANA_ACTS, ref(booking)).canCancel()).isTrue();
 
-        // when
-        Outcome outcome = f.rules.cancel(ANA_ACTS, ref(booking), ChangeRequest.none());
-
-        // then
-        assertThat(outcome.orElseThrow().booking().status()).isEqualTo(BookingStatus.CANCELLED);
+        // when, then
+        assertCancelIsDone(ANA_ACTS, booking);
     }
 
     @Test
     @DisplayName("R9 at exactly the cancel deadline start-24h permissions allow cancelling and the cancel is done")
     void at_the_cancel_deadline_permission_and_command_agree() {
         // given
-        Fixture f = new Fixture(POLICY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
         f.clock.setInstant(booking.start().minus(CANCEL_NOTICE));
 
         // when
         Permissions permissions = f.rules.permissions(ANA_ACTS, ref(booking));
-        Outcome outcome = f.rules.cancel(ANA_ACTS, ref(booking), ChangeRequest.none());
 
         // then
         assertThat(permissions.canCancel()).isTrue();
         assertThat(permissions.cancelUntil()).contains(booking.start().minus(CANCEL_NOTICE));
-        assertThat(outcome.orElseThrow().booking().status()).isEqualTo(BookingStatus.CANCELLED);
+        assertCancelIsDone(ANA_ACTS, booking);
     }
 
     @Test
     @DisplayName("R9 one second after the cancel deadline: permissions refuse CANCELLATION_NOTICE_PASSED, and so does the cancel")
     void after_the_cancel_deadline_permission_and_command_refuse_alike() {
         // given
-        Fixture f = new Fixture(POLICY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Instant deadline = booking.start().minus(CANCEL_NOTICE);
         f.clock.setInstant(deadline.plusSeconds(1));
@@ -160,7 +155,6 @@ class PermissionsTest {
     @DisplayName("R9 one second after the reschedule deadline: permissions refuse RESCHEDULE_NOTICE_PASSED, and so does the reschedule")
     void after_the_reschedule_deadline_permission_and_command_refuse_alike() {
         // given
-        Fixture f = new Fixture(POLICY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Instant deadline = booking.start().minus(RESCHEDULE_NOTICE);
         f.clock.setInstant(deadline.plusSeconds(1));
@@ -181,7 +175,6 @@ class PermissionsTest {
     @DisplayName("R12 permissions of staff inside the notice: no reschedule limit shown, cancel allowed, and the cancel is done")
     void staff_permissions_ignore_notice_and_limit() {
         // given: two hours before the start, well inside both notices
-        Fixture f = new Fixture(POLICY);
         Booking booking = f.bookForAna(Duration.ofDays(3));
         f.clock.setInstant(booking.start().minus(Duration.ofHours(2)));
         assertThat(f.rules.permissions(ANA_ACTS, ref(booking)).canCancel()).isFalse();
@@ -194,15 +187,13 @@ class PermissionsTest {
         assertThat(permissions.canCancel()).isTrue();
         assertThat(permissions.canReschedule()).isTrue();
         assertThat(permissions.cancel()).isInstanceOf(Decision.Allowed.class);
-        Outcome outcome = f.rules.cancel(RECEPTION, ref(booking), ChangeRequest.none());
-        assertThat(outcome.orElseThrow().booking().status()).isEqualTo(BookingStatus.CANCELLED);
+        assertCancelIsDone(RECEPTION, booking);
     }
 
     @Test
     @DisplayName("R9 permissions of a customer on another customer's booking: everything BOOKING_NOT_FOUND")
     void another_customers_booking_looks_unknown() {
         // given
-        Fixture f = new Fixture(POLICY);
         Booking anas = f.bookForAna(Duration.ofDays(3));
 
         // when
@@ -218,7 +209,6 @@ class PermissionsTest {
     @DisplayName("R9 permissions on an unknown booking id: everything BOOKING_NOT_FOUND")
     void unknown_booking_id_is_not_found() {
         // given
-        Fixture f = new Fixture(POLICY);
         f.bookForAna(Duration.ofDays(3));
         BookingRef unknown = BookingRef.of(TENANT, "no-such-booking");
 
@@ -229,6 +219,12 @@ class PermissionsTest {
         // then
         assertAllNotFound(forCustomer);
         assertAllNotFound(forStaff);
+    }
+
+    /** The cancel that permissions allowed is done. */
+    private void assertCancelIsDone(Actor actor, Booking booking) {
+        Outcome outcome = f.rules.cancel(actor, ref(booking), ChangeRequest.none());
+        assertThat(outcome.orElseThrow().booking().status()).isEqualTo(BookingStatus.CANCELLED);
     }
 
     private static void assertAllNotFound(Permissions permissions) {

@@ -11,10 +11,13 @@ import static org.bookingrules.testing.Fixture.RECEPTION;
 import static org.bookingrules.testing.Fixture.TENANT;
 import static org.bookingrules.testing.Fixture.ZONE;
 import static org.bookingrules.testing.Fixture.ref;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.bookingrules.BookRequest;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
@@ -27,12 +30,18 @@ import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.testing.Fixture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.Interval;
 
 /** Acceptance tests for R3 (staff revive) and R4 (staff confirm and revoke). */
 class ReviveAndConfirmationTest {
 
     private static final Duration ONE_HOUR = Duration.ofHours(1);
+
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final Fixture f = new Fixture();
 
     private static RescheduleRequest oneHourAt(Instant start) {
         return RescheduleRequest.to(start, start.plus(ONE_HOUR));
@@ -53,7 +62,6 @@ class ReviveAndConfirmationTest {
     @Test
     @DisplayName("R3 staff reschedule a CANCELLED booking: PENDING again and back on the calendar")
     void r3_staff_revive_a_cancelled_booking() {
-        Fixture f = new Fixture();
         Booking cancelled = cancelledBooking(f);
         assertThat(cancelled.status()).isEqualTo(BookingStatus.CANCELLED);
         Instant newStart = NOW.plus(Duration.ofDays(4));
@@ -79,7 +87,6 @@ class ReviveAndConfirmationTest {
     @Test
     @DisplayName("R3 staff reschedule a CANCELLED booking back to its own slot: revived, not treated as 'nothing to change'")
     void r3_staff_revive_into_the_same_slot() {
-        Fixture f = new Fixture();
         Booking cancelled = cancelledBooking(f);
         assertThat(calendarAround(f, cancelled.slot())).isEmpty();
 
@@ -90,44 +97,37 @@ class ReviveAndConfirmationTest {
         assertThat(calendarAround(f, cancelled.slot())).extracting(Booking::id).containsExactly(cancelled.id());
     }
 
-    @Test
-    @DisplayName("R3 staff reschedule a DECLINED booking into the reminder window: CONFIRMED by System (R6) and back on the calendar")
-    void r3_staff_revive_a_declined_booking_into_the_window() {
-        Fixture f = new Fixture();
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        f.rules.decline(ANA_ACTS, ref(booking), ChangeRequest.none()).orElseThrow();
-        Instant newStart = NOW.plus(Duration.ofHours(3));
-
-        Outcome.Done done = f.rules.reschedule(RECEPTION, ref(booking), oneHourAt(newStart)).orElseThrow();
-
-        assertThat(done.booking().status()).isEqualTo(BookingStatus.CONFIRMED);
-        assertThat(done.booking().confirmedBy()).contains(Actor.SYSTEM);
-        assertThat(done.events()).extracting(BookingEvent::kind).containsExactly("RESCHEDULED", "AUTO_CONFIRMED");
-        assertThat(done.events().get(0).from()).isEqualTo(BookingStatus.DECLINED);
-        assertThat(done.events().get(1).to()).isEqualTo(BookingStatus.CONFIRMED);
-        assertThat(calendarAround(f, done.booking().slot())).extracting(Booking::id).containsExactly(booking.id());
+    static Stream<Arguments> declinedRevivals() {
+        return Stream.of(
+                arguments("R3 staff reschedule a DECLINED booking into the reminder window: CONFIRMED by System (R6) "
+                                + "and back on the calendar", Duration.ofHours(3), BookingStatus.CONFIRMED, Actor.SYSTEM,
+                        List.of("RESCHEDULED", "AUTO_CONFIRMED")),
+                arguments("R3 staff reschedule a DECLINED booking 4 days ahead: PENDING and back on the calendar",
+                        Duration.ofDays(4), BookingStatus.PENDING, null, List.of("RESCHEDULED")));
     }
 
-    @Test
-    @DisplayName("R3 staff reschedule a DECLINED booking 4 days ahead: PENDING and back on the calendar")
-    void r3_staff_revive_a_declined_booking() {
-        Fixture f = new Fixture();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("declinedRevivals")
+    @DisplayName("R3 R6 staff reschedule a DECLINED booking: back on the calendar, confirmed by System inside the "
+            + "reminder window")
+    void r3_staff_revive_a_declined_booking(String sentence, Duration startIn, BookingStatus status,
+                                            Actor confirmedBy, List<String> kinds) {
         Booking booking = f.bookForAna(Duration.ofDays(3));
         f.rules.decline(ANA_ACTS, ref(booking), ChangeRequest.none()).orElseThrow();
-        Instant newStart = NOW.plus(Duration.ofDays(4));
 
-        Outcome.Done done = f.rules.reschedule(RECEPTION, ref(booking), oneHourAt(newStart)).orElseThrow();
+        Outcome.Done done = f.rules.reschedule(RECEPTION, ref(booking), oneHourAt(NOW.plus(startIn))).orElseThrow();
 
-        assertThat(done.booking().status()).isEqualTo(BookingStatus.PENDING);
-        assertThat(done.events()).extracting(BookingEvent::kind).containsExactly("RESCHEDULED");
+        assertThat(done.booking().status()).isEqualTo(status);
+        assertThat(done.booking().confirmedBy()).isEqualTo(Optional.ofNullable(confirmedBy));
+        assertThat(done.events()).extracting(BookingEvent::kind).containsExactlyElementsOf(kinds);
         assertThat(done.events().get(0).from()).isEqualTo(BookingStatus.DECLINED);
+        assertThat(done.events().get(kinds.size() - 1).to()).isEqualTo(status);
         assertThat(calendarAround(f, done.booking().slot())).extracting(Booking::id).containsExactly(booking.id());
     }
 
     @Test
     @DisplayName("R3 staff cannot revive a CANCELLED booking onto a slot another active booking took: SLOT_UNAVAILABLE")
     void r3_staff_revive_cannot_double_book() {
-        Fixture f = new Fixture();
         Booking cancelled = cancelledBooking(f);
         Booking bobs = f.rules.book(BOB_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, BOB,
                 cancelled.start(), cancelled.end(), ZONE)).orElseThrow().booking();
@@ -143,7 +143,6 @@ class ReviveAndConfirmationTest {
     @Test
     @DisplayName("R3 a customer cannot revive their cancelled booking by rescheduling it: NOT_ACTIVE, nothing changes")
     void r3_customer_cannot_revive() {
-        Fixture f = new Fixture();
         Booking cancelled = cancelledBooking(f);
         f.notifier.clear();
 
@@ -164,7 +163,6 @@ class ReviveAndConfirmationTest {
     @Test
     @DisplayName("R4 staff confirm and revoke five times each, alternating: ten history events, PENDING at the end")
     void r4_staff_confirm_and_revoke_any_number_of_times() {
-        Fixture f = new Fixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
 
         for (int i = 0; i < 5; i++) {
@@ -199,7 +197,6 @@ class ReviveAndConfirmationTest {
     @Test
     @DisplayName("R4 staff revoke a confirmation made by the System (R6): PENDING")
     void r4_staff_revoke_an_auto_confirmation() {
-        Fixture f = new Fixture();
         Booking booking = f.bookForAna(Duration.ofHours(3));
         assertThat(booking.confirmedBy()).contains(Actor.SYSTEM);
 
@@ -213,7 +210,6 @@ class ReviveAndConfirmationTest {
     @Test
     @DisplayName("R4 a customer cannot revoke a confirmation: ACTION_NOT_PERMITTED, still CONFIRMED")
     void r4_customer_cannot_revoke() {
-        Fixture f = new Fixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         f.rules.confirm(RECEPTION, ref(booking), ChangeRequest.none()).orElseThrow();
 

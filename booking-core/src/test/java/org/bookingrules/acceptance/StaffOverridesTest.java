@@ -54,6 +54,7 @@ class StaffOverridesTest {
     private static final BookingPolicy MINIMUM_NOTICE_48_HOURS = BookingPolicy.builder()
             .minimumBookingNotice(Duration.ofHours(48))
             .build();
+    private static final Instant IN_FOUR_DAYS = NOW.plus(Duration.ofDays(4));
     private static final String SORRY = "We are sorry, Dr. Ruiz is ill today.";
 
     /** Opening hours 08:00 to 20:00, Madrid time; closed at night. */
@@ -62,6 +63,9 @@ class StaffOverridesTest {
         LocalTime to = slot.getEnd().atZone(ZONE).toLocalTime();
         return !from.isBefore(LocalTime.of(8, 0)) && !to.isAfter(LocalTime.of(20, 0)) && from.isBefore(to);
     };
+
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final Fixture f = new Fixture();
 
     // ------------------------------------------------------------------ point 6: staff cancel, R14 choices
 
@@ -82,42 +86,42 @@ class StaffOverridesTest {
     void staff_cancel_late_booking_notifying_one_side(String sentence, NotificationChoice choice,
                                                        RecipientRole notified, RecipientRole silent) {
         // given: a booking 10 h away that the customer may no longer cancel
-        Fixture f = new Fixture(TWELVE_HOURS_NOTICE);
-        Booking late = f.bookForAna(Duration.ofHours(10));
-        assertThat(Fixture.reason(f.rules.cancel(ANA_ACTS, ref(late), ChangeRequest.none())))
+        Fixture configured = new Fixture(TWELVE_HOURS_NOTICE);
+        Booking late = configured.bookForAna(Duration.ofHours(10));
+        assertThat(Fixture.reason(configured.rules.cancel(ANA_ACTS, ref(late), ChangeRequest.none())))
                 .isEqualTo(RefusalReason.CANCELLATION_NOTICE_PASSED);
-        f.notifier.clear();
+        configured.notifier.clear();
 
         // when
-        Outcome outcome = f.rules.cancel(RECEPTION, ref(late),
+        Outcome outcome = configured.rules.cancel(RECEPTION, ref(late),
                 ChangeRequest.none().notifying(choice.withMessage(SORRY)));
 
         // then
         Outcome.Done done = outcome.orElseThrow();
         assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
-        assertThat(f.notifier.delivered()).hasSize(1);
-        Notification sent = f.notifier.to(NotificationKind.CANCELLED, notified).get(0);
+        assertThat(configured.notifier.delivered()).hasSize(1);
+        Notification sent = configured.notifier.to(NotificationKind.CANCELLED, notified).get(0);
         assertThat(sent.message()).contains(SORRY);
-        assertThat(f.notifier.to(NotificationKind.CANCELLED, silent)).isEmpty();
+        assertThat(configured.notifier.to(NotificationKind.CANCELLED, silent)).isEmpty();
         assertThat(done.notifications()).containsExactly(sent);
         assertThat(done.unreachable()).isEmpty();
         BookingEvent.Cancelled event = (BookingEvent.Cancelled) done.events().get(0);
         assertThat(event.personalMessage()).isEqualTo(SORRY);
         assertThat(event.actor()).isEqualTo(RECEPTION);
         assertThat(event.late()).isFalse();
-        assertThat(f.rules.history(RECEPTION, ref(late))).last().isEqualTo(event);
+        assertThat(configured.rules.history(RECEPTION, ref(late))).last().isEqualTo(event);
     }
 
     @Test
     @DisplayName("R12 R14 staff cancel a booking inside the 12 h notice, notifying nobody: done, no notification")
     void staff_cancel_late_booking_notifying_nobody() {
         // given
-        Fixture f = new Fixture(TWELVE_HOURS_NOTICE);
-        Booking late = f.bookForAna(Duration.ofHours(10));
-        f.notifier.clear();
+        Fixture configured = new Fixture(TWELVE_HOURS_NOTICE);
+        Booking late = configured.bookForAna(Duration.ofHours(10));
+        configured.notifier.clear();
 
         // when
-        Outcome outcome = f.rules.cancel(RECEPTION, ref(late),
+        Outcome outcome = configured.rules.cancel(RECEPTION, ref(late),
                 ChangeRequest.none().notifying(NotificationChoice.nobody()));
 
         // then
@@ -125,7 +129,7 @@ class StaffOverridesTest {
         assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
         assertThat(done.notifications()).isEmpty();
         assertThat(done.unreachable()).isEmpty();
-        assertThat(f.notifier.delivered()).isEmpty();
+        assertThat(configured.notifier.delivered()).isEmpty();
     }
 
     // ------------------------------------------------------------------ point 9: slots
@@ -134,7 +138,6 @@ class StaffOverridesTest {
     @DisplayName("R12 staff reschedule into the past over a slot occupied by another active booking: done (back-dating)")
     void staff_may_backdate_over_an_occupied_slot() {
         // given: Ana's booking took place two hours ago and is still active; Bob's is in the future
-        Fixture f = new Fixture();
         Booking past = f.bookForAna(Duration.ofDays(2));
         Booking bobs = bookForBob(f, NOW.plus(Duration.ofDays(5)));
         f.clock.setInstant(past.start().plus(Duration.ofHours(2)));
@@ -146,14 +149,13 @@ class StaffOverridesTest {
         Booking moved = outcome.orElseThrow().booking();
         assertThat(moved.slot()).isEqualTo(past.slot());
         assertThat(moved.isActive()).isTrue();
-        assertThat(f.repository.find(past.tenantId(), past.id()).orElseThrow().isActive()).isTrue();
+        assertThat(f.stored(past).isActive()).isTrue();
     }
 
     @Test
     @DisplayName("R10 R12 staff reschedule into the future over a slot occupied by another active booking: refused SLOT_UNAVAILABLE")
     void staff_may_not_double_book_the_future() {
         // given
-        Fixture f = new Fixture();
         Booking anas = f.bookForAna(Duration.ofDays(2));
         Booking bobs = bookForBob(f, NOW.plus(Duration.ofDays(5)));
 
@@ -163,14 +165,13 @@ class StaffOverridesTest {
 
         // then
         assertThat(CustomerPolicyTest.refusalOf(outcome).reason()).isEqualTo(RefusalReason.SLOT_UNAVAILABLE);
-        assertThat(f.repository.find(bobs.tenantId(), bobs.id()).orElseThrow().slot()).isEqualTo(bobs.slot());
+        assertThat(f.stored(bobs).slot()).isEqualTo(bobs.slot());
     }
 
     @Test
     @DisplayName("R10 customer reschedule into the past: refused SLOT_IN_PAST")
     void customer_may_not_move_into_the_past() {
         // given
-        Fixture f = new Fixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
 
         // when
@@ -181,51 +182,22 @@ class StaffOverridesTest {
         Refusal refusal = CustomerPolicyTest.refusalOf(outcome);
         assertThat(refusal.reason()).isEqualTo(RefusalReason.SLOT_IN_PAST);
         assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
-        assertThat(f.repository.find(booking.tenantId(), booking.id()).orElseThrow().slot()).isEqualTo(booking.slot());
-    }
-
-    static Stream<Arguments> openingHours() {
-        return Stream.of(
-                arguments("R10 customer reschedule to 22:00, outside the opening hours 08:00-20:00: refused "
-                        + "OUTSIDE_AVAILABILITY", LocalTime.of(22, 0), RefusalReason.OUTSIDE_AVAILABILITY),
-                arguments("R10 customer reschedule to 11:00 the next day, inside the opening hours 08:00-20:00: done "
-                        + "(negative control)", LocalTime.of(11, 0), null));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("openingHours")
-    @DisplayName("R10 a customer reschedule is checked against the opening hours 08:00-20:00")
-    void customer_reschedule_respects_availability(String sentence, LocalTime at, RefusalReason expected) {
-        // given: Thursday 5 March 2026 10:00 Madrid, inside the opening hours
-        Fixture f = new Fixture(BookingPolicy.ofDefaults(), DAYTIME_ONLY);
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-
-        // when: Friday 6 March 2026 at the given Madrid time
-        Instant start = ZonedDateTime.of(LocalDate.of(2026, 3, 6), at, ZONE).toInstant();
-        Outcome outcome = moveForAnHour(f, ANA_ACTS, booking, start);
-
-        // then
-        assertThat(Fixture.reason(outcome)).isEqualTo(expected);
-        Instant storedStart = f.repository.find(booking.tenantId(), booking.id()).orElseThrow().start();
-        assertThat(storedStart).isEqualTo(expected == null ? start : booking.start());
+        assertThat(f.stored(booking).slot()).isEqualTo(booking.slot());
     }
 
     @Test
     @DisplayName("R12 customer reschedule to another resource: refused ACTION_NOT_PERMITTED")
     void customer_may_not_move_to_another_resource() {
         // given
-        Fixture f = new Fixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
 
         // when
-        Instant start = NOW.plus(Duration.ofDays(4));
-        Outcome outcome = f.rules.reschedule(ANA_ACTS, ref(booking),
-                RescheduleRequest.to(start, start.plus(Duration.ofHours(1))).withResource(DR_SOTO));
+        Outcome outcome = moveToDrSoto(ANA_ACTS, booking);
 
         // then
         Refusal refusal = CustomerPolicyTest.refusalOf(outcome);
         assertThat(refusal.reason()).isEqualTo(RefusalReason.ACTION_NOT_PERMITTED);
-        Booking stored = f.repository.find(booking.tenantId(), booking.id()).orElseThrow();
+        Booking stored = f.stored(booking);
         assertThat(stored.resource()).isEqualTo(DR_RUIZ);
         assertThat(stored.slot()).isEqualTo(booking.slot());
     }
@@ -234,18 +206,15 @@ class StaffOverridesTest {
     @DisplayName("R12 staff reschedule to another resource: done, the booking is with the new resource")
     void staff_may_move_to_another_resource() {
         // given
-        Fixture f = new Fixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
 
         // when
-        Instant start = NOW.plus(Duration.ofDays(4));
-        Outcome outcome = f.rules.reschedule(RECEPTION, ref(booking),
-                RescheduleRequest.to(start, start.plus(Duration.ofHours(1))).withResource(DR_SOTO));
+        Outcome outcome = moveToDrSoto(RECEPTION, booking);
 
         // then
         Booking moved = outcome.orElseThrow().booking();
         assertThat(moved.resource()).isEqualTo(DR_SOTO);
-        assertThat(moved.start()).isEqualTo(start);
+        assertThat(moved.start()).isEqualTo(IN_FOUR_DAYS);
         assertThat(moved.customerReschedules()).isZero();
         BookingEvent.Rescheduled event = (BookingEvent.Rescheduled) outcome.orElseThrow().events().get(0);
         assertThat(event.oldResourceId()).isEqualTo(DR_RUIZ.id());
@@ -254,29 +223,42 @@ class StaffOverridesTest {
         assertThat(f.repository.calendar(Fixture.TENANT, DR_RUIZ.id(), booking.slot())).isEmpty();
     }
 
-    static Stream<Arguments> minimumNoticeForReschedules() {
+    static Stream<Arguments> checkedReschedules() {
+        // Friday 6 March 2026 at a Madrid time: the booking below is on Thursday 5 March 10:00 Madrid.
+        Instant friday22 = ZonedDateTime.of(LocalDate.of(2026, 3, 6), LocalTime.of(22, 0), ZONE).toInstant();
+        Instant friday11 = ZonedDateTime.of(LocalDate.of(2026, 3, 6), LocalTime.of(11, 0), ZONE).toInstant();
+        Instant in24Hours = NOW.plus(Duration.ofHours(24));
+        BookingPolicy defaults = BookingPolicy.ofDefaults();
         return Stream.of(
+                arguments("R10 customer reschedule to 22:00, outside the opening hours 08:00-20:00: refused "
+                                + "OUTSIDE_AVAILABILITY", defaults, DAYTIME_ONLY, ANA_ACTS, friday22,
+                        RefusalReason.OUTSIDE_AVAILABILITY),
+                arguments("R10 customer reschedule to 11:00 the next day, inside the opening hours 08:00-20:00: done "
+                        + "(negative control)", defaults, DAYTIME_ONLY, ANA_ACTS, friday11, null),
                 arguments("R9 R10 minimum booking notice 48 h, customer reschedules to 24 h from now: refused "
-                        + "MINIMUM_BOOKING_NOTICE", ANA_ACTS, RefusalReason.MINIMUM_BOOKING_NOTICE),
-                arguments("R12 minimum booking notice 48 h, staff reschedule to 24 h from now: done", RECEPTION, null));
+                                + "MINIMUM_BOOKING_NOTICE", MINIMUM_NOTICE_48_HOURS, Availability.ALWAYS_OPEN, ANA_ACTS,
+                        in24Hours, RefusalReason.MINIMUM_BOOKING_NOTICE),
+                arguments("R12 minimum booking notice 48 h, staff reschedule to 24 h from now: done",
+                        MINIMUM_NOTICE_48_HOURS, Availability.ALWAYS_OPEN, RECEPTION, in24Hours, null));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("minimumNoticeForReschedules")
-    @DisplayName("R9 R10 R12 minimum booking notice 48 h binds customers rescheduling, not staff")
-    void reschedule_and_minimum_booking_notice(String sentence, Actor actor, RefusalReason expected) {
-        // given
-        Fixture f = new Fixture(MINIMUM_NOTICE_48_HOURS);
-        Booking booking = f.bookForAna(Duration.ofDays(5));
+    @MethodSource("checkedReschedules")
+    @DisplayName("R9 R10 R12 a customer reschedule is checked against the opening hours and the minimum booking "
+            + "notice; staff are not bound by the notice")
+    void reschedule_is_checked_against_hours_and_notice(String sentence, BookingPolicy policy,
+                                                         Availability availability, Actor actor, Instant start,
+                                                         RefusalReason expected) {
+        // given: Thursday 5 March 2026 10:00 Madrid, inside the opening hours
+        Fixture configured = new Fixture(policy, availability);
+        Booking booking = configured.bookForAna(Duration.ofDays(3));
 
         // when
-        Instant soon = NOW.plus(Duration.ofHours(24));
-        Outcome outcome = moveForAnHour(f, actor, booking, soon);
+        Outcome outcome = moveForAnHour(configured, actor, booking, start);
 
         // then
         assertThat(Fixture.reason(outcome)).isEqualTo(expected);
-        Instant storedStart = f.repository.find(booking.tenantId(), booking.id()).orElseThrow().start();
-        assertThat(storedStart).isEqualTo(expected == null ? soon : booking.start());
+        assertThat(configured.stored(booking).start()).isEqualTo(expected == null ? start : booking.start());
     }
 
     static Stream<Arguments> minimumNoticeForBookings() {
@@ -291,17 +273,17 @@ class StaffOverridesTest {
     @DisplayName("R9 R10 R12 minimum booking notice 48 h binds customers booking, not staff")
     void booking_and_minimum_booking_notice(String sentence, Actor actor, RefusalReason expected) {
         // given
-        Fixture f = new Fixture(MINIMUM_NOTICE_48_HOURS);
+        Fixture configured = new Fixture(MINIMUM_NOTICE_48_HOURS);
 
         // when
-        Outcome outcome = f.rules.book(actor, Fixture.request(ANA, Duration.ofHours(24)));
+        Outcome outcome = configured.rules.book(actor, Fixture.request(ANA, Duration.ofHours(24)));
 
         // then
         assertThat(Fixture.reason(outcome)).isEqualTo(expected);
         if (expected == null) {
             assertThat(outcome.orElseThrow().booking().start()).isEqualTo(NOW.plus(Duration.ofHours(24)));
         } else {
-            assertThat(f.repository.all(Fixture.TENANT)).isEmpty();
+            assertThat(configured.repository.all(Fixture.TENANT)).isEmpty();
         }
     }
 
@@ -309,6 +291,12 @@ class StaffOverridesTest {
 
     private static Outcome moveForAnHour(Fixture f, Actor actor, Booking booking, Instant start) {
         return f.rules.reschedule(actor, ref(booking), RescheduleRequest.to(start, start.plus(Duration.ofHours(1))));
+    }
+
+    /** Moves a booking to Dr. Soto, one hour {@link #IN_FOUR_DAYS}. */
+    private Outcome moveToDrSoto(Actor actor, Booking booking) {
+        return f.rules.reschedule(actor, ref(booking),
+                RescheduleRequest.to(IN_FOUR_DAYS, IN_FOUR_DAYS.plus(Duration.ofHours(1))).withResource(DR_SOTO));
     }
 
     private static Booking bookForBob(Fixture f, Instant start) {

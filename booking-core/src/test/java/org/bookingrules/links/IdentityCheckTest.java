@@ -45,6 +45,9 @@ class IdentityCheckTest {
     private static final IdentityCheck.DateOfBirthLookup LOOKUP = (tenantId, customerId) ->
             TENANT.equals(tenantId) && ANA.id().equals(customerId) ? Optional.of(ANA_BORN) : Optional.empty();
 
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final SelfServiceFixture f = new SelfServiceFixture();
+
     private static LinkResult.Denied<Grant> denied(LinkResult<Grant> result) {
         assertThat(result).as("identity result").isInstanceOf(LinkResult.Denied.class);
         return (LinkResult.Denied<Grant>) result;
@@ -54,12 +57,18 @@ class IdentityCheckTest {
         return "intruder" + i + "@example.org";
     }
 
+    /** Answers the identity check on a token wrongly {@code times} times, each with another wrong e-mail. */
+    private void answerWrongly(String token, int times) {
+        for (int i = 0; i < times; i++) {
+            f.selfService.verifyIdentity(token, wrong(i));
+        }
+    }
+
     // ---------------------------------------------------------------------------------- lockout
 
     @Test
     @DisplayName("R8: five wrong answers leave 4,3,2,1,0 attempts; the sixth within 15 minutes is LOCKED; a right answer during the lock is LOCKED; after the lock it yields a Grant that acts")
     void r8_sixth_wrong_answer_locks_and_the_lock_ends() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
         Instant t0 = f.clock.instant();
@@ -104,9 +113,7 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: failures older than the 15-minute window do not count: 4 wrong, wait 15 min, 4 wrong: not locked")
     void r8_failures_older_than_the_window_do_not_count() {
-        SelfServiceFixture f = new SelfServiceFixture();
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        String token = f.anaBookingToken(Duration.ofDays(3));
         Instant t0 = f.clock.instant();
 
         for (int i = 0; i < 4; i++) {
@@ -127,13 +134,9 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: control: 4 wrong, wait 14 min 59 s, 1 wrong: the fifth failure in the window locks the link")
     void r8_fifth_failure_inside_the_window_locks() {
-        SelfServiceFixture f = new SelfServiceFixture();
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        String token = f.anaBookingToken(Duration.ofDays(3));
         Instant t0 = f.clock.instant();
-        for (int i = 0; i < 4; i++) {
-            f.selfService.verifyIdentity(token, wrong(i));
-        }
+        answerWrongly(token, 4);
         Instant fifthAt = t0.plus(Duration.ofMinutes(15)).minusSeconds(1);
         f.clock.setInstant(fifthAt);
 
@@ -147,12 +150,8 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: after a lock ends the count starts again: the next wrong answer leaves 4 attempts")
     void r8_count_starts_again_after_the_lock() {
-        SelfServiceFixture f = new SelfServiceFixture();
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
-        for (int i = 0; i < 5; i++) {
-            f.selfService.verifyIdentity(token, wrong(i));
-        }
+        String token = f.anaBookingToken(Duration.ofDays(3));
+        answerWrongly(token, 5);
         Instant lockedUntil = NOW.plus(LockoutPolicy.DEFAULT.lockFor());
         assertThat(denied(f.selfService.verifyIdentity(token, wrong(5))).denial()).isEqualTo(LinkDenial.LOCKED);
 
@@ -172,10 +171,10 @@ class IdentityCheckTest {
             checked.incrementAndGet();
             return IdentityCheck.email().passes(booking, answer);
         };
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN, counting,
+        SelfServiceFixture configured = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN, counting,
                 LockoutPolicy.DEFAULT, store);
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        Booking booking = configured.bookForAna(Duration.ofDays(3));
+        String token = configured.tokenFromNotification(booking, NotificationKind.BOOKED);
         store.synchronize(true);
 
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -183,7 +182,7 @@ class IdentityCheckTest {
         try {
             for (int i = 0; i < threads; i++) {
                 String answer = wrong(i);
-                futures.add(pool.submit(() -> f.selfService.verifyIdentity(token, answer)));
+                futures.add(pool.submit(() -> configured.selfService.verifyIdentity(token, answer)));
             }
             List<LinkDenial> denials = new ArrayList<>();
             for (Future<LinkResult<Grant>> future : futures) {
@@ -192,7 +191,7 @@ class IdentityCheckTest {
             store.synchronize(false);
 
             assertThat(denials).hasSize(threads).doesNotContainNull();
-            assertThat(f.guards.state(TENANT, booking.id()).isLockedAt(f.clock.instant()))
+            assertThat(configured.guards.state(TENANT, booking.id()).isLockedAt(configured.clock.instant()))
                     .as("the link ends up locked").isTrue();
             assertThat(checked.get()).as("answers checked out of %d concurrent guesses; denials %s", threads, denials)
                     .isLessThanOrEqualTo(LockoutPolicy.DEFAULT.maxFailures());
@@ -243,13 +242,10 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: the lock is the booking's: a newly issued link is LOCKED too; another booking is not; revokeLinks voids the old links and the new generation starts unlocked")
     void r8_lock_holds_for_every_link_of_the_booking() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Booking other = f.bookForAna(Duration.ofDays(4));
         String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
-        for (int i = 0; i < 5; i++) {
-            f.selfService.verifyIdentity(token, wrong(i));
-        }
+        answerWrongly(token, 5);
 
         assertThat(denied(f.selfService.verifyIdentity(f.links.issueManage(booking), ANA.email())).denial())
                 .isEqualTo(LinkDenial.LOCKED);
@@ -265,24 +261,24 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: the lockout is configurable: 3 failures in 10 minutes lock the link for 1 hour")
     void r8_lockout_is_configurable() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
+        SelfServiceFixture configured = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
                 IdentityCheck.email(), new LockoutPolicy(3, Duration.ofMinutes(10), Duration.ofHours(1)));
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        Booking booking = configured.bookForAna(Duration.ofDays(3));
+        String token = configured.tokenFromNotification(booking, NotificationKind.BOOKED);
 
         List<Integer> left = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            left.add(denied(f.selfService.verifyIdentity(token, wrong(i))).attemptsLeft());
+            left.add(denied(configured.selfService.verifyIdentity(token, wrong(i))).attemptsLeft());
         }
 
         assertThat(left).containsExactly(2, 1, 0);
-        LinkResult.Denied<Grant> locked = denied(f.selfService.verifyIdentity(token, ANA.email()));
+        LinkResult.Denied<Grant> locked = denied(configured.selfService.verifyIdentity(token, ANA.email()));
         assertThat(locked.denial()).isEqualTo(LinkDenial.LOCKED);
         assertThat(locked.lockedUntil()).isEqualTo(NOW.plus(Duration.ofHours(1)));
-        f.clock.setInstant(NOW.plus(Duration.ofMinutes(59)));
-        assertThat(denied(f.selfService.verifyIdentity(token, ANA.email())).denial()).isEqualTo(LinkDenial.LOCKED);
-        f.clock.setInstant(NOW.plus(Duration.ofHours(1)).plusSeconds(1));
-        assertThat(f.selfService.verifyIdentity(token, ANA.email())).isInstanceOf(LinkResult.Ok.class);
+        configured.clock.setInstant(NOW.plus(Duration.ofMinutes(59)));
+        assertThat(denied(configured.selfService.verifyIdentity(token, ANA.email())).denial()).isEqualTo(LinkDenial.LOCKED);
+        configured.clock.setInstant(NOW.plus(Duration.ofHours(1)).plusSeconds(1));
+        assertThat(configured.selfService.verifyIdentity(token, ANA.email())).isInstanceOf(LinkResult.Ok.class);
     }
 
     @Test
@@ -326,7 +322,6 @@ class IdentityCheckTest {
     @MethodSource("emailAnswers")
     @DisplayName("R8: the e-mail check is trimmed and case-insensitive; wrong, blank, null and overlong answers fail")
     void r8_email_check(String name, String answer, boolean passes) {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
 
         assertThat(IdentityCheck.email().passes(booking, answer)).isEqualTo(passes);
@@ -342,7 +337,6 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: the e-mail check never passes for a customer with no e-mail stored, not even an empty answer")
     void r8_email_check_without_stored_email_fails() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking bobs = f.book(TENANT, BOB, NOW.plus(Duration.ofDays(3)));
 
         for (String answer : new String[] {null, "", " ", BOB.phone(), "null", ANA.email()}) {
@@ -355,10 +349,10 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: the confirmation-code check passes the booking's code, trimmed and case-insensitive, and fails another booking's, blank, null and overlong answers")
     void r8_confirmation_code_check() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
+        SelfServiceFixture configured = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
                 IdentityCheck.confirmationCode(), LockoutPolicy.DEFAULT);
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        Booking other = f.bookForAna(Duration.ofDays(4));
+        Booking booking = configured.bookForAna(Duration.ofDays(3));
+        Booking other = configured.bookForAna(Duration.ofDays(4));
         String code = booking.confirmationCode();
         IdentityCheck check = IdentityCheck.confirmationCode();
         assertThat(code).isNotEqualTo(other.confirmationCode());
@@ -371,11 +365,11 @@ class IdentityCheckTest {
             assertThat(check.passes(booking, answer)).as("answer %s", answer).isFalse();
         }
 
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
-        assertThat(f.selfService.verifyIdentity(token, ANA.email()))
+        String token = configured.tokenFromNotification(booking, NotificationKind.BOOKED);
+        assertThat(configured.selfService.verifyIdentity(token, ANA.email()))
                 .as("the e-mail is not the answer under this check")
                 .isEqualTo(new LinkResult.Denied<>(LinkDenial.WRONG_ANSWER, null, 4));
-        assertThat(f.selfService.verifyIdentity(token, " " + code.toLowerCase())).isInstanceOf(LinkResult.Ok.class);
+        assertThat(configured.selfService.verifyIdentity(token, " " + code.toLowerCase())).isInstanceOf(LinkResult.Ok.class);
     }
 
     // ---------------------------------------------------------------------------- date of birth
@@ -383,10 +377,10 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: the date-of-birth check passes the looked-up date as ISO yyyy-MM-dd and fails other dates, other formats, unknown customers, blank, null and overlong answers")
     void r8_date_of_birth_check() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
+        SelfServiceFixture configured = new SelfServiceFixture(BookingPolicy.ofDefaults(), Availability.ALWAYS_OPEN,
                 IdentityCheck.dateOfBirth(LOOKUP), LockoutPolicy.DEFAULT);
-        Booking anas = f.bookForAna(Duration.ofDays(3));
-        Booking bobs = f.book(TENANT, BOB, NOW.plus(Duration.ofDays(4)));
+        Booking anas = configured.bookForAna(Duration.ofDays(3));
+        Booking bobs = configured.book(TENANT, BOB, NOW.plus(Duration.ofDays(4)));
         IdentityCheck check = IdentityCheck.dateOfBirth(LOOKUP);
 
         assertThat(check.passes(anas, "1990-04-17")).isTrue();
@@ -397,9 +391,9 @@ class IdentityCheckTest {
         }
         assertThat(check.passes(bobs, "1990-04-17")).as("no date stored for Bob").isFalse();
 
-        assertThat(f.selfService.verifyIdentity(f.tokenFromNotification(anas, NotificationKind.BOOKED), "1990-04-17"))
+        assertThat(configured.selfService.verifyIdentity(configured.tokenFromNotification(anas, NotificationKind.BOOKED), "1990-04-17"))
                 .isInstanceOf(LinkResult.Ok.class);
-        assertThat(f.selfService.verifyIdentity(f.tokenFromNotification(bobs, NotificationKind.BOOKED), "1990-04-17"))
+        assertThat(configured.selfService.verifyIdentity(configured.tokenFromNotification(bobs, NotificationKind.BOOKED), "1990-04-17"))
                 .isEqualTo(new LinkResult.Denied<>(LinkDenial.WRONG_ANSWER, null, 4));
         assertThatThrownBy(() -> IdentityCheck.dateOfBirth(null)).isInstanceOf(NullPointerException.class);
     }

@@ -112,8 +112,7 @@ class LinkLockoutTest {
     @DisplayName("R8 the locks of an attack escalate: 15 min after 5, the daily cap at 10 holds a day, then 1 h, 2 h, then staff at 20")
     void theLocksOfAnAttack() {
         SelfServiceFixture f = fixture(IdentityCheck.email());
-        Booking booking = f.bookForAna(Duration.ofDays(60));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        String token = f.anaBookingToken(Duration.ofDays(60));
         Instant start = f.clock.instant();
 
         for (Instant t = start; t.isBefore(start.plus(Duration.ofDays(3))); t = t.plus(EVERY_TEN_SECONDS)) {
@@ -149,8 +148,7 @@ class LinkLockoutTest {
     private static Optional<LocalDate> searchBirthday(LocalDate born) {
         IdentityCheck dob = IdentityCheck.dateOfBirth((tenant, customer) -> Optional.of(born));
         SelfServiceFixture f = fixture(dob);
-        Booking booking = f.bookForAna(Duration.ofDays(60));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        String token = f.anaBookingToken(Duration.ofDays(60));
         Instant start = f.clock.instant();
         LocalDate guess = LocalDate.of(1990, 1, 1);
         for (Instant t = start; t.isBefore(start.plus(THIRTY_DAYS)) && guess.getYear() == 1990;
@@ -205,8 +203,7 @@ class LinkLockoutTest {
                     throw new IllegalStateException("staff channel down");
                 })
                 .build();
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        String token = f.anaBookingToken(Duration.ofDays(3));
         List<LinkDenial> denials = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             denials.add(denied(throwing.verifyIdentity(token, "wrong@example.org")).denial());
@@ -242,8 +239,7 @@ class LinkLockoutTest {
     @DisplayName("R8 Unicode spaces and invisible marks around a right e-mail are ignored")
     void unicodeSpacesAroundTheAnswer(String space) {
         SelfServiceFixture f = fixture(IdentityCheck.email());
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        String token = f.anaBookingToken(Duration.ofDays(3));
 
         assertThat(f.selfService.verifyIdentity(token, space + ANA.email().toUpperCase() + space))
                 .isInstanceOf(LinkResult.Ok.class);

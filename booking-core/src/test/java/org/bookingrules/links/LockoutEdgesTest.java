@@ -25,6 +25,9 @@ class LockoutEdgesTest {
 
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
 
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final SelfServiceFixture f = new SelfServiceFixture();
+
     private static List<Instant> daily(int count, Instant last) {
         List<Instant> times = new ArrayList<>();
         for (int i = count - 1; i >= 0; i--) {
@@ -37,7 +40,6 @@ class LockoutEdgesTest {
     @DisplayName("R8 a wrong answer tells how many are left before the tightest cap: here the 30-day cap, 1 left; "
             + "the next one leaves none and needs staff or a new link, as staff see")
     void attemptsLeftFollowTheThirtyDayCap() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(60));
         Instant now = f.clock.instant();
         // 18 wrong answers over the last 6 days, 7 hours apart: 3 today, none in the short window.
@@ -116,7 +118,6 @@ class LockoutEdgesTest {
     @DisplayName("R8 R10 free slots through a link: from 1900 to 8999, at most 31 days after the first day, both "
             + "ends included; outside them the date is named")
     void freeSlotDates() {
-        SelfServiceFixture f = new SelfServiceFixture();
         LocalDate day = LocalDate.of(2026, 3, 10);
 
         assertThat(f.selfService.freeSlots("no-grant", day, day.plusDays(SelfService.MAX_FREE_SLOT_DAYS)))

@@ -45,6 +45,9 @@ class ManageLinksTest {
     private final MutableClock clock = MutableClock.of(NOW, ZONE);
     private final ManageLinks links = linksWith(clock);
 
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final SelfServiceFixture f = new SelfServiceFixture();
+
     private static ManageLinks linksWith(MutableClock clock) {
         return ManageLinks.builder().signingKey(KEY_ID, KEY).clock(clock).build();
     }
@@ -66,46 +69,68 @@ class ManageLinksTest {
 
     // ------------------------------------------------------------------------------ 1: tampering
 
-    @Test
-    @DisplayName("R8: 10,000 tokens with one random bit of their text flipped: all rejected")
-    void r8_ten_thousand_tokens_with_one_text_bit_flipped_are_all_rejected() {
-        long seed = seed();
-        Random random = new Random(seed);
-        int originalsAccepted = 0;
-        int rejected = 0;
-        int accepted = 0;
-        Map<TokenCheck.Reason, Integer> reasons = new EnumMap<>(TokenCheck.Reason.class);
-        String firstAccepted = null;
-        for (int i = 0; i < TOKENS; i++) {
-            String token = links.issue(LinkPurpose.MANAGE, TENANT, "booking-" + i,
-                    EXPIRY.plusSeconds(random.nextInt(86_400)));
-            // Negative control: the untouched token is accepted, so a rejection below is the flip's doing.
-            if (links.verify(token, LinkPurpose.MANAGE) instanceof TokenCheck.Valid) {
+    /** What the links made of many tokens and one flipped copy of each. Not thread-safe. */
+    private static final class FlipTally {
+        private final long seed;
+        private final Map<TokenCheck.Reason, Integer> reasons = new EnumMap<>(TokenCheck.Reason.class);
+        private int originalsAccepted;
+        private int rejected;
+        private int accepted;
+        private String firstAccepted;
+
+        FlipTally(long seed) {
+            this.seed = seed;
+        }
+
+        /** Negative control: the untouched token is accepted, so a rejection of its copy is the flip's doing. */
+        void original(TokenCheck check) {
+            if (check instanceof TokenCheck.Valid) {
                 originalsAccepted++;
             }
-            byte[] text = token.getBytes(StandardCharsets.US_ASCII);
-            int position = random.nextInt(text.length);
-            text[position] ^= (byte) (1 << random.nextInt(8));
-            String flipped = new String(text, StandardCharsets.ISO_8859_1);
-            assertThat(flipped).isNotEqualTo(token);
+        }
 
-            TokenCheck check = links.verify(flipped, LinkPurpose.MANAGE);
+        void flipped(TokenCheck check, String description) {
             if (check instanceof TokenCheck.Invalid invalid) {
                 rejected++;
                 reasons.merge(invalid.reason(), 1, Integer::sum);
             } else {
                 accepted++;
                 if (firstAccepted == null) {
-                    firstAccepted = "token " + i + " flipped at " + position + ": " + flipped;
+                    firstAccepted = description;
                 }
             }
         }
-        System.out.printf("text bit flips, seed %d: rejected by reason %s%n", seed, reasons);
 
-        assertThat(originalsAccepted).as("unflipped tokens accepted (seed %d)", seed).isEqualTo(TOKENS);
-        assertThat(accepted).as("flipped tokens accepted (seed %d, -Dbookingrules.seed=%d): first %s", seed, seed,
-                firstAccepted).isZero();
-        assertThat(rejected).as("flipped tokens rejected (seed %d)", seed).isEqualTo(TOKENS);
+        void assertEveryFlipRejected() {
+            assertThat(originalsAccepted).as("unflipped tokens accepted (seed %d)", seed).isEqualTo(TOKENS);
+            assertThat(accepted).as("flipped tokens accepted (seed %d, -Dbookingrules.seed=%d): first %s", seed,
+                    seed, firstAccepted).isZero();
+            assertThat(rejected).as("flipped tokens rejected (seed %d)", seed).isEqualTo(TOKENS);
+        }
+    }
+
+    @Test
+    @DisplayName("R8: 10,000 tokens with one random bit of their text flipped: all rejected")
+    void r8_ten_thousand_tokens_with_one_text_bit_flipped_are_all_rejected() {
+        long seed = seed();
+        Random random = new Random(seed);
+        FlipTally tally = new FlipTally(seed);
+        for (int i = 0; i < TOKENS; i++) {
+            String token = links.issue(LinkPurpose.MANAGE, TENANT, "booking-" + i,
+                    EXPIRY.plusSeconds(random.nextInt(86_400)));
+            tally.original(links.verify(token, LinkPurpose.MANAGE));
+            byte[] text = token.getBytes(StandardCharsets.US_ASCII);
+            int position = random.nextInt(text.length);
+            text[position] ^= (byte) (1 << random.nextInt(8));
+            String flipped = new String(text, StandardCharsets.ISO_8859_1);
+            assertThat(flipped).isNotEqualTo(token);
+
+            tally.flipped(links.verify(flipped, LinkPurpose.MANAGE), "token " + i + " flipped at " + position + ": "
+                    + flipped);
+        }
+        System.out.printf("text bit flips, seed %d: rejected by reason %s%n", seed, tally.reasons);
+
+        tally.assertEveryFlipRejected();
     }
 
     @Test
@@ -113,12 +138,8 @@ class ManageLinksTest {
     void r8_ten_thousand_tokens_with_one_decoded_bit_flipped_are_all_rejected() {
         long seed = seed();
         Random random = new Random(seed);
-        int originalsAccepted = 0;
-        int rejected = 0;
-        int accepted = 0;
+        FlipTally tally = new FlipTally(seed);
         int payloadFlips = 0;
-        Map<TokenCheck.Reason, Integer> reasons = new EnumMap<>(TokenCheck.Reason.class);
-        String firstAccepted = null;
         for (int i = 0; i < TOKENS; i++) {
             String token = links.issue(random.nextBoolean() ? LinkPurpose.MANAGE : LinkPurpose.GRANT, TENANT,
                     "booking-" + i, EXPIRY.plusSeconds(random.nextInt(86_400)));
@@ -128,9 +149,7 @@ class ManageLinksTest {
             LinkPurpose purpose = payloadOf(token).contains("\nGRANT\n") ? LinkPurpose.GRANT : LinkPurpose.MANAGE;
             // Re-encoding the untouched parts gives back the token, and it is accepted: negative control.
             assertThat(B64.encodeToString(payload) + "." + B64.encodeToString(signature)).isEqualTo(token);
-            if (links.verify(token, purpose) instanceof TokenCheck.Valid) {
-                originalsAccepted++;
-            }
+            tally.original(links.verify(token, purpose));
             int bit = random.nextInt((payload.length + signature.length) * 8);
             if (bit < payload.length * 8) {
                 payload[bit / 8] ^= (byte) (1 << (bit % 8));
@@ -141,25 +160,13 @@ class ManageLinksTest {
             }
             String flipped = B64.encodeToString(payload) + "." + B64.encodeToString(signature);
 
-            TokenCheck check = links.verify(flipped, purpose);
-            if (check instanceof TokenCheck.Invalid invalid) {
-                rejected++;
-                reasons.merge(invalid.reason(), 1, Integer::sum);
-            } else {
-                accepted++;
-                if (firstAccepted == null) {
-                    firstAccepted = "token " + i + ": " + flipped;
-                }
-            }
+            tally.flipped(links.verify(flipped, purpose), "token " + i + ": " + flipped);
         }
         System.out.printf("decoded bit flips, seed %d: %d in payloads; rejected by reason %s%n", seed, payloadFlips,
-                reasons);
+                tally.reasons);
 
-        assertThat(originalsAccepted).as("unflipped tokens accepted (seed %d)", seed).isEqualTo(TOKENS);
         assertThat(payloadFlips).as("both parts were flipped (seed %d)", seed).isBetween(1, TOKENS - 1);
-        assertThat(accepted).as("flipped tokens accepted (seed %d, -Dbookingrules.seed=%d): first %s", seed, seed,
-                firstAccepted).isZero();
-        assertThat(rejected).as("flipped tokens rejected (seed %d)", seed).isEqualTo(TOKENS);
+        tally.assertEveryFlipRejected();
     }
 
     @Test
@@ -229,7 +236,6 @@ class ManageLinksTest {
     @Test
     @DisplayName("R8: a booking's manage link expires by default at its end plus 7 days: valid then, EXPIRED one second later")
     void r8_default_expiry_is_end_plus_seven_days() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
         Instant expiry = booking.end().plus(Duration.ofDays(7));
@@ -247,7 +253,6 @@ class ManageLinksTest {
     @Test
     @DisplayName("R8: the validity after the booking's end is configurable")
     void r8_validity_after_end_is_configurable() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         ManageLinks shortLived = ManageLinks.builder().signingKey(KEY_ID, KEY).clock(f.clock)
                 .validityAfterEnd(Duration.ZERO).build();
@@ -336,7 +341,6 @@ class ManageLinksTest {
     @Test
     @DisplayName("R8: revokeLinks makes every earlier link and grant REVOKED; links issued after it work")
     void r8_revoke_links() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Booking other = f.bookForAna(Duration.ofDays(4));
         String before = f.tokenFromNotification(booking, NotificationKind.BOOKED);
@@ -405,7 +409,6 @@ class ManageLinksTest {
     @Test
     @DisplayName("R8: a decoded token payload holds only the 7 fields (format, key id, purpose, tenant, booking id, generation, expiry) and no e-mail, name, phone or date of birth")
     void r8_payload_has_no_personal_data() {
-        SelfServiceFixture f = new SelfServiceFixture();
         CustomerDetails carmen = new CustomerDetails("cust-carmen", "Carmen Núñez", "carmen.nunez@example.org",
                 "+34 600 111 222", Locale.forLanguageTag("es"));
         LocalDate dateOfBirth = LocalDate.of(1990, 4, 17);

@@ -163,6 +163,27 @@ final class SelfServiceFixture {
     }
 
     /**
+     * The booking as the repository holds it now; fails if it holds none.
+     *
+     * @param booking the booking, as returned earlier
+     * @return its stored state
+     */
+    Booking stored(Booking booking) {
+        return repository.find(booking.tenantId(), booking.id()).orElseThrow();
+    }
+
+    /**
+     * Books one hour for Ana, by Ana, {@code startIn} from the clock's now, and takes the manage
+     * token from the link of its BOOKED notification.
+     *
+     * @param startIn how far from now it starts
+     * @return the token
+     */
+    String anaBookingToken(Duration startIn) {
+        return tokenFromNotification(bookForAna(startIn), NotificationKind.BOOKED);
+    }
+
+    /**
      * The manage token of the latest customer notification of a kind about a booking, taken from
      * its link as a customer would click it.
      *

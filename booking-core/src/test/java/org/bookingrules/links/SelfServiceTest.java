@@ -65,6 +65,9 @@ class SelfServiceTest {
     private static final CustomerDetails EVA = new CustomerDetails("cust-eva", "Eva Gil", "eva@example.org", null,
             Locale.ENGLISH);
 
+    /** A fresh world for each test: JUnit makes a new instance of this class per test. */
+    private final SelfServiceFixture f = new SelfServiceFixture();
+
     private static Outcome.Done done(LinkResult<Outcome> result) {
         assertThat(result).as("link result").isInstanceOf(LinkResult.Ok.class);
         Outcome outcome = result.orElseThrow();
@@ -79,8 +82,11 @@ class SelfServiceTest {
         return outcome.asRefusal().orElseThrow();
     }
 
-    private static Booking stored(SelfServiceFixture f, Booking booking) {
-        return f.repository.find(booking.tenantId(), booking.id()).orElseThrow();
+    /** Customer and resource each got one notification of the kind, and the booking is stored in the status. */
+    private void assertBothToldAndStoredAs(Booking booking, NotificationKind kind, BookingStatus status) {
+        assertThat(f.notifier.to(kind, RecipientRole.CUSTOMER)).hasSize(1);
+        assertThat(f.notifier.to(kind, RecipientRole.RESOURCE)).hasSize(1);
+        assertThat(f.stored(booking).status()).isEqualTo(status);
     }
 
     // --------------------------------------------------------------------------------- open / A-B
@@ -88,7 +94,6 @@ class SelfServiceTest {
     @Test
     @DisplayName("R8: opening a manage link shows service, resource, start in the booking's zone, status and what the customer may do until when, and no personal data")
     void r8_open_shows_the_appointment() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
 
@@ -110,7 +115,6 @@ class SelfServiceTest {
     @Test
     @DisplayName("R8: a token for booking A opens A and acts on A only; B's customer's answer does not pass on it")
     void r8_a_token_for_booking_a_never_opens_booking_b() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking a = f.bookForAna(Duration.ofDays(3));
         Booking b = f.book(TENANT, EVA, a.start().plus(Duration.ofDays(1)));
         String tokenA = f.tokenFromNotification(a, NotificationKind.BOOKED);
@@ -128,15 +132,14 @@ class SelfServiceTest {
         Outcome.Done cancelled = done(f.selfService.cancel(grantA.token(), null));
 
         assertThat(cancelled.booking().id()).isEqualTo(a.id());
-        assertThat(stored(f, a).status()).isEqualTo(BookingStatus.CANCELLED);
-        assertThat(stored(f, b).status()).as("B untouched").isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(a).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(f.stored(b).status()).as("B untouched").isEqualTo(BookingStatus.PENDING);
         assertThat(f.rules.history(RECEPTION, ref(b))).extracting(BookingEvent::kind).containsExactly("BOOKED");
     }
 
     @Test
     @DisplayName("R8: with the same booking id in two tenants, each tenant's token opens and acts on its own tenant's booking only")
     void r8_a_token_of_another_tenant_does_not_open_this_tenants_booking() {
-        SelfServiceFixture f = new SelfServiceFixture();
         f.nextIds("shared-id", "shared-id");
         Booking mine = f.bookForAna(Duration.ofDays(3));
         Booking theirs = f.book("other-clinic", EVA, mine.start().plus(Duration.ofDays(1)));
@@ -152,14 +155,13 @@ class SelfServiceTest {
         Grant theirGrant = f.selfService.verifyIdentity(theirToken, EVA.email()).orElseThrow();
         done(f.selfService.cancel(theirGrant.token(), null));
 
-        assertThat(stored(f, theirs).status()).isEqualTo(BookingStatus.CANCELLED);
-        assertThat(stored(f, mine).status()).as("this tenant's booking untouched").isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(theirs).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(f.stored(mine).status()).as("this tenant's booking untouched").isEqualTo(BookingStatus.PENDING);
     }
 
     @Test
     @DisplayName("R8: a manage token cannot act without the identity check, and a grant cannot be used as a manage link")
     void r8_manage_token_cannot_act_and_grant_cannot_open() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         String manage = f.tokenFromNotification(booking, NotificationKind.BOOKED);
         Grant grant = f.anaVerifies(manage);
@@ -173,7 +175,7 @@ class SelfServiceTest {
         assertThat(f.selfService.freeSlots(manage, day, day)).isEqualTo(LINK_INVALID);
         assertThat(f.selfService.open(grant.token())).isEqualTo(LINK_INVALID);
         assertThat(f.selfService.verifyIdentity(grant.token(), ANA.email())).isEqualTo(LINK_INVALID);
-        assertThat(stored(f, booking).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(booking).status()).isEqualTo(BookingStatus.PENDING);
         assertThat(f.notifier.ofKind(NotificationKind.CANCELLED)).isEmpty();
 
         // Negative control: the grant itself acts.
@@ -183,7 +185,6 @@ class SelfServiceTest {
     @Test
     @DisplayName("R8: a grant lasts 15 minutes: it acts exactly at its expiry and is LINK_INVALID one second later")
     void r8_grant_expires_after_fifteen_minutes() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Grant grant = f.anaVerifies(f.tokenFromNotification(booking, NotificationKind.BOOKED));
 
@@ -193,15 +194,13 @@ class SelfServiceTest {
         assertThat(done(f.selfService.confirm(grant.token())).changed()).isTrue();
         f.clock.setInstant(grant.expiresAt().plusSeconds(1));
         assertThat(f.selfService.cancel(grant.token(), null)).isEqualTo(LINK_INVALID);
-        assertThat(stored(f, booking).status()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(f.stored(booking).status()).isEqualTo(BookingStatus.CONFIRMED);
     }
 
     @Test
     @DisplayName("R8: a grant issued at a fractional second still acts at the instant its expiresAt names (the last instant it is valid)")
     void r8_grant_acts_until_its_stated_expiry_even_from_a_fractional_second() {
-        SelfServiceFixture f = new SelfServiceFixture();
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        String token = f.anaBookingToken(Duration.ofDays(3));
         f.clock.setInstant(NOW.plusMillis(700));
         Grant grant = f.anaVerifies(token);
         LinkClaims claims = ((TokenCheck.Valid) f.links.verify(grant.token(), LinkPurpose.GRANT)).claims();
@@ -220,7 +219,6 @@ class SelfServiceTest {
     @Test
     @DisplayName("R8 R9 R14: through a verified link a cancel outside the notice is Done as the customer, and customer and resource both get CANCELLED")
     void r9_cancel_outside_notice_is_done_and_both_are_notified() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
         assertThat(f.selfService.open(token)).isInstanceOf(LinkResult.Ok.class);
@@ -235,15 +233,12 @@ class SelfServiceTest {
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(NotificationKind.CANCELLED, RecipientRole.CUSTOMER),
                         org.assertj.core.groups.Tuple.tuple(NotificationKind.CANCELLED, RecipientRole.RESOURCE));
-        assertThat(f.notifier.to(NotificationKind.CANCELLED, RecipientRole.CUSTOMER)).hasSize(1);
-        assertThat(f.notifier.to(NotificationKind.CANCELLED, RecipientRole.RESOURCE)).hasSize(1);
-        assertThat(stored(f, booking).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertBothToldAndStoredAs(booking, NotificationKind.CANCELLED, BookingStatus.CANCELLED);
     }
 
     @Test
     @DisplayName("R8 R14: customer notifications carry the manage link (baseUrl + token) that opens the booking; resource notifications and messages about an inactive booking carry none")
     void r8_customer_notifications_carry_the_manage_link() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Notification bookedToCustomer = f.notifier.to(NotificationKind.BOOKED, RecipientRole.CUSTOMER).get(0);
         Notification bookedToResource = f.notifier.to(NotificationKind.BOOKED, RecipientRole.RESOURCE).get(0);
@@ -264,7 +259,6 @@ class SelfServiceTest {
     @CsvSource({"-1, true", "0, true", "1, false", "3600, false"})
     @DisplayName("R9: through a verified link a cancel is Done until start - notice and Refused CANCELLATION_NOTICE_PASSED after it, with the deadline and the resource's contact")
     void r9_cancel_inside_notice_is_refused_with_deadline_and_contact(long secondsAfterDeadline, boolean expectDone) {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
         Instant deadline = booking.start().minus(NOTICE);
@@ -283,14 +277,13 @@ class SelfServiceTest {
         assertThat(refusal.allowedUntil()).isEqualTo(deadline);
         assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
         assertThat(refusal.message(Locale.forLanguageTag("es"))).contains(DR_RUIZ.contact());
-        assertThat(stored(f, booking).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(booking).status()).isEqualTo(BookingStatus.PENDING);
         assertThat(f.notifier.delivered()).isEmpty();
     }
 
     @Test
     @DisplayName("R9: through a verified link a PAID booking is Refused PAID_BOOKING with the resource's contact, even outside the notice")
     void r9_paid_booking_is_refused() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Instant start = NOW.plus(Duration.ofDays(3));
         Booking paid = f.rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, start,
                 start.plus(Duration.ofHours(1)), ZONE).withPaymentStatus(PaymentStatus.PAID)).orElseThrow().booking();
@@ -300,7 +293,7 @@ class SelfServiceTest {
 
         assertThat(refusal.reason()).isEqualTo(RefusalReason.PAID_BOOKING);
         assertThat(refusal.contact()).isEqualTo(DR_RUIZ.contact());
-        assertThat(stored(f, paid).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(paid).status()).isEqualTo(BookingStatus.PENDING);
         assertThat(f.notifier.ofKind(NotificationKind.CANCELLED)).isEmpty();
     }
 
@@ -309,7 +302,6 @@ class SelfServiceTest {
     @Test
     @DisplayName("R7: decline from the reminder link at start - 6 h, inside the notice: Done, DECLINED, marked late, both told")
     void r7_decline_from_reminder_link_inside_notice_is_done_and_late() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Instant remindAt = booking.start().minus(BookingPolicy.DEFAULT_REMINDER_LEAD);
         f.clock.setInstant(remindAt);
@@ -327,15 +319,12 @@ class SelfServiceTest {
         assertThat(done.booking().status()).isEqualTo(BookingStatus.DECLINED);
         assertThat(done.events()).containsExactly(new BookingEvent.Declined(ANA_ACTS, remindAt,
                 BookingStatus.PENDING, BookingStatus.DECLINED, "sick", true));
-        assertThat(f.notifier.to(NotificationKind.DECLINED, RecipientRole.CUSTOMER)).hasSize(1);
-        assertThat(f.notifier.to(NotificationKind.DECLINED, RecipientRole.RESOURCE)).hasSize(1);
-        assertThat(stored(f, booking).status()).isEqualTo(BookingStatus.DECLINED);
+        assertBothToldAndStoredAs(booking, NotificationKind.DECLINED, BookingStatus.DECLINED);
     }
 
     @Test
     @DisplayName("R7: control: a decline through a link outside the notice is Done and not late")
     void r7_decline_outside_notice_is_not_late() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         Grant grant = f.anaVerifies(f.tokenFromNotification(booking, NotificationKind.BOOKED));
 
@@ -377,14 +366,24 @@ class SelfServiceTest {
         static final LocalDate MONDAY = LocalDate.of(2026, 3, 2);
         static final LocalDate SUNDAY = LocalDate.of(2026, 3, 8);
 
-        final SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
-        final Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
-        final Booking bobs = f.book(TENANT, BOB, madrid("2026-03-05T11:00"));
-        final Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
+        final SelfServiceFixture office = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
+        final Booking ana = office.bookForAna(madrid("2026-03-04T10:00"));
+        final Booking bobs = office.book(TENANT, BOB, madrid("2026-03-05T11:00"));
+        final Grant grant = office.anaVerifies(office.tokenFromNotification(ana, NotificationKind.BOOKED));
 
         /** The free slots offered through Ana's grant, Monday to Sunday. */
         List<Interval> freeSlots() {
-            return f.selfService.freeSlots(grant.token(), MONDAY, SUNDAY).orElseThrow();
+            return freeSlots(MONDAY, SUNDAY);
+        }
+
+        /** The free slots offered through Ana's grant over the days from {@code from} to {@code to}. */
+        List<Interval> freeSlots(LocalDate from, LocalDate to) {
+            return office.selfService.freeSlots(grant.token(), from, to).orElseThrow();
+        }
+
+        /** Moves Ana's booking through her grant to one hour from {@code start}. */
+        LinkResult<Outcome> reschedule(Instant start) {
+            return office.selfService.reschedule(grant.token(), start);
         }
     }
 
@@ -392,10 +391,6 @@ class SelfServiceTest {
     @DisplayName("R10: freeSlots through a link offers only future 1-hour slots on the 15-minute grid within Mon-Fri 09:00-17:00 Madrid, none overlapping another booking")
     void r10_free_slots_are_within_working_hours_and_free() {
         OfficeWeek week = new OfficeWeek();
-        Booking ana = week.ana;
-        Booking bobs = week.bobs;
-        LocalDate from = OfficeWeek.MONDAY;
-        LocalDate to = OfficeWeek.SUNDAY;
 
         List<Interval> slots = week.freeSlots();
 
@@ -407,15 +402,15 @@ class SelfServiceTest {
             assertThat(start.toLocalTime()).as("%s", start).isBetween(LocalTime.of(9, 0), LocalTime.of(16, 0));
             assertThat(end.toLocalTime()).as("%s", end).isBetween(LocalTime.of(10, 0), LocalTime.of(17, 0));
             assertThat(end.toLocalDate()).isEqualTo(start.toLocalDate());
-            assertThat(slot.overlaps(bobs.slot())).as("%s overlaps Bob's booking", start).isFalse();
+            assertThat(slot.overlaps(week.bobs.slot())).as("%s overlaps Bob's booking", start).isFalse();
             assertThat(slot.getStart()).as("%s in the past", start).isAfter(NOW);
-            assertThat(slot.toDuration()).isEqualTo(ana.slot().toDuration());
+            assertThat(slot.toDuration()).isEqualTo(week.ana.slot().toDuration());
             assertThat(start.getMinute() % 15).as("%s on the grid", start).isZero();
             assertThat(start.getSecond() + start.getNano()).isZero();
-            assertThat(slot).isNotEqualTo(ana.slot());
+            assertThat(slot).isNotEqualTo(week.ana.slot());
         }
-        assertThat(slots).containsExactlyElementsOf(officeSlots(from, to, NOW, List.of(bobs.slot()), ana.slot()));
-        assertThat(slots).as("adjacent to Bob's booking, half-open").contains(
+        assertThat(slots).containsExactlyElementsOf(officeSlots(OfficeWeek.MONDAY, OfficeWeek.SUNDAY, NOW, List.of(week.bobs.slot()), week.ana.slot()));
+        assertThat(slots).as("adjacent OfficeWeek.SUNDAY Bob's booking, half-open").contains(
                 Interval.of(madrid("2026-03-05T10:00"), Duration.ofHours(1)),
                 Interval.of(madrid("2026-03-05T12:00"), Duration.ofHours(1)));
     }
@@ -424,76 +419,72 @@ class SelfServiceTest {
     @DisplayName("R9 R10: choosing an offered slot moves the booking and counts; slots not offered are refused and do not count; at the maximum freeSlots is empty and reschedule is Refused RESCHEDULE_LIMIT_REACHED")
     void r10_reschedule_via_link_moves_the_booking_and_counts_toward_the_limit() {
         OfficeWeek week = new OfficeWeek();
-        SelfServiceFixture f = week.f;
-        Booking ana = week.ana;
-        Booking bobs = week.bobs;
-        Grant grant = week.grant;
         List<Interval> offered = week.freeSlots();
         Interval thursday = Interval.of(madrid("2026-03-05T14:00"), Duration.ofHours(1));
         Interval friday = Interval.of(madrid("2026-03-06T10:00"), Duration.ofHours(1));
         assertThat(offered).contains(thursday, friday);
 
         // Not offered: refused, and refusals do not count.
-        assertThat(refusal(f.selfService.reschedule(grant.token(), madrid("2026-03-07T10:00"))).reason())
+        assertThat(refusal(week.reschedule(madrid("2026-03-07T10:00"))).reason())
                 .as("Saturday").isEqualTo(RefusalReason.OUTSIDE_AVAILABILITY);
-        assertThat(refusal(f.selfService.reschedule(grant.token(), madrid("2026-03-05T16:30"))).reason())
+        assertThat(refusal(week.reschedule(madrid("2026-03-05T16:30"))).reason())
                 .as("past closing").isEqualTo(RefusalReason.OUTSIDE_AVAILABILITY);
-        assertThat(refusal(f.selfService.reschedule(grant.token(), bobs.start().plus(Duration.ofMinutes(30))))
+        assertThat(refusal(week.reschedule(week.bobs.start().plus(Duration.ofMinutes(30))))
                 .reason()).as("over Bob's booking").isEqualTo(RefusalReason.SLOT_UNAVAILABLE);
-        assertThat(stored(f, ana).customerReschedules()).isZero();
+        assertThat(week.office.stored(week.ana).customerReschedules()).isZero();
 
-        Outcome.Done first = done(f.selfService.reschedule(grant.token(), thursday.getStart()));
+        Outcome.Done first = done(week.reschedule(thursday.getStart()));
 
         assertThat(first.booking().slot()).isEqualTo(thursday);
         assertThat(first.booking().customerReschedules()).isEqualTo(1);
-        assertThat(stored(f, ana).slot()).isEqualTo(thursday);
+        assertThat(week.office.stored(week.ana).slot()).isEqualTo(thursday);
         assertThat(first.events().get(0)).isInstanceOf(BookingEvent.Rescheduled.class);
         assertThat(first.events().get(0).actor()).isEqualTo(ANA_ACTS);
-        assertThat(f.notifier.to(NotificationKind.RESCHEDULED, RecipientRole.RESOURCE)).hasSize(1);
+        assertThat(week.office.notifier.to(NotificationKind.RESCHEDULED, RecipientRole.RESOURCE)).hasSize(1);
         List<Interval> afterFirst = week.freeSlots();
         assertThat(afterFirst).as("one reschedule left").isNotEmpty().doesNotContain(thursday)
-                .contains(ana.slot());
+                .contains(week.ana.slot());
 
-        Outcome.Done second = done(f.selfService.reschedule(grant.token(), friday.getStart()));
+        Outcome.Done second = done(week.reschedule(friday.getStart()));
         assertThat(second.booking().customerReschedules())
                 .isEqualTo(BookingPolicy.DEFAULT_MAX_CUSTOMER_RESCHEDULES).isEqualTo(2);
 
         assertThat(week.freeSlots()).isEmpty();
-        Refusal limit = refusal(f.selfService.reschedule(grant.token(), thursday.getStart()));
+        Refusal limit = refusal(week.reschedule(thursday.getStart()));
         assertThat(limit.reason()).isEqualTo(RefusalReason.RESCHEDULE_LIMIT_REACHED);
         assertThat(limit.contact()).isEqualTo(DR_RUIZ.contact());
-        assertThat(stored(f, ana).slot()).isEqualTo(friday);
+        assertThat(week.office.stored(week.ana).slot()).isEqualTo(friday);
     }
 
     @Test
     @DisplayName("R10: a policy maximum of 1 customer reschedule: after one, freeSlots is empty and another is Refused RESCHEDULE_LIMIT_REACHED")
     void r10_policy_maximum_is_the_policys() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.builder().maxCustomerReschedules(1).build(),
+        SelfServiceFixture configured = new SelfServiceFixture(BookingPolicy.builder().maxCustomerReschedules(1).build(),
                 OFFICE_HOURS);
-        Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
-        Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
+        Booking ana = configured.bookForAna(madrid("2026-03-04T10:00"));
+        Grant grant = configured.anaVerifies(configured.tokenFromNotification(ana, NotificationKind.BOOKED));
         LocalDate day = LocalDate.of(2026, 3, 6);
-        List<Interval> offered = f.selfService.freeSlots(grant.token(), day, day).orElseThrow();
+        List<Interval> offered = configured.selfService.freeSlots(grant.token(), day, day).orElseThrow();
         assertThat(offered).hasSize(29);
 
-        done(f.selfService.reschedule(grant.token(), offered.get(0).getStart()));
+        done(configured.selfService.reschedule(grant.token(), offered.get(0).getStart()));
 
-        assertThat(f.selfService.freeSlots(grant.token(), day, day).orElseThrow()).isEmpty();
-        assertThat(refusal(f.selfService.reschedule(grant.token(), offered.get(8).getStart())).reason())
+        assertThat(configured.selfService.freeSlots(grant.token(), day, day).orElseThrow()).isEmpty();
+        assertThat(refusal(configured.selfService.reschedule(grant.token(), offered.get(8).getStart())).reason())
                 .isEqualTo(RefusalReason.RESCHEDULE_LIMIT_REACHED);
-        assertThat(stored(f, ana).slot()).isEqualTo(offered.get(0));
+        assertThat(configured.stored(ana).slot()).isEqualTo(offered.get(0));
     }
 
     @Test
     @DisplayName("R10: freeSlots over the 31 days of October, when summer time ends (a 745-hour range), offers the month's free slots")
     void r10_free_slots_over_a_month_with_the_dst_change() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
-        Booking ana = f.bookForAna(madrid("2026-09-30T10:00"));
-        Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
+        SelfServiceFixture configured = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
+        Booking ana = configured.bookForAna(madrid("2026-09-30T10:00"));
+        Grant grant = configured.anaVerifies(configured.tokenFromNotification(ana, NotificationKind.BOOKED));
         LocalDate from = LocalDate.of(2026, 10, 1);
         LocalDate to = LocalDate.of(2026, 10, 31);
 
-        List<Interval> slots = f.selfService.freeSlots(grant.token(), from, to).orElseThrow();
+        List<Interval> slots = configured.selfService.freeSlots(grant.token(), from, to).orElseThrow();
 
         assertThat(slots).containsExactlyElementsOf(officeSlots(from, to, NOW, List.of(), ana.slot()));
         assertThat(slots).contains(Interval.of(madrid("2026-10-26T09:00"), Duration.ofHours(1)));
@@ -502,18 +493,16 @@ class SelfServiceTest {
     @Test
     @DisplayName("R10: freeSlots takes 'to' up to 31 days after 'from', as documented; 32 days after, or before 'from', is refused as malformed")
     void r10_free_slots_range_limit_is_31_days_after_from() {
-        SelfServiceFixture f = new SelfServiceFixture(BookingPolicy.ofDefaults(), OFFICE_HOURS);
-        Booking ana = f.bookForAna(madrid("2026-03-04T10:00"));
-        Grant grant = f.anaVerifies(f.tokenFromNotification(ana, NotificationKind.BOOKED));
+        OfficeWeek week = new OfficeWeek();
         LocalDate from = LocalDate.of(2026, 4, 1);
 
-        assertThatThrownBy(() -> f.selfService.freeSlots(grant.token(), from, from.plusDays(32)))
+        assertThatThrownBy(() -> week.freeSlots(from, from.plusDays(32)))
                 .isInstanceOf(org.bookingrules.InvalidRequestException.class);
-        assertThatThrownBy(() -> f.selfService.freeSlots(grant.token(), from, from.minusDays(1)))
+        assertThatThrownBy(() -> week.freeSlots(from, from.minusDays(1)))
                 .isInstanceOf(org.bookingrules.InvalidRequestException.class);
-        assertThat(f.selfService.freeSlots(grant.token(), from, from.plusDays(30)).orElseThrow()).isNotEmpty();
-        assertThat(f.selfService.freeSlots(grant.token(), from, from.plusDays(31)).orElseThrow())
-                .as("to = from + 31 days is documented as allowed").isNotEmpty();
+        assertThat(week.freeSlots(from, from.plusDays(30))).isNotEmpty();
+        assertThat(week.freeSlots(from, from.plusDays(31))).as("to = from + 31 days is documented as allowed")
+                .isNotEmpty();
     }
 
     // ------------------------------------------------------------------------ 7: no existence leak
@@ -536,7 +525,6 @@ class SelfServiceTest {
     @Test
     @DisplayName("R8: an unknown booking, a booking cancelled by staff and another tenant's booking id look exactly alike: LINK_INVALID, no lock time, no attempts, same message")
     void r8_no_existence_leak() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking active = f.bookForAna(Duration.ofDays(3));
         Booking toCancel = f.bookForAna(Duration.ofDays(4));
         String cancelledManage = f.tokenFromNotification(toCancel, NotificationKind.BOOKED);
@@ -572,9 +560,9 @@ class SelfServiceTest {
                         "es:" + d.message(Locale.forLanguageTag("es"))))
                 .collect(Collectors.toSet());
         assertThat(messages).as("one message per language").hasSize(2);
-        assertThat(stored(f, toCancel).status()).isEqualTo(BookingStatus.CANCELLED);
-        assertThat(stored(f, active).status()).isEqualTo(BookingStatus.PENDING);
-        assertThat(stored(f, noCustomer).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(toCancel).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(f.stored(active).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(f.stored(noCustomer).status()).isEqualTo(BookingStatus.PENDING);
 
         // Negative control: the same calls with the active booking's own links get in.
         String manage = f.links.issueManage(active);
@@ -606,7 +594,6 @@ class SelfServiceTest {
     @Test
     @DisplayName("R8: a Grant's toString (and its LinkResult's) does not show the token")
     void r8_grant_to_string_hides_the_token() {
-        SelfServiceFixture f = new SelfServiceFixture();
         Booking booking = f.bookForAna(Duration.ofDays(3));
         LinkResult<Grant> result = f.selfService.verifyIdentity(
                 f.tokenFromNotification(booking, NotificationKind.BOOKED), ANA.email());

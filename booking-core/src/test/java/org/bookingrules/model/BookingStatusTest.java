@@ -16,12 +16,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -93,29 +93,28 @@ class BookingStatusTest {
         assertThat(status.isActive()).isEqualTo(active);
     }
 
-    @ParameterizedTest(name = "{0} -> Appointment.status {1}")
-    @CsvSource({
-        "PENDING,   booked",
-        "CONFIRMED, booked",
-        "DECLINED,  cancelled",
-        "CANCELLED, cancelled",
-        "COMPLETED, fulfilled",
-        "NO_SHOW,   noshow"
-    })
-    @DisplayName("every status maps to the FHIR Appointment.status code of RULES.md \"Statuses\"")
-    void fhirAppointmentStatus(BookingStatus status, String code) {
-        assertThat(status.fhirAppointmentStatus()).isEqualTo(code);
+    static Stream<Arguments> fhirCodes() {
+        Function<BookingStatus, String> appointment = BookingStatus::fhirAppointmentStatus;
+        Function<BookingStatus, String> participant = BookingStatus::fhirParticipantStatus;
+        return Stream.of(
+                arguments(PENDING, "Appointment.status", appointment, "booked"),
+                arguments(CONFIRMED, "Appointment.status", appointment, "booked"),
+                arguments(DECLINED, "Appointment.status", appointment, "cancelled"),
+                arguments(CANCELLED, "Appointment.status", appointment, "cancelled"),
+                arguments(COMPLETED, "Appointment.status", appointment, "fulfilled"),
+                arguments(NO_SHOW, "Appointment.status", appointment, "noshow"),
+                // The patient's participant status tells confirmed (accepted) and declined apart from pending.
+                arguments(PENDING, "participant", participant, "needs-action"),
+                arguments(CONFIRMED, "participant", participant, "accepted"),
+                arguments(DECLINED, "participant", participant, "declined"));
     }
 
-    @ParameterizedTest(name = "{0} -> participant {1}")
-    @CsvSource({
-        "PENDING,   needs-action",
-        "CONFIRMED, accepted",
-        "DECLINED,  declined"
-    })
-    @DisplayName("the patient's FHIR participant status tells confirmed (accepted) and declined apart from pending")
-    void fhirParticipantStatus(BookingStatus status, String code) {
-        assertThat(status.fhirParticipantStatus()).isEqualTo(code);
+    @ParameterizedTest(name = "{0} -> {1} {3}")
+    @MethodSource("fhirCodes")
+    @DisplayName("every status maps to the FHIR Appointment.status code of RULES.md \"Statuses\"; the patient's "
+            + "participant status tells confirmed (accepted) and declined apart from pending")
+    void fhirCode(BookingStatus status, String field, Function<BookingStatus, String> code, String expected) {
+        assertThat(code.apply(status)).as(field).isEqualTo(expected);
     }
 
     @ParameterizedTest

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.ChangeRequest;
@@ -587,52 +589,73 @@ class LifecyclePropertiesTest {
     @DisplayName("R9 R13: under the refuse policy a customer cancels an unpaid booking exactly until start minus "
             + "the notice, to the second")
     void cancellationNoticeBoundaryUnderRefusePolicy() {
-        qt().withExamples(BOUNDARY_EXAMPLES)
-                .forAll(integers().between(0, 72), offsetsAroundTheDeadline())
-                .checkAssert((noticeHours, offsetSeconds) -> {
-                    Duration notice = Duration.ofHours(noticeHours);
-                    Fixture f = new Fixture(BookingPolicy.builder().cancellationNotice(notice).build());
-                    Booking booking = f.bookForAna(Duration.ofHours(80));
-                    Instant deadline = booking.start().minus(notice);
-                    f.clock.setInstant(deadline.plusSeconds(offsetSeconds));
-                    Instant now = f.clock.instant();
-
-                    Outcome outcome = f.rules.cancel(ANA_ACTS, Fixture.ref(booking), ChangeRequest.none());
-
-                    // "Until start - N" includes the deadline itself. The one instant where that is not
-                    // the whole story is N = 0 at exactly the start: the slot [start, end) has begun, and
-                    // a booking that has started cannot be cancelled by its customer (R7's "has not started").
-                    boolean allowed = !now.isAfter(deadline) && now.isBefore(booking.start());
-                    assertThat(outcome.isDone()).as("cancel at %s with notice %s, deadline %s", now, notice, deadline)
-                            .isEqualTo(allowed);
-                    if (allowed) {
-                        Outcome.Done done = outcome.orElseThrow();
-                        assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
-                        assertThat(done.events()).singleElement()
-                                .isInstanceOfSatisfying(BookingEvent.Cancelled.class,
-                                        c -> assertThat(c.late()).as("in time is not late").isFalse());
-                    } else if (now.isBefore(booking.start())) {
-                        var refusal = outcome.asRefusal().orElseThrow();
-                        assertThat(refusal.reason()).isEqualTo(RefusalReason.CANCELLATION_NOTICE_PASSED);
-                        assertThat(refusal.allowedUntil()).as("R9: the refusal says until when").isEqualTo(deadline);
-                    } else {
-                        assertThat(reason(outcome)).isEqualTo(RefusalReason.ALREADY_STARTED);
-                    }
-                });
+        cancelAroundTheDeadline(policy -> policy, c -> {
+            // "Until start - N" includes the deadline itself. The one instant where that is not
+            // the whole story is N = 0 at exactly the start: the slot [start, end) has begun, and
+            // a booking that has started cannot be cancelled by its customer (R7's "has not started").
+            boolean allowed = !c.now().isAfter(c.deadline()) && c.now().isBefore(c.booking().start());
+            assertThat(c.outcome().isDone())
+                    .as("cancel at %s with notice %s, deadline %s", c.now(), c.notice(), c.deadline())
+                    .isEqualTo(allowed);
+            if (allowed) {
+                Outcome.Done done = c.outcome().orElseThrow();
+                assertThat(done.booking().status()).isEqualTo(BookingStatus.CANCELLED);
+                assertThat(done.events()).singleElement()
+                        .isInstanceOfSatisfying(BookingEvent.Cancelled.class,
+                                cancelled -> assertThat(cancelled.late()).as("in time is not late").isFalse());
+            } else if (c.now().isBefore(c.booking().start())) {
+                var refusal = c.outcome().asRefusal().orElseThrow();
+                assertThat(refusal.reason()).isEqualTo(RefusalReason.CANCELLATION_NOTICE_PASSED);
+                assertThat(refusal.allowedUntil()).as("R9: the refusal says until when").isEqualTo(c.deadline());
+            } else {
+                assertThat(reason(c.outcome())).isEqualTo(RefusalReason.ALREADY_STARTED);
+            }
+        });
     }
 
     @Test
     @DisplayName("R9 R13: under the late-fee policy a customer cancels until the start, marked late with the fee "
             + "exactly after start minus the notice")
     void cancellationNoticeBoundaryUnderLateFeePolicy() {
+        cancelAroundTheDeadline(policy -> policy.lateCancellation(LateCancellation.allowWithFee(FEE)), c -> {
+            if (!c.now().isBefore(c.booking().start())) {
+                assertThat(reason(c.outcome())).isEqualTo(RefusalReason.ALREADY_STARTED);
+                return;
+            }
+            boolean late = c.now().isAfter(c.deadline());
+            assertThat(c.outcome().orElseThrow().events()).singleElement()
+                    .isInstanceOfSatisfying(BookingEvent.Cancelled.class, cancelled -> {
+                        assertThat(cancelled.late()).as("late at %s, deadline %s", c.now(), c.deadline())
+                                .isEqualTo(late);
+                        assertThat(cancelled.lateFee()).as("R13: the fee comes with lateness")
+                                .isEqualTo(late ? FEE : null);
+                    });
+        });
+    }
+
+    /**
+     * One customer cancel around its deadline.
+     *
+     * @param notice the cancellation notice
+     * @param booking the booking, 80 h ahead when booked
+     * @param deadline start minus the notice
+     * @param now when the customer cancelled
+     * @param outcome what the cancel gave
+     */
+    private record CancelAt(Duration notice, Booking booking, Instant deadline, Instant now, Outcome outcome) {
+    }
+
+    /**
+     * For notices of 0 to 72 hours, each under a policy with that notice, Ana cancels her booking at an
+     * offset around its deadline; the check sees each cancel.
+     */
+    private static void cancelAroundTheDeadline(UnaryOperator<BookingPolicy.Builder> policy,
+                                                Consumer<CancelAt> check) {
         qt().withExamples(BOUNDARY_EXAMPLES)
                 .forAll(integers().between(0, 72), offsetsAroundTheDeadline())
                 .checkAssert((noticeHours, offsetSeconds) -> {
                     Duration notice = Duration.ofHours(noticeHours);
-                    Fixture f = new Fixture(BookingPolicy.builder()
-                            .cancellationNotice(notice)
-                            .lateCancellation(LateCancellation.allowWithFee(FEE))
-                            .build());
+                    Fixture f = new Fixture(policy.apply(BookingPolicy.builder().cancellationNotice(notice)).build());
                     Booking booking = f.bookForAna(Duration.ofHours(80));
                     Instant deadline = booking.start().minus(notice);
                     f.clock.setInstant(deadline.plusSeconds(offsetSeconds));
@@ -640,17 +663,7 @@ class LifecyclePropertiesTest {
 
                     Outcome outcome = f.rules.cancel(ANA_ACTS, Fixture.ref(booking), ChangeRequest.none());
 
-                    if (!now.isBefore(booking.start())) {
-                        assertThat(reason(outcome)).isEqualTo(RefusalReason.ALREADY_STARTED);
-                        return;
-                    }
-                    boolean late = now.isAfter(deadline);
-                    assertThat(outcome.orElseThrow().events()).singleElement()
-                            .isInstanceOfSatisfying(BookingEvent.Cancelled.class, c -> {
-                                assertThat(c.late()).as("late at %s, deadline %s", now, deadline).isEqualTo(late);
-                                assertThat(c.lateFee()).as("R13: the fee comes with lateness")
-                                        .isEqualTo(late ? FEE : null);
-                            });
+                    check.accept(new CancelAt(notice, booking, deadline, now, outcome));
                 });
     }
 

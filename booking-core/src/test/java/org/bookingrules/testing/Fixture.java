@@ -132,6 +132,16 @@ public final class Fixture {
     }
 
     /**
+     * The booking as the repository holds it now; fails if it holds none.
+     *
+     * @param booking the booking, as returned earlier
+     * @return its stored state
+     */
+    public Booking stored(Booking booking) {
+        return repository.find(booking.tenantId(), booking.id()).orElseThrow();
+    }
+
+    /**
      * @param booking the booking
      * @return its reference
      */

@@ -2,12 +2,15 @@ package org.bookingrules.internal.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bookingrules.internal.rules.RuleFacts.START;
+import static org.bookingrules.internal.rules.RuleFacts.allowedOr;
+import static org.bookingrules.internal.rules.RuleFacts.at;
 import static org.bookingrules.internal.rules.RuleFacts.context;
+import static org.bookingrules.internal.rules.RuleFacts.customerAt;
 import static org.bookingrules.internal.rules.RuleFacts.customerContext;
 import static org.bookingrules.internal.rules.RuleFacts.inStatus;
 import static org.bookingrules.internal.rules.RuleFacts.pending;
 import static org.bookingrules.internal.rules.RuleFacts.refusal;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import static org.bookingrules.internal.rules.RuleFacts.timeline;
 
 import java.time.Instant;
 import java.util.stream.Stream;
@@ -18,7 +21,6 @@ import org.bookingrules.testing.Fixture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.bookingrules.rules.Decision;
@@ -26,7 +28,7 @@ import org.bookingrules.rules.Refusal;
 import org.bookingrules.rules.RefusalReason;
 
 @DisplayName("Booking state rules alone: active, revivable, not started, started (R2, R3, R7)")
-class BookingStateRulesTest {
+class BookingStateRulesTest implements DecisionTable {
 
     private static final BookingPolicy POLICY = BookingPolicy.ofDefaults();
     private static final Instant BEFORE = START.minusSeconds(3600);
@@ -38,7 +40,7 @@ class BookingStateRulesTest {
     void activeBookingRule(BookingStatus status, boolean allowed) {
         Decision decision = new ActiveBookingRule().evaluate(customerContext(inStatus(status), BEFORE, POLICY));
 
-        assertThat(decision).isEqualTo(allowed ? Decision.allowed() : refusal(RefusalReason.NOT_ACTIVE, null));
+        assertThat(decision).isEqualTo(allowedOr(allowed, RefusalReason.NOT_ACTIVE));
     }
 
     @ParameterizedTest(name = "{0} -> allowed: {1}")
@@ -56,43 +58,25 @@ class BookingStateRulesTest {
         Decision decision = new RevivableBookingRule()
                 .evaluate(context(inStatus(status), Fixture.RECEPTION, BEFORE, POLICY));
 
-        assertThat(decision).isEqualTo(allowed ? Decision.allowed() : refusal(RefusalReason.NOT_ACTIVE, null));
+        assertThat(decision).isEqualTo(allowedOr(allowed, RefusalReason.NOT_ACTIVE));
     }
 
-    static Stream<Arguments> notStarted() {
-        return Stream.of(
-                arguments("one second before the start", START.minusSeconds(1), Decision.allowedUntil(START)),
-                arguments("exactly at the start", START, refusal(RefusalReason.ALREADY_STARTED, START)),
-                arguments("one second after the start", START.plusSeconds(1),
-                        refusal(RefusalReason.ALREADY_STARTED, START)),
-                arguments("one nanosecond before the start", START.minusNanos(1), Decision.allowedUntil(START)));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("notStarted")
-    @DisplayName("R7 NotStartedRule: customers act only before the start; the start itself is too late and the "
-            + "refusal names the start as the deadline")
-    void notStartedRule(String when, Instant now, Decision expected) {
-        Decision decision = new NotStartedRule().evaluate(customerContext(pending(), now, POLICY));
-
-        assertThat(decision).isEqualTo(expected);
-    }
-
-    static Stream<Arguments> started() {
-        return Stream.of(
-                arguments("one second before the start", START.minusSeconds(1),
-                        refusal(RefusalReason.NOT_STARTED, null)),
-                arguments("exactly at the start", START, Decision.allowed()),
-                arguments("one second after the start", START.plusSeconds(1), Decision.allowed()));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("started")
-    @DisplayName("StartedRule: completion and no-show are recorded from the start on, never before (NOT_STARTED)")
-    void startedRule(String when, Instant now, Decision expected) {
-        Decision decision = new StartedRule().evaluate(context(pending(), Fixture.RECEPTION, now, POLICY));
-
-        assertThat(decision).isEqualTo(expected);
+    @Override
+    public Stream<RuleFacts.Case> cases() {
+        return Stream.concat(
+                timeline("R7 NotStartedRule: customers act only before the start; the start itself is too late and "
+                                + "the refusal names the start as the deadline", new NotStartedRule(), customerAt(POLICY),
+                        at("one second before the start", START.minusSeconds(1), Decision.allowedUntil(START)),
+                        at("exactly at the start", START, refusal(RefusalReason.ALREADY_STARTED, START)),
+                        at("one second after the start", START.plusSeconds(1),
+                                refusal(RefusalReason.ALREADY_STARTED, START)),
+                        at("one nanosecond before the start", START.minusNanos(1), Decision.allowedUntil(START))),
+                timeline("StartedRule: completion and no-show are recorded from the start on, never before "
+                                + "(NOT_STARTED)", new StartedRule(), now -> context(pending(), Fixture.RECEPTION, now, POLICY),
+                        at("one second before the start", START.minusSeconds(1),
+                                refusal(RefusalReason.NOT_STARTED, null)),
+                        at("exactly at the start", START, Decision.allowed()),
+                        at("one second after the start", START.plusSeconds(1), Decision.allowed())));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.bookingrules.internal.rules.RuleFacts.SLOT;
 import static org.bookingrules.internal.rules.RuleFacts.START;
 import static org.bookingrules.internal.rules.RuleFacts.TENANT;
 import static org.bookingrules.internal.rules.RuleFacts.ZONE;
+import static org.bookingrules.internal.rules.RuleFacts.allowedOr;
 import static org.bookingrules.internal.rules.RuleFacts.booking;
 import static org.bookingrules.internal.rules.RuleFacts.context;
 import static org.bookingrules.internal.rules.RuleFacts.customerContext;
@@ -163,9 +164,9 @@ class CustomerRulesTest {
         RuleContext context = customerContext(pending(), NOW, policy);
 
         assertThat(SelfServiceEnabledRule.cancel().evaluate(context))
-                .isEqualTo(cancelRefusal == null ? Decision.allowed() : refusal(cancelRefusal, null));
+                .isEqualTo(allowedOr(cancelRefusal == null, cancelRefusal));
         assertThat(SelfServiceEnabledRule.reschedule().evaluate(context))
-                .isEqualTo(rescheduleRefusal == null ? Decision.allowed() : refusal(rescheduleRefusal, null));
+                .isEqualTo(allowedOr(rescheduleRefusal == null, rescheduleRefusal));
     }
 
     @ParameterizedTest(name = "payment {0}, unpaid only {1} -> allowed: {2}")
@@ -183,7 +184,7 @@ class CustomerRulesTest {
 
         Decision decision = new UnpaidOnlyCancellationRule().evaluate(customerContext(booking, NOW, policy));
 
-        assertThat(decision).isEqualTo(allowed ? Decision.allowed() : refusal(RefusalReason.PAID_BOOKING, null));
+        assertThat(decision).isEqualTo(allowedOr(allowed, RefusalReason.PAID_BOOKING));
     }
 
     @ParameterizedTest(name = "max {0}, done {1} -> allowed: {2}")
@@ -204,8 +205,7 @@ class CustomerRulesTest {
 
         Decision decision = new RescheduleLimitRule().evaluate(customerContext(booking, NOW, policy));
 
-        assertThat(decision)
-                .isEqualTo(allowed ? Decision.allowed() : refusal(RefusalReason.RESCHEDULE_LIMIT_REACHED, null));
+        assertThat(decision).isEqualTo(allowedOr(allowed, RefusalReason.RESCHEDULE_LIMIT_REACHED));
     }
 
     @Test

@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bookingrules.internal.rules.RuleFacts.START;
 import static org.bookingrules.internal.rules.RuleFacts.booking;
+import static org.bookingrules.internal.rules.RuleFacts.at;
 import static org.bookingrules.internal.rules.RuleFacts.context;
+import static org.bookingrules.internal.rules.RuleFacts.customerAt;
 import static org.bookingrules.internal.rules.RuleFacts.customerContext;
 import static org.bookingrules.internal.rules.RuleFacts.pending;
 import static org.bookingrules.internal.rules.RuleFacts.refusal;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import static org.bookingrules.internal.rules.RuleFacts.timeline;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.Money;
@@ -21,15 +24,12 @@ import org.bookingrules.policy.LateCancellation;
 import org.bookingrules.testing.Fixture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.Interval;
 import org.bookingrules.rules.Decision;
 import org.bookingrules.rules.RefusalReason;
 
 @DisplayName("Notice rules alone: cancellation notice, reschedule notice, late decline (R7, R9, R13)")
-class NoticeRulesTest {
+class NoticeRulesTest implements DecisionTable {
 
     // Different notices for cancel and reschedule, so a rule reading the wrong one fails.
     private static final BookingPolicy POLICY = BookingPolicy.builder()
@@ -43,59 +43,72 @@ class NoticeRulesTest {
             .lateCancellation(LateCancellation.allowWithFee(FEE))
             .build();
 
-    static Stream<Arguments> cancellationUnderRefusePolicy() {
-        return Stream.of(
-                arguments("a day before the deadline", CANCEL_DEADLINE.minus(Duration.ofDays(1)),
-                        Decision.allowedUntil(CANCEL_DEADLINE)),
-                arguments("one second before the deadline", CANCEL_DEADLINE.minusSeconds(1),
-                        Decision.allowedUntil(CANCEL_DEADLINE)),
-                arguments("exactly at the deadline", CANCEL_DEADLINE,
-                        Decision.allowedUntil(CANCEL_DEADLINE)),
-                arguments("one second after the deadline", CANCEL_DEADLINE.plusSeconds(1),
-                        refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, CANCEL_DEADLINE)),
-                arguments("one nanosecond after the deadline", CANCEL_DEADLINE.plusNanos(1),
-                        refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, CANCEL_DEADLINE)));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cancellationUnderRefusePolicy")
-    @DisplayName("R9/R13 CancellationNoticeRule: a customer may cancel until start - notice, the deadline included; "
-            + "after it the default policy refuses with the deadline and the resource's contact")
-    void cancellationNoticeRefusesAfterTheDeadline(String when, Instant now, Decision expected) {
-        Decision decision = new CancellationNoticeRule().evaluate(customerContext(pending(), now, POLICY));
-
-        assertThat(decision).isEqualTo(expected);
-    }
-
-    static Stream<Arguments> cancellationUnderFeePolicy() {
-        return Stream.of(
-                arguments("one second before the deadline", CANCEL_DEADLINE.minusSeconds(1),
-                        Decision.allowedUntil(CANCEL_DEADLINE)),
-                arguments("exactly at the deadline", CANCEL_DEADLINE,
-                        Decision.allowedUntil(CANCEL_DEADLINE)),
-                arguments("one second after the deadline", CANCEL_DEADLINE.plusSeconds(1),
-                        new Decision.Allowed(null, true, FEE)));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cancellationUnderFeePolicy")
-    @DisplayName("R13 CancellationNoticeRule: under an allow-with-fee policy a cancel inside the notice is allowed, "
-            + "marked late and carries the policy's fee; in time it is neither late nor charged")
-    void cancellationNoticeChargesTheFeeAfterTheDeadline(String when, Instant now, Decision expected) {
-        Decision decision = new CancellationNoticeRule().evaluate(customerContext(pending(), now, FEE_POLICY));
-
-        assertThat(decision).isEqualTo(expected);
-    }
-
-    @Test
-    @DisplayName("R9 CancellationNoticeRule: a zero notice puts the deadline at the start itself")
-    void zeroCancellationNoticeEndsAtTheStart() {
+    @Override
+    public Stream<RuleFacts.Case> cases() {
+        Decision.Allowed lateDecline = new Decision.Allowed(null, true, null);
         BookingPolicy noNotice = POLICY.toBuilder().cancellationNotice(Duration.ZERO).build();
-
-        assertThat(new CancellationNoticeRule().evaluate(customerContext(pending(), START, noNotice)))
-                .isEqualTo(Decision.allowedUntil(START));
-        assertThat(new CancellationNoticeRule().evaluate(customerContext(pending(), START.plusSeconds(1), noNotice)))
-                .isEqualTo(refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, START));
+        return Stream.of(
+                timeline("R9/R13 CancellationNoticeRule: a customer may cancel until start - notice, the deadline "
+                                + "included; after it the default policy refuses with the deadline and the resource's "
+                                + "contact", new CancellationNoticeRule(), customerAt(POLICY),
+                        at("a day before the deadline", CANCEL_DEADLINE.minus(Duration.ofDays(1)),
+                                Decision.allowedUntil(CANCEL_DEADLINE)),
+                        at("one second before the deadline", CANCEL_DEADLINE.minusSeconds(1),
+                                Decision.allowedUntil(CANCEL_DEADLINE)),
+                        at("exactly at the deadline", CANCEL_DEADLINE, Decision.allowedUntil(CANCEL_DEADLINE)),
+                        at("one second after the deadline", CANCEL_DEADLINE.plusSeconds(1),
+                                refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, CANCEL_DEADLINE)),
+                        at("one nanosecond after the deadline", CANCEL_DEADLINE.plusNanos(1),
+                                refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, CANCEL_DEADLINE))),
+                timeline("R13 CancellationNoticeRule: under an allow-with-fee policy a cancel inside the notice is "
+                                + "allowed, marked late and carries the policy's fee; in time it is neither late nor "
+                                + "charged", new CancellationNoticeRule(), customerAt(FEE_POLICY),
+                        at("one second before the deadline", CANCEL_DEADLINE.minusSeconds(1),
+                                Decision.allowedUntil(CANCEL_DEADLINE)),
+                        at("exactly at the deadline", CANCEL_DEADLINE, Decision.allowedUntil(CANCEL_DEADLINE)),
+                        at("one second after the deadline", CANCEL_DEADLINE.plusSeconds(1),
+                                new Decision.Allowed(null, true, FEE))),
+                timeline("R9 CancellationNoticeRule: a zero notice puts the deadline at the start itself",
+                        new CancellationNoticeRule(), customerAt(noNotice),
+                        at("exactly at the start", START, Decision.allowedUntil(START)),
+                        at("one second after the start", START.plusSeconds(1),
+                                refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, START))),
+                timeline("R9 RescheduleNoticeRule: a customer may reschedule until start - rescheduleNotice, the "
+                                + "deadline included, set separately from the cancellation notice",
+                        new RescheduleNoticeRule(), customerAt(POLICY),
+                        at("one second before the deadline", RESCHEDULE_DEADLINE.minusSeconds(1),
+                                Decision.allowedUntil(RESCHEDULE_DEADLINE)),
+                        at("exactly at the deadline", RESCHEDULE_DEADLINE, Decision.allowedUntil(RESCHEDULE_DEADLINE)),
+                        at("one second after the deadline", RESCHEDULE_DEADLINE.plusSeconds(1),
+                                refusal(RefusalReason.RESCHEDULE_NOTICE_PASSED, RESCHEDULE_DEADLINE)),
+                        // Between the two deadlines: a rule reading the cancellation notice would allow this.
+                        at("after the reschedule deadline, before the cancellation deadline",
+                                CANCEL_DEADLINE.minusSeconds(1),
+                                refusal(RefusalReason.RESCHEDULE_NOTICE_PASSED, RESCHEDULE_DEADLINE))),
+                timeline("R13 RescheduleNoticeRule: a late-fee policy for cancellations does not let late "
+                                + "reschedules through", new RescheduleNoticeRule(), customerAt(FEE_POLICY),
+                        at("one second after the deadline", RESCHEDULE_DEADLINE.plusSeconds(1),
+                                refusal(RefusalReason.RESCHEDULE_NOTICE_PASSED, RESCHEDULE_DEADLINE))),
+                timeline("R7/R13 LateDeclineRule: declining is never refused; after start - cancellationNotice it "
+                                + "is marked late, with no fee and no deadline", new LateDeclineRule(), customerAt(POLICY),
+                        at("one second before the cancellation deadline", CANCEL_DEADLINE.minusSeconds(1),
+                                Decision.allowed()),
+                        at("exactly at the cancellation deadline", CANCEL_DEADLINE, Decision.allowed()),
+                        at("one second after the cancellation deadline", CANCEL_DEADLINE.plusSeconds(1), lateDecline),
+                        at("one second before the start", START.minusSeconds(1), lateDecline),
+                        // The rule itself never refuses; NotStartedRule is what stops customers at the start.
+                        at("after the start", START.plusSeconds(1), lateDecline)),
+                timeline("R7/R13 LateDeclineRule: lateness follows the cancellation notice, not the reschedule "
+                                + "notice, and a late-fee policy adds no fee to a decline",
+                        new LateDeclineRule(), customerAt(FEE_POLICY),
+                        at("between the two deadlines", RESCHEDULE_DEADLINE.plusSeconds(1), Decision.allowed()),
+                        at("one second after the cancellation deadline", CANCEL_DEADLINE.plusSeconds(1), lateDecline)),
+                timeline("R12 the notice rules judge the booking, not the actor: staff never reach them because "
+                                + "their lists leave them out (see RuleBookTest)", new CancellationNoticeRule(),
+                        now -> context(pending(), Fixture.RECEPTION, now, POLICY),
+                        at("staff one second after the deadline", CANCEL_DEADLINE.plusSeconds(1),
+                                refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, CANCEL_DEADLINE))))
+                .flatMap(Function.identity());
     }
 
     @Test
@@ -114,83 +127,6 @@ class NoticeRulesTest {
                 .evaluate(customerContext(overDst, halfPastNineLocalOnThe28th, POLICY));
 
         assertThat(decision).isEqualTo(refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, deadline));
-    }
-
-    static Stream<Arguments> rescheduleNotice() {
-        return Stream.of(
-                arguments("one second before the deadline", RESCHEDULE_DEADLINE.minusSeconds(1),
-                        Decision.allowedUntil(RESCHEDULE_DEADLINE)),
-                arguments("exactly at the deadline", RESCHEDULE_DEADLINE,
-                        Decision.allowedUntil(RESCHEDULE_DEADLINE)),
-                arguments("one second after the deadline", RESCHEDULE_DEADLINE.plusSeconds(1),
-                        refusal(RefusalReason.RESCHEDULE_NOTICE_PASSED, RESCHEDULE_DEADLINE)),
-                // Between the two deadlines: a rule reading the cancellation notice would allow this.
-                arguments("after the reschedule deadline, before the cancellation deadline",
-                        CANCEL_DEADLINE.minusSeconds(1),
-                        refusal(RefusalReason.RESCHEDULE_NOTICE_PASSED, RESCHEDULE_DEADLINE)));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rescheduleNotice")
-    @DisplayName("R9 RescheduleNoticeRule: a customer may reschedule until start - rescheduleNotice, the deadline "
-            + "included, set separately from the cancellation notice")
-    void rescheduleNoticeRefusesAfterItsOwnDeadline(String when, Instant now, Decision expected) {
-        Decision decision = new RescheduleNoticeRule().evaluate(customerContext(pending(), now, POLICY));
-
-        assertThat(decision).isEqualTo(expected);
-    }
-
-    @Test
-    @DisplayName("R13 RescheduleNoticeRule: a late-fee policy for cancellations does not let late reschedules through")
-    void lateFeePolicyDoesNotApplyToReschedules() {
-        Decision decision = new RescheduleNoticeRule()
-                .evaluate(customerContext(pending(), RESCHEDULE_DEADLINE.plusSeconds(1), FEE_POLICY));
-
-        assertThat(decision).isEqualTo(refusal(RefusalReason.RESCHEDULE_NOTICE_PASSED, RESCHEDULE_DEADLINE));
-    }
-
-    static Stream<Arguments> decline() {
-        Decision.Allowed late = new Decision.Allowed(null, true, null);
-        return Stream.of(
-                arguments("one second before the cancellation deadline", CANCEL_DEADLINE.minusSeconds(1),
-                        Decision.allowed()),
-                arguments("exactly at the cancellation deadline", CANCEL_DEADLINE, Decision.allowed()),
-                arguments("one second after the cancellation deadline", CANCEL_DEADLINE.plusSeconds(1), late),
-                arguments("one second before the start", START.minusSeconds(1), late),
-                // The rule itself never refuses; NotStartedRule is what stops customers at the start.
-                arguments("after the start", START.plusSeconds(1), late));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("decline")
-    @DisplayName("R7/R13 LateDeclineRule: declining is never refused; after start - cancellationNotice it is marked "
-            + "late, with no fee and no deadline")
-    void lateDeclineMarksLateInsideTheCancellationNotice(String when, Instant now, Decision expected) {
-        Decision decision = new LateDeclineRule().evaluate(customerContext(pending(), now, POLICY));
-
-        assertThat(decision).isEqualTo(expected);
-    }
-
-    @Test
-    @DisplayName("R7/R13 LateDeclineRule: lateness follows the cancellation notice, not the reschedule notice, "
-            + "and a late-fee policy adds no fee to a decline")
-    void lateDeclineReadsTheCancellationNoticeAndNeverCharges() {
-        Instant betweenTheDeadlines = RESCHEDULE_DEADLINE.plusSeconds(1);
-
-        assertThat(new LateDeclineRule().evaluate(customerContext(pending(), betweenTheDeadlines, FEE_POLICY)))
-                .isEqualTo(Decision.allowed());
-        assertThat(new LateDeclineRule().evaluate(customerContext(pending(), CANCEL_DEADLINE.plusSeconds(1), FEE_POLICY)))
-                .isEqualTo(new Decision.Allowed(null, true, null));
-    }
-
-    @Test
-    @DisplayName("R12 the notice rules judge the booking, not the actor: staff never reach them because their "
-            + "lists leave them out (see RuleBookTest)")
-    void noticeRulesDoNotLookAtTheActor() {
-        Instant late = CANCEL_DEADLINE.plusSeconds(1);
-
-        assertThat(new CancellationNoticeRule().evaluate(context(pending(), Fixture.RECEPTION, late, POLICY)))
-                .isEqualTo(refusal(RefusalReason.CANCELLATION_NOTICE_PASSED, CANCEL_DEADLINE));
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.bookingrules.internal.rules;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingStatus;
@@ -10,6 +12,7 @@ import org.bookingrules.model.Resource;
 import org.bookingrules.policy.BookingPolicy;
 import org.bookingrules.testing.Fixture;
 import org.threeten.extra.Interval;
+import org.bookingrules.rules.Decision;
 import org.bookingrules.rules.Refusal;
 import org.bookingrules.rules.RefusalReason;
 
@@ -69,5 +72,75 @@ final class RuleFacts {
     /** The refusal every rule gives about {@link #pending()}: the resource's contact, the booking's zone. */
     static Refusal refusal(RefusalReason reason, Instant allowedUntil) {
         return new Refusal(reason, allowedUntil, CONTACT, ZONE);
+    }
+
+    /**
+     * What a rule decides when it is allowed, or else the refusal with no deadline.
+     *
+     * @param allowed whether the rule allows
+     * @param reason the reason of the refusal otherwise
+     * @return the decision
+     */
+    static Decision allowedOr(boolean allowed, RefusalReason reason) {
+        return allowed ? Decision.allowed() : refusal(reason, null);
+    }
+
+    /**
+     * Ana's context on {@link #pending()} under a policy, at the instant given.
+     *
+     * @param policy the policy
+     * @return the context at each instant
+     */
+    static Function<Instant, RuleContext> customerAt(BookingPolicy policy) {
+        return now -> customerContext(pending(), now, policy);
+    }
+
+    /**
+     * One point of a rule's timeline: at {@code now} it decides {@code expected}.
+     *
+     * @param when the point in words
+     * @param now the instant of the decision
+     * @param expected the decision
+     */
+    record At(String when, Instant now, Decision expected) {
+    }
+
+    static At at(String when, Instant now, Decision expected) {
+        return new At(when, now, expected);
+    }
+
+    /**
+     * One expected decision of a rule in one context, named for the test report.
+     *
+     * @param name what the case shows, with the rule it proves
+     * @param rule the rule
+     * @param context the facts it judges
+     * @param expected its decision
+     */
+    record Case(String name, BookingRule rule, RuleContext context, Decision expected) {
+
+        Decision actual() {
+            return rule.evaluate(context);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * The cases of one rule along a timeline.
+     *
+     * @param sentence what the rule does, with its rule number
+     * @param rule the rule
+     * @param contextAt the context at each instant
+     * @param points the instants and the decisions expected at them
+     * @return one case a point, named by the sentence and the point
+     */
+    static Stream<Case> timeline(String sentence, BookingRule rule, Function<Instant, RuleContext> contextAt,
+                                 At... points) {
+        return Stream.of(points)
+                .map(p -> new Case(sentence + ": " + p.when(), rule, contextAt.apply(p.now()), p.expected()));
     }
 }
