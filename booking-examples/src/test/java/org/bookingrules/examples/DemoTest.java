@@ -58,19 +58,15 @@ class DemoTest {
     @Test
     @DisplayName("R6 a booking made inside the reminder window is CONFIRMED by system at once")
     void autoConfirmation() {
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Mon 02 Mar 09:00]").contains("-> CONFIRMED by system"));
+        assertOnTimeline("Mon 02 Mar 09:00", "-> CONFIRMED by system");
     }
 
     @Test
     @DisplayName("R1 R5 a booking three days ahead is PENDING, and its reminder is sent when due")
     void pendingThenReminded() {
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Mon 02 Mar 09:05]").contains("-> PENDING, reminder armed for Wed 04 Mar 10:00"));
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Wed 04 Mar 10:00]").contains("Reminder sent to Ana Pérez"));
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Wed 04 Mar 10:00]").contains("mail REMINDER -> CUSTOMER Ana Pérez <ana@example.org> [es]"));
+        assertOnTimeline("Mon 02 Mar 09:05", "-> PENDING, reminder armed for Wed 04 Mar 10:00");
+        assertOnTimeline("Wed 04 Mar 10:00", "Reminder sent to Ana Pérez");
+        assertOnTimeline("Wed 04 Mar 10:00", "mail REMINDER -> CUSTOMER Ana Pérez <ana@example.org> [es]");
     }
 
     @Test
@@ -78,16 +74,14 @@ class DemoTest {
     void lateDecline() {
         assertThat(output).contains("she types ana@example.com -> WRONG_ANSWER")
                 .contains("she types Ana@Example.org -> passed");
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Wed 04 Mar 22:30]").contains("-> DECLINED (late)"));
+        assertOnTimeline("Wed 04 Mar 22:30", "-> DECLINED (late)");
     }
 
     @Test
     @DisplayName("R9 a late customer cancel is refused with its deadline and the contact, in English and Spanish")
     void lateCancelRefused() {
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("[Thu 05 Mar 07:45]")
-                .contains("-> Refused: CANCELLATION_NOTICE_PASSED (possible until Wed 04 Mar 23:00, "
-                        + "contact +34 910 000 000)"));
+        assertOnTimeline("Thu 05 Mar 07:45", "-> Refused: CANCELLATION_NOTICE_PASSED (possible until Wed 04 Mar 23:00, "
+                + "contact +34 910 000 000)");
         assertThat(output)
                 .contains("en: It is too late to cancel this booking online. It was possible until Mar 4, 2026, "
                         + "11:00 PM. Please contact +34 910 000 000.")
@@ -99,19 +93,15 @@ class DemoTest {
     @Test
     @DisplayName("R12 R14 staff cancel the same booking with a personal message; the customer is notified")
     void staffCancel() {
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Thu 05 Mar 08:05]").contains("-> Cancelled by staff (maria): CANCELLED")
-                .contains("Notified: [CUSTOMER]"));
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Thu 05 Mar 08:05]").contains("mail CANCELLED -> CUSTOMER Tom Baker <tom@example.com>"));
+        assertOnTimeline("Thu 05 Mar 08:05", "-> Cancelled by staff (maria): CANCELLED", "Notified: [CUSTOMER]");
+        assertOnTimeline("Thu 05 Mar 08:05", "mail CANCELLED -> CUSTOMER Tom Baker <tom@example.com>");
         assertThat(output).contains("personal message: \"Get well soon, Tom.");
     }
 
     @Test
     @DisplayName("R3 a staff reschedule revives the cancelled booking: PENDING and back on the calendar")
     void revival() {
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("[Thu 05 Mar 08:20]").contains("-> Revived: PENDING (was CANCELLED)"));
+        assertOnTimeline("Thu 05 Mar 08:20", "-> Revived: PENDING (was CANCELLED)");
         assertThat(output).contains("Dr. Ruiz, Fri 06 Mar: 11:00-11:30 Consultation, Tom Baker (PENDING)");
     }
 
@@ -162,5 +152,10 @@ class DemoTest {
         String cancelled = Files.readString(mailDir.resolve("11-bk-3-cancelled-customer.eml"), StandardCharsets.UTF_8);
         assertThat(cancelled).contains("To: Tom Baker <tom@example.com>")
                 .contains("A message from the clinic:\r\n  Get well soon, Tom.");
+    }
+
+    /** Some line of the timeline is stamped at {@code stamp} (simulated local time) and holds every text given. */
+    private static void assertOnTimeline(String stamp, String... texts) {
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("[" + stamp + "]").contains(texts));
     }
 }

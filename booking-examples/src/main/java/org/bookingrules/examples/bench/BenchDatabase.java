@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.bookingrules.jdbc.JdbcDialect;
 import org.bookingrules.jdbc.JdbcSchema;
 import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -112,17 +111,18 @@ public final class BenchDatabase implements AutoCloseable {
 
     private final Kind kind;
     private final HikariDataSource pool;
-    private final CountingDataSource dataSource;
-    private final JdbcDialect dialect;
+    private final CountingDataSource counting;
     private final DataSource h2Driver;
 
-    private BenchDatabase(Kind kind, HikariDataSource pool, DataSource h2Driver) {
+    /** Opens the {@linkplain #pool pool} of one database and creates the library's schema in it. */
+    private BenchDatabase(Kind kind, DataSource driver, String url, int poolSize) {
         this.kind = kind;
-        this.pool = pool;
-        this.dataSource = new CountingDataSource(pool);
-        this.h2Driver = h2Driver;
+        this.pool = pool(kind, driver, url, poolSize);
+        this.counting = new CountingDataSource(pool);
+        // Only H2's in-memory database outlives its pool; it is shut down on a connection of its own.
+        this.h2Driver = kind == Kind.H2 ? driver : null;
         try {
-            this.dialect = JdbcSchema.create(dataSource);
+            JdbcSchema.create(counting.dataSource());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -192,7 +192,7 @@ public final class BenchDatabase implements AutoCloseable {
         String base = postgresUrl(url);
         recreateSchema(base, ownNamespace(namespace));
         String own = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + namespace;
-        return new BenchDatabase(Kind.POSTGRESQL, pool(Kind.POSTGRESQL, pgDataSource(own), null, poolSize), null);
+        return new BenchDatabase(Kind.POSTGRESQL, pgDataSource(own), null, poolSize);
     }
 
     /**
@@ -210,6 +210,13 @@ public final class BenchDatabase implements AutoCloseable {
             s.execute("DROP SCHEMA IF EXISTS " + namespace + " CASCADE");
             s.execute("CREATE SCHEMA " + namespace);
         }
+    }
+
+    static DataSource pgDataSource(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(Objects.requireNonNull(url, "url"));
+        ds.setLoginTimeout(10);
+        return ds;
     }
 
     /** A namespace the benchmarks own: {@value #NAMESPACE}, or {@value #NAMESPACE} and a suffix. */
@@ -230,7 +237,7 @@ public final class BenchDatabase implements AutoCloseable {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + NAMESPACE + "_" + UUID.randomUUID().toString().replace("-", "")
                 + ";DB_CLOSE_DELAY=-1");
-        return new BenchDatabase(Kind.H2, pool(Kind.H2, ds, null, poolSize), ds);
+        return new BenchDatabase(Kind.H2, ds, null, poolSize);
     }
 
     private static final Pattern MARIADB_DATABASE =
@@ -271,7 +278,7 @@ public final class BenchDatabase implements AutoCloseable {
             s.execute("CREATE DATABASE " + namespace + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         }
         String own = m.group(1) + "/" + namespace + (m.group(3) == null ? "" : m.group(3));
-        return new BenchDatabase(Kind.MARIADB, pool(Kind.MARIADB, null, own, poolSize), null);
+        return new BenchDatabase(Kind.MARIADB, null, own, poolSize);
     }
 
     /**
@@ -281,11 +288,7 @@ public final class BenchDatabase implements AutoCloseable {
      * @return it, or {@value #MARIADB_URL_VARIABLE}, or {@value #DEFAULT_MARIADB_URL}
      */
     public static String mariadbUrl(String given) {
-        if (given != null && !given.isBlank()) {
-            return given.trim();
-        }
-        String env = System.getenv(MARIADB_URL_VARIABLE);
-        return env != null && !env.isBlank() ? env.trim() : DEFAULT_MARIADB_URL;
+        return url(given, MARIADB_URL_VARIABLE, DEFAULT_MARIADB_URL);
     }
 
     /**
@@ -295,18 +298,16 @@ public final class BenchDatabase implements AutoCloseable {
      * @return it, or {@value #POSTGRES_URL_VARIABLE}, or {@value #DEFAULT_POSTGRES_URL}
      */
     public static String postgresUrl(String given) {
+        return url(given, POSTGRES_URL_VARIABLE, DEFAULT_POSTGRES_URL);
+    }
+
+    /** The URL given, else the environment variable's, else the default; trimmed. */
+    private static String url(String given, String variable, String fallback) {
         if (given != null && !given.isBlank()) {
             return given.trim();
         }
-        String env = System.getenv(POSTGRES_URL_VARIABLE);
-        return env != null && !env.isBlank() ? env.trim() : DEFAULT_POSTGRES_URL;
-    }
-
-    static DataSource pgDataSource(String url) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(Objects.requireNonNull(url, "url"));
-        ds.setLoginTimeout(10);
-        return ds;
+        String env = System.getenv(variable);
+        return env != null && !env.isBlank() ? env.trim() : fallback;
     }
 
     /** @return which database */
@@ -314,14 +315,9 @@ public final class BenchDatabase implements AutoCloseable {
         return kind;
     }
 
-    /** @return the dialect the schema was created for */
-    public JdbcDialect dialect() {
-        return dialect;
-    }
-
     /** @return the pool's connections, through the call counter (see the class comment) */
     public DataSource dataSource() {
-        return dataSource;
+        return counting.dataSource();
     }
 
     /**
@@ -331,7 +327,7 @@ public final class BenchDatabase implements AutoCloseable {
      * @param calls where to count, or null
      */
     public void countCalls(CallCounter calls) {
-        dataSource.countCalls(calls);
+        counting.countCalls(calls);
     }
 
     /**
@@ -341,7 +337,7 @@ public final class BenchDatabase implements AutoCloseable {
      * @return the number in the first column of the first row
      */
     public long count(String sql) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery(sql)) {
             if (!r.next()) {
                 throw new IllegalStateException("no row from " + sql);
@@ -358,7 +354,7 @@ public final class BenchDatabase implements AutoCloseable {
      * @param sql the statement, without parameters
      */
     public void execute(String sql) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("statement failed: " + sql + ": SQLState " + e.getSQLState(), e);
@@ -371,7 +367,7 @@ public final class BenchDatabase implements AutoCloseable {
      * @return for example {@code PostgreSQL 15.20} or {@code H2 2.3.232 (2024-08-11)}
      */
     public String serverVersion() {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource().getConnection()) {
             return c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
         } catch (SQLException e) {
             return "unknown (SQLState " + e.getSQLState() + ")";

@@ -1,6 +1,5 @@
 package org.bookingrules.examples.bench;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -10,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Objects;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -19,12 +17,14 @@ import javax.sql.DataSource;
  * hands out the pool's own connections untouched, so the figures are HikariCP's; while one is set (the
  * profile) each connection comes in a thin proxy that counts every prepared statement executed, every
  * commit and rollback, and every read or change of the isolation level, and passes everything through.
- * Closing a connection gives it back to the pool, as usual. Thread-safe; the counter can be set and
+ * Closing a connection gives it back to the pool, as usual. {@link #dataSource()} is a proxy too, which
+ * passes every call but {@code getConnection} to the pool. Thread-safe; the counter can be set and
  * cleared at any time and applies to connections borrowed afterwards.
  */
-final class CountingDataSource implements DataSource {
+final class CountingDataSource {
 
     private final DataSource pool;
+    private final DataSource dataSource;
     private volatile CallCounter counter;
 
     /**
@@ -34,6 +34,13 @@ final class CountingDataSource implements DataSource {
      */
     CountingDataSource(DataSource pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.dataSource = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, this::onDataSource);
+    }
+
+    /** @return the data source the benchmarks borrow from */
+    DataSource dataSource() {
+        return dataSource;
     }
 
     /**
@@ -45,8 +52,23 @@ final class CountingDataSource implements DataSource {
         this.counter = calls;
     }
 
-    @Override
-    public Connection getConnection() throws SQLException {
+    /** Every call on {@link #dataSource()}: a borrowed connection is counted or not, the rest goes to the pool. */
+    private Object onDataSource(Object proxy, Method method, Object[] args) throws Throwable {
+        return switch (method.getName()) {
+            case "equals" -> proxy == args[0];
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "toString" -> "counting " + pool;
+            case "getConnection" -> lend(args);
+            case "unwrap" -> ((Class<?>) args[0]).isInstance(proxy) ? proxy : invoke(pool, method, args);
+            case "isWrapperFor" -> ((Class<?>) args[0]).isInstance(proxy) || (Boolean) invoke(pool, method, args);
+            default -> invoke(pool, method, args);
+        };
+    }
+
+    private Connection lend(Object[] credentials) throws SQLException {
+        if (credentials != null) {
+            throw new SQLFeatureNotSupportedException("the benchmark pool has one set of credentials");
+        }
         Connection pooled = pool.getConnection();
         CallCounter calls = counter;
         return calls == null ? pooled : counting(pooled, calls);
@@ -86,45 +108,5 @@ final class CountingDataSource implements DataSource {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("the benchmark pool has one set of credentials");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return pool.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        pool.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        pool.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return pool.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return pool.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return type.isInstance(this) ? type.cast(this) : pool.unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return type.isInstance(this) || pool.isWrapperFor(type);
     }
 }

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 import org.bookingrules.BookRequest;
@@ -444,57 +445,70 @@ public final class HistoryBenchmark {
      * hour, 45 minutes long, reminder sent 6 hours before, booked a week before; one in five cancelled.
      */
     private static String historyInsert(BenchDatabase.Kind kind, long first, long last) {
-        String rows;       // the row numbers g, and the start of the hour b.base, once
-        String number;     // g as text
-        String resource;   // dr-00 .. dr-63
-        String start;      // the slot's start
-        String minutes;    // an instant %1$s moved by %2$d minutes
-        String concat;     // two texts joined
-        String cancelled;  // one row in five
-        switch (kind) {
-            case POSTGRESQL -> {
-                rows = "generate_series(" + first + ", " + last + ") AS g "
-                        + "CROSS JOIN (SELECT CAST(? AS timestamptz) AS base) AS b";
-                number = "g::text";
-                resource = "'dr-' || lpad((g % 64)::text, 2, '0')";
-                start = "b.base - (g / 64 + 1) * INTERVAL '1 hour'";
-                minutes = "(%1$s) + (%2$d) * INTERVAL '1 minute'";
-                concat = "(%s || %s)";
-                cancelled = "g % 5 = 0";
-            }
-            case H2 -> {
-                rows = "SYSTEM_RANGE(" + first + ", " + last + ") "
-                        + "CROSS JOIN (SELECT CAST(? AS TIMESTAMP WITH TIME ZONE) AS base) AS b";
-                number = "CAST(X AS VARCHAR)";
-                resource = "'dr-' || LPAD(CAST(MOD(X, 64) AS VARCHAR), 2, '0')";
-                start = "DATEADD(HOUR, -(X / 64 + 1), b.base)";
-                minutes = "DATEADD(MINUTE, %2$d, %1$s)";
-                concat = "(%s || %s)";
-                cancelled = "MOD(X, 5) = 0";
-            }
-            case MARIADB -> {
-                rows = "seq_" + first + "_to_" + last + " CROSS JOIN (SELECT CAST(? AS DATETIME(6)) AS base) AS b";
-                number = "CAST(seq AS CHAR)";
-                resource = "CONCAT('dr-', LPAD(seq MOD 64, 2, '0'))";
-                start = "b.base - INTERVAL (seq DIV 64 + 1) HOUR";
-                minutes = "(%1$s) + INTERVAL (%2$d) MINUTE";
-                concat = "CONCAT(%s, %s)";
-                cancelled = "seq MOD 5 = 0";
-            }
-            default -> throw new IllegalArgumentException(kind.toString());
-        }
-        String slotEnd = String.format(Locale.ROOT, minutes, start, 45);
-        String reminder = String.format(Locale.ROOT, minutes, start, -360);
+        HistorySql sql = HistorySql.of(kind);
+        String start = sql.start();
+        String slotEnd = sql.plusMinutes(start, 45);
+        String reminder = sql.plusMinutes(start, -360);
         return "INSERT INTO br_booking (" + HISTORY_COLUMNS + ") SELECT ?, "
-                + String.format(Locale.ROOT, concat, "'" + HISTORY_ID + "'", number) + ", "
-                + String.format(Locale.ROOT, concat, "'H-'", number) + ", "
-                + resource + ", 'Doctor', 'consultation', 'Consultation', "
-                + String.format(Locale.ROOT, concat, "'past-cust-'", number) + ", 'Customer', 'customer@example.org', "
+                + sql.numbered("'" + HISTORY_ID + "'") + ", "
+                + sql.numbered("'H-'") + ", "
+                + sql.resource() + ", 'Doctor', 'consultation', 'Consultation', "
+                + sql.numbered("'past-cust-'") + ", 'Customer', 'customer@example.org', "
                 + "'es', " + start + ", " + slotEnd + ", 'Europe/Madrid', "
-                + "CASE WHEN " + cancelled + " THEN 'CANCELLED' ELSE 'COMPLETED' END, 'UNPAID', 0, "
+                + "CASE WHEN " + sql.cancelled() + " THEN 'CANCELLED' ELSE 'COMPLETED' END, 'UNPAID', 0, "
                 + reminder + ", " + reminder + ", TRUE, 2, "
-                + String.format(Locale.ROOT, minutes, start, -10_080) + ", " + slotEnd
-                + " FROM " + rows;
+                + sql.plusMinutes(start, -10_080) + ", " + slotEnd
+                + " FROM " + sql.rows(first, last);
+    }
+
+    /**
+     * One database's pieces of the history insert.
+     *
+     * @param series the row numbers g from {@code %1$d} to {@code %2$d}, and the start of the hour
+     *     {@code b.base} (the statement's second parameter), once
+     * @param number g as text
+     * @param resource {@code dr-00} to {@code dr-63}, from g
+     * @param start the slot's start, from g and {@code b.base}
+     * @param minutes an instant {@code %1$s} moved by {@code %2$d} minutes
+     * @param concat two texts joined
+     * @param cancelled true for one row in five
+     */
+    private record HistorySql(String series, String number, String resource, String start, String minutes,
+                              String concat, String cancelled) {
+
+        static HistorySql of(BenchDatabase.Kind kind) {
+            return switch (kind) {
+                case POSTGRESQL -> new HistorySql(
+                        "generate_series(%1$d, %2$d) AS g CROSS JOIN (SELECT CAST(? AS timestamptz) AS base) AS b",
+                        "g::text", "'dr-' || lpad((g % 64)::text, 2, '0')", "b.base - (g / 64 + 1) * INTERVAL '1 hour'",
+                        "(%1$s) + (%2$d) * INTERVAL '1 minute'", "(%s || %s)", "g % 5 = 0");
+                case H2 -> new HistorySql(
+                        "SYSTEM_RANGE(%1$d, %2$d) CROSS JOIN (SELECT CAST(? AS TIMESTAMP WITH TIME ZONE) AS base) AS b",
+                        "CAST(X AS VARCHAR)", "'dr-' || LPAD(CAST(MOD(X, 64) AS VARCHAR), 2, '0')",
+                        "DATEADD(HOUR, -(X / 64 + 1), b.base)", "DATEADD(MINUTE, %2$d, %1$s)", "(%s || %s)",
+                        "MOD(X, 5) = 0");
+                case MARIADB -> new HistorySql(
+                        "seq_%1$d_to_%2$d CROSS JOIN (SELECT CAST(? AS DATETIME(6)) AS base) AS b",
+                        "CAST(seq AS CHAR)", "CONCAT('dr-', LPAD(seq MOD 64, 2, '0'))",
+                        "b.base - INTERVAL (seq DIV 64 + 1) HOUR", "(%1$s) + INTERVAL (%2$d) MINUTE", "CONCAT(%s, %s)",
+                        "seq MOD 5 = 0");
+            };
+        }
+
+        /** The rows {@code first} to {@code last}, for the FROM clause. */
+        String rows(long first, long last) {
+            return String.format(Locale.ROOT, series, first, last);
+        }
+
+        /** A text followed by the row number g, for ids and codes. */
+        String numbered(String prefix) {
+            return String.format(Locale.ROOT, concat, prefix, number);
+        }
+
+        /** An instant moved by whole minutes. */
+        String plusMinutes(String instant, int minutes) {
+            return String.format(Locale.ROOT, this.minutes, instant, minutes);
+        }
     }
 
     private static void analyze(BenchDatabase db) {
@@ -686,25 +700,32 @@ public final class HistoryBenchmark {
         }
     }
 
-    private static Plan postgresPlan(Connection c, String statement, List<Object> parameters, long history,
-                                     String what) throws SQLException {
+    /** The statement with its {@code ?} numbered {@code $1, $2, ...}, as PostgreSQL's PREPARE takes it. */
+    private static String numberedPlaceholders(String statement) {
         StringBuilder numbered = new StringBuilder();
         int n = 0;
         for (char ch : statement.toCharArray()) {
             numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
         }
-        StringBuilder arguments = new StringBuilder();
-        for (Object p : parameters) {
-            String literal = p instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC).toString() : (String) p;
-            arguments.append(arguments.length() == 0 ? "" : ", ").append('\'').append(literal.replace("'", "''"))
-                    .append('\'');
-        }
+        return numbered.toString();
+    }
+
+    /** The parameters (texts and instants, in UTC) as quoted SQL literals, comma-separated, for EXECUTE. */
+    private static String quotedLiterals(List<Object> parameters) {
+        return parameters.stream()
+                .map(p -> p instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC).toString() : (String) p)
+                .map(literal -> "'" + literal.replace("'", "''") + "'")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static Plan postgresPlan(Connection c, String statement, List<Object> parameters, long history,
+                                     String what) throws SQLException {
         List<String> lines = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             s.execute("SET plan_cache_mode = force_generic_plan");
-            s.execute("PREPARE br_history_plan AS " + numbered);
-            try (ResultSet r = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE br_history_plan(" + arguments
-                    + ")")) {
+            s.execute("PREPARE br_history_plan AS " + numberedPlaceholders(statement));
+            try (ResultSet r = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE br_history_plan("
+                    + quotedLiterals(parameters) + ")")) {
                 while (r.next()) {
                     lines.add(r.getString(1));
                 }

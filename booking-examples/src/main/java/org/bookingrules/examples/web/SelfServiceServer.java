@@ -77,7 +77,7 @@ import org.threeten.extra.Interval;
  *   <li>{@code GET /m/<token>}: the link of the messages. The token names a booking and an expiry,
  *       nothing personal (R8). A valid token is exchanged at once for a <em>pre-session</em>: a
  *       random id in an {@code HttpOnly; SameSite=Strict} cookie ({@code Path=/manage}) names a
- *       server-side record that holds the token for {@value #PRE_SESSION_TTL_MINUTES} minutes, and
+ *       server-side record that holds the token for 30 minutes ({@link #PRE_SESSION_TTL}), and
  *       the answer is {@code 303} to {@code /manage}, so the token leaves the address bar, the
  *       history and every later URL. A token that does not open (tampered, expired, revoked)
  *       answers {@code 404} with the library's sentence, and opens nothing.</li>
@@ -104,7 +104,7 @@ import org.threeten.extra.Interval;
  *       (default 5 s) of its first byte, however slowly it trickles, and a body within as long
  *       again once the page reads it ({@link HeaderDeadline}); at most
  *       {@link Builder#maxConnections(int) maxConnections} are open, and at that limit the idle
- *       timeout drops to {@value #LIMITED_IDLE_TIMEOUT_MILLIS} ms. Bodies are read without holding
+ *       timeout drops to 2 s ({@link #LIMITED_IDLE_TIMEOUT}). Bodies are read without holding
  *       a thread, at most 16 KiB.</li>
  *   <li><b>Sessions.</b> Each link keeps at most {@link Builder#sessionsPerBooking(int)
  *       sessionsPerBooking} pre-sessions and as many sessions: one more ends the oldest of the same
@@ -170,12 +170,12 @@ public final class SelfServiceServer implements AutoCloseable {
     public static final int DEFAULT_MAX_SESSIONS = 10_000;
     /** Default most sessions (and most pre-sessions) of one booking's link. */
     public static final int DEFAULT_SESSIONS_PER_BOOKING = 5;
-    /** How long an opened link waits for its identity check, in minutes. */
-    public static final int PRE_SESSION_TTL_MINUTES = 30;
+    /** How long an opened link waits for its identity check: 30 minutes. */
+    public static final Duration PRE_SESSION_TTL = Duration.ofMinutes(30);
     /** Threads that handle requests (Jetty's acceptor and selector included). */
     public static final int MAX_THREADS = 32;
-    /** The idle timeout while the connection limit is reached, in milliseconds. */
-    public static final long LIMITED_IDLE_TIMEOUT_MILLIS = 2_000;
+    /** The idle timeout while the connection limit is reached: 2 seconds. */
+    public static final Duration LIMITED_IDLE_TIMEOUT = Duration.ofSeconds(2);
 
     /** The session cookie's name. */
     static final String SESSION_COOKIE = "br_session";
@@ -226,8 +226,7 @@ public final class SelfServiceServer implements AutoCloseable {
         this.idleTimeout = b.idleTimeout;
         this.requestHeaderTimeout = b.requestHeaderTimeout;
         this.maxConnections = b.maxConnections;
-        this.sessions = new Sessions(clock, b.maxSessions, b.sessionsPerBooking,
-                Duration.ofMinutes(PRE_SESSION_TTL_MINUTES));
+        this.sessions = new Sessions(clock, b.maxSessions, b.sessionsPerBooking, PRE_SESSION_TTL);
         this.css = resource("/web/style.css");
     }
 
@@ -300,7 +299,7 @@ public final class SelfServiceServer implements AutoCloseable {
         connector.setIdleTimeout(idleTimeout.toMillis());
         server.addConnector(connector);
         NetworkConnectionLimit limit = new NetworkConnectionLimit(maxConnections, connector);
-        limit.setEndPointIdleTimeout(LIMITED_IDLE_TIMEOUT_MILLIS);
+        limit.setEndPointIdleTimeout(LIMITED_IDLE_TIMEOUT.toMillis());
         server.addBean(limit);
         server.setErrorHandler(new ErrorPage());
         server.setHandler(new PageHandler());

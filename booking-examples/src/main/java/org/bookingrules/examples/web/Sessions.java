@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -66,35 +67,16 @@ final class Sessions {
         }
     }
 
-    /** A customer's session after a passed identity check. The grant never leaves the server. */
-    static final class Session {
-        private final String id;
-        private final String csrf;
-        private final String manageToken;
-        private final Grant grant;
-        private volatile Result last;
-
-        private Session(String id, String csrf, String manageToken, Grant grant) {
-            this.id = id;
-            this.csrf = csrf;
-            this.manageToken = manageToken;
-            this.grant = grant;
-        }
-
-        /** @return the cookie value */
-        String id() {
-            return id;
-        }
-
-        /** @return the CSRF token every form of this session carries */
-        String csrf() {
-            return csrf;
-        }
-
-        /** @return the manage token the session was opened with, to show the appointment */
-        String manageToken() {
-            return manageToken;
-        }
+    /**
+     * A customer's session after a passed identity check. The grant never leaves the server.
+     *
+     * @param id the cookie value
+     * @param csrf the CSRF token every form of this session carries
+     * @param manageToken the manage token the session was opened with, to show the appointment
+     * @param grant what the identity check granted
+     * @param lastChange the last change done in the session, empty until the first
+     */
+    record Session(String id, String csrf, String manageToken, Grant grant, AtomicReference<Result> lastChange) {
 
         /** @return the grant's token, for the actions */
         String grantToken() {
@@ -103,11 +85,11 @@ final class Sessions {
 
         /** @return the last change done, for its success page (post, redirect, get), or null */
         Result last() {
-            return last;
+            return lastChange.get();
         }
 
         void last(Result result) {
-            last = result;
+            lastChange.set(result);
         }
 
         /**
@@ -138,8 +120,10 @@ final class Sessions {
     Sessions(Clock clock, int max, int perLink, Duration preSessionTtl) {
         this.clock = clock;
         this.preSessionTtl = preSessionTtl;
-        this.preSessions = new Table<>(max, perLink, PreSession::id, PreSession::manageToken);
-        this.sessions = new Table<>(max, perLink, Session::id, Session::manageToken);
+        this.preSessions = new Table<>(clock, max, perLink, PreSession::id, PreSession::manageToken,
+                PreSession::expiresAt);
+        this.sessions = new Table<>(clock, max, perLink, Session::id, Session::manageToken,
+                s -> s.grant().expiresAt());
     }
 
     /** @return a fresh random id or token */
@@ -164,10 +148,8 @@ final class Sessions {
      * @return the pre-session
      */
     PreSession openPreSession(String manageToken) {
-        Instant now = clock.instant();
-        PreSession pre = new PreSession(randomId(), randomId(), manageToken, now.plus(preSessionTtl));
-        preSessions.put(pre, p -> expired(p, now));
-        return pre;
+        Instant expiresAt = clock.instant().plus(preSessionTtl);
+        return preSessions.put(new PreSession(randomId(), randomId(), manageToken, expiresAt));
     }
 
     /**
@@ -175,8 +157,7 @@ final class Sessions {
      * @return the live pre-session, or empty (unknown, malformed or expired; an expired one is dropped)
      */
     Optional<PreSession> findPreSession(String id) {
-        Instant now = clock.instant();
-        return isRandomId(id) ? preSessions.find(id, p -> expired(p, now)) : Optional.empty();
+        return preSessions.find(id);
     }
 
     /**
@@ -185,9 +166,7 @@ final class Sessions {
      * @param id the pre-session cookie, may be null
      */
     void endPreSession(String id) {
-        if (id != null) {
-            preSessions.remove(id);
-        }
+        preSessions.remove(id);
     }
 
     /**
@@ -199,11 +178,8 @@ final class Sessions {
      * @return the session
      */
     Session open(PreSession pre, Grant grant) {
-        Instant now = clock.instant();
         preSessions.remove(pre.id());
-        Session session = new Session(randomId(), randomId(), pre.manageToken(), grant);
-        sessions.put(session, s -> expired(s, now));
-        return session;
+        return sessions.put(new Session(randomId(), randomId(), pre.manageToken(), grant, new AtomicReference<>()));
     }
 
     /**
@@ -211,8 +187,7 @@ final class Sessions {
      * @return the live session, or empty (unknown, malformed or expired; an expired one is dropped)
      */
     Optional<Session> find(String id) {
-        Instant now = clock.instant();
-        return isRandomId(id) ? sessions.find(id, s -> expired(s, now)) : Optional.empty();
+        return sessions.find(id);
     }
 
     /**
@@ -221,9 +196,7 @@ final class Sessions {
      * @param id the session cookie, may be null
      */
     void end(String id) {
-        if (id != null) {
-            sessions.remove(id);
-        }
+        sessions.remove(id);
     }
 
     /**
@@ -252,14 +225,6 @@ final class Sessions {
         return preSessions.size();
     }
 
-    private static boolean expired(PreSession pre, Instant now) {
-        return now.isAfter(pre.expiresAt);
-    }
-
-    private static boolean expired(Session session, Instant now) {
-        return now.isAfter(session.grant.expiresAt());
-    }
-
     private static boolean matches(String expected, String given) {
         return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 given.getBytes(StandardCharsets.UTF_8));
@@ -267,26 +232,38 @@ final class Sessions {
 
     /**
      * Entries by id, oldest first, with a cap per link and a cap in all; full means the oldest goes.
-     * Every method holds the table's lock, so the caps hold under concurrent opens.
+     * An entry ends at its expiry on the clock; an expired one is dropped when met. Every method holds
+     * the table's lock, so the caps hold under concurrent opens.
      */
     private static final class Table<T> {
+        private final Clock clock;
         private final int max;
         private final int perLink;
         private final Function<T, String> idOf;
         private final Function<T, String> linkOf;
+        private final Function<T, Instant> expiresAt;
         /** Insertion order: the first entry is the oldest. */
         private final LinkedHashMap<String, T> byId = new LinkedHashMap<>();
         /** The ids of each link, oldest first. */
         private final Map<String, Deque<String>> byLink = new HashMap<>();
 
-        Table(int max, int perLink, Function<T, String> idOf, Function<T, String> linkOf) {
+        Table(Clock clock, int max, int perLink, Function<T, String> idOf, Function<T, String> linkOf,
+                Function<T, Instant> expiresAt) {
+            this.clock = clock;
             this.max = max;
             this.perLink = perLink;
             this.idOf = idOf;
             this.linkOf = linkOf;
+            this.expiresAt = expiresAt;
         }
 
-        synchronized void put(T entry, Predicate<T> expired) {
+        /**
+         * Adds an entry, making room first.
+         *
+         * @return the entry
+         */
+        synchronized T put(T entry) {
+            Predicate<T> expired = expiredAt(clock.instant());
             // Entries live equally long, so insertion order is expiry order: drop expired ones from
             // the front, cheaply, on every put.
             Iterator<T> oldest = byId.values().iterator();
@@ -310,22 +287,27 @@ final class Sessions {
             String id = idOf.apply(entry);
             byId.put(id, entry);
             byLink.computeIfAbsent(link, k -> new ArrayDeque<>()).addLast(id);
+            return entry;
         }
 
-        synchronized Optional<T> find(String id, Predicate<T> expired) {
-            T entry = byId.get(id);
+        /** @param id a cookie value, may be null or malformed: then there is no such entry */
+        synchronized Optional<T> find(String id) {
+            T entry = isRandomId(id) ? byId.get(id) : null;
             if (entry == null) {
                 return Optional.empty();
             }
-            if (expired.test(entry)) {
+            if (expiredAt(clock.instant()).test(entry)) {
                 removeLocked(id);
                 return Optional.empty();
             }
             return Optional.of(entry);
         }
 
+        /** @param id a cookie value, may be null */
         synchronized void remove(String id) {
-            removeLocked(id);
+            if (id != null) {
+                removeLocked(id);
+            }
         }
 
         synchronized int countOf(String link) {
@@ -335,6 +317,10 @@ final class Sessions {
 
         synchronized int size() {
             return byId.size();
+        }
+
+        private Predicate<T> expiredAt(Instant now) {
+            return entry -> now.isAfter(expiresAt.apply(entry));
         }
 
         private void removeLocked(String id) {

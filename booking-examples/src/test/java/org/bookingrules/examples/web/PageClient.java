@@ -36,11 +36,7 @@ final class PageClient {
 
         /** @return the first CSRF token in a form of the page */
         String csrf() {
-            Matcher m = CSRF.matcher(body);
-            if (!m.find()) {
-                throw new AssertionError("no CSRF field on " + method + " " + uri.getPath() + " (" + status + ")");
-            }
-            return m.group(1);
+            return first(CSRF, "CSRF field");
         }
 
         /** @return the Location header */
@@ -50,31 +46,31 @@ final class PageClient {
 
         /** @return every URL in an href, action or src attribute of the body */
         List<String> linkedUrls() {
-            List<String> urls = new ArrayList<>();
-            Matcher m = URL_ATTRIBUTE.matcher(body);
-            while (m.find()) {
-                urls.add(m.group(1));
-            }
-            return urls;
+            return all(URL_ATTRIBUTE);
         }
 
         /** @return the action of the first form on the page */
         String formAction() {
-            Matcher m = FORM_ACTION.matcher(body);
-            if (!m.find()) {
-                throw new AssertionError("no form on " + method + " " + uri.getPath() + " (" + status + ")");
-            }
-            return m.group(1);
+            return first(FORM_ACTION, "form");
         }
 
         /** @return the values of the options of the page's selects, in order */
         List<String> optionValues() {
-            List<String> values = new ArrayList<>();
-            Matcher m = OPTION.matcher(body);
-            while (m.find()) {
-                values.add(m.group(1));
+            return all(OPTION);
+        }
+
+        /** The first group of the pattern's first match in the body; the page must have one. */
+        private String first(Pattern pattern, String what) {
+            Matcher m = pattern.matcher(body);
+            if (!m.find()) {
+                throw new AssertionError("no " + what + " on " + method + " " + uri.getPath() + " (" + status + ")");
             }
-            return values;
+            return m.group(1);
+        }
+
+        /** The first group of every match in the body, in order. */
+        private List<String> all(Pattern pattern) {
+            return pattern.matcher(body).results().map(r -> r.group(1)).toList();
         }
     }
 

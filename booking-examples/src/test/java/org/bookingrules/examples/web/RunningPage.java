@@ -2,18 +2,22 @@ package org.bookingrules.examples.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bookingrules.BookRequest;
 import org.bookingrules.examples.web.PageClient.Page;
+import org.bookingrules.model.Actor;
+import org.bookingrules.model.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.threeten.extra.MutableClock;
 
 /**
  * What the page's tests start from: the demo clinic on a {@link MutableClock} at Monday 2 March
- * 2026, 10:00 in Madrid, and its self-service page on a free port of 127.0.0.1, fresh for every test
- * and stopped after it.
+ * 2026, 10:00 in Madrid, its self-service page on a free port of 127.0.0.1, and the patient's
+ * English-speaking browser, fresh for every test; the page is stopped after it.
  */
 abstract class RunningPage {
 
@@ -25,12 +29,21 @@ abstract class RunningPage {
     MutableClock clock;
     DemoClinic clinic;
     SelfServiceServer server;
+    /** The patient's browser on the page, in English, with no cookies yet. */
+    PageClient client;
+    /** The id of the booking three days ahead, which the patient may change online. */
+    String upcoming;
+    /** The id of the booking inside the cancellation notice. */
+    String soon;
 
     @BeforeEach
     void startPage() {
         clock = MutableClock.of(NOW, DemoClinic.ZONE);
         clinic = DemoClinic.open(clock, "");
         server = SelfServiceServer.builder(clinic.selfService()).clock(clock).port(0).build().start();
+        client = english();
+        upcoming = clinic.upcomingId();
+        soon = clinic.soonId();
     }
 
     @AfterEach
@@ -47,6 +60,23 @@ abstract class RunningPage {
     /** The manage link of a booking, as its e-mail carries it. */
     String link(String bookingId) {
         return server.manageUrl(clinic.manageToken(bookingId));
+    }
+
+    /**
+     * Books an appointment of the demo patient with the doctor, {@link DemoClinic#APPOINTMENT} long,
+     * made by the front desk.
+     *
+     * @param service the service, with the name the page shows
+     * @param daysAhead how many days after {@link #NOW}
+     * @param hour the local hour it starts, in the clinic's zone
+     * @return the booking's id
+     */
+    String bookAt(Service service, int daysAhead, int hour) {
+        Instant start = NOW.plus(Duration.ofDays(daysAhead)).atZone(DemoClinic.ZONE).toLocalDate().atTime(hour, 0)
+                .atZone(DemoClinic.ZONE).toInstant();
+        return clinic.rules().book(Actor.staff("front-desk"), BookRequest.of(DemoClinic.TENANT, DemoClinic.DOCTOR,
+                service, DemoClinic.PATIENT, start, start.plus(DemoClinic.APPOINTMENT), DemoClinic.ZONE))
+                .orElseThrow().booking().id();
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,9 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bookingrules.BookRequest;
 import org.bookingrules.examples.web.PageClient.Page;
-import org.bookingrules.model.Actor;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.Service;
@@ -67,21 +66,10 @@ class SelfServiceAttackTest extends RunningPage {
         // Attack: slowloris, half-open. Each connection sends "GET / HTTP/1.1\r\nHost: x\r\n" and stops, hoping to
         // hold a worker thread forever (the JDK server's 8 threads were gone after 8 of them).
         int count = 100;
-        List<Socket> attackers = new ArrayList<>();
-        long[] sentAt = new long[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                Socket s = new Socket();
-                s.connect(address(), 2_000);
-                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-                s.getOutputStream().flush();
-                sentAt[i] = System.nanoTime();
-                attackers.add(s);
-            }
-
+        try (Attackers attackers = new Attackers(count, "GET / HTTP/1.1\r\nHost: x\r\n")) {
             long before = System.nanoTime();
             Page home = english().get("/");
-            Page form = english().open(link(clinic.upcomingId()));
+            Page form = english().open(link(upcoming));
             Duration took = Duration.ofNanos(System.nanoTime() - before);
             assertThat(home.status()).isEqualTo(200);
             assertThat(form.status()).isEqualTo(200);
@@ -91,28 +79,22 @@ class SelfServiceAttackTest extends RunningPage {
 
             // Negative control: one second in, every attacking connection is still open (a read times out
             // instead of seeing the end), so the server did not just refuse them.
-            sleepUntil(sentAt[count - 1] + Duration.ofSeconds(1).toNanos());
-            for (Socket s : attackers) {
+            sleepUntil(attackers.lastSentAt() + Duration.ofSeconds(1).toNanos());
+            for (Socket s : attackers.sockets()) {
                 s.setSoTimeout(20);
                 assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             }
             long deadlineClosesBefore = server.headerDeadline().closedCount();
 
-            long[] closedAfter = closeTimes(attackers, sentAt, HEADER_TIMEOUT.plusSeconds(5));
-            Duration first = Duration.ofNanos(min(closedAfter));
-            Duration last = Duration.ofNanos(max(closedAfter));
+            Closed closed = attackers.awaitClosed(HEADER_TIMEOUT.plusSeconds(5));
             System.out.printf("slowloris: %d half-open connections; a patient's 3 requests took %d ms; connections "
-                    + "closed %d to %d ms after their partial head%n", count, took.toMillis(), first.toMillis(),
-                    last.toMillis());
-            assertThat(first).as("closed no sooner than the header timeout").isGreaterThanOrEqualTo(
+                    + "closed %d to %d ms after their partial head%n", count, took.toMillis(),
+                    closed.first().toMillis(), closed.last().toMillis());
+            assertThat(closed.first()).as("closed no sooner than the header timeout").isGreaterThanOrEqualTo(
                     HEADER_TIMEOUT.minusMillis(300));
-            assertThat(last).as("closed within the header timeout and a margin, well before the idle timeout")
+            assertThat(closed.last()).as("closed within the header timeout and a margin, well before the idle timeout")
                     .isLessThan(HEADER_TIMEOUT.plusSeconds(2)).isLessThan(IDLE_TIMEOUT);
             assertThat(server.headerDeadline().closedCount() - deadlineClosesBefore).isEqualTo(count);
-        } finally {
-            for (Socket s : attackers) {
-                s.close();
-            }
         }
     }
 
@@ -124,22 +106,13 @@ class SelfServiceAttackTest extends RunningPage {
         // Attack: slowloris, drip-fed. One header byte every 300 ms resets any idle timer, so an idle timeout alone
         // never fires; only a bound on the whole head does.
         int count = 5;
-        List<Socket> attackers = new ArrayList<>();
-        long[] sentAt = new long[count];
         ExecutorService drip = Executors.newSingleThreadExecutor();
-        try {
-            for (int i = 0; i < count; i++) {
-                Socket s = new Socket();
-                s.connect(address(), 2_000);
-                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
-                sentAt[i] = System.nanoTime();
-                attackers.add(s);
-            }
+        try (Attackers attackers = new Attackers(count, "GET / HTTP/1.1\r\nHost: x\r\nX-Drip: ")) {
             AtomicInteger dripped = new AtomicInteger();
             drip.submit(() -> {
                 while (!Thread.currentThread().isInterrupted() && dripped.get() < 200) {
                     boolean anyOpen = false;
-                    for (Socket s : attackers) {
+                    for (Socket s : attackers.sockets()) {
                         try {
                             s.getOutputStream().write('a');
                             s.getOutputStream().flush();
@@ -157,21 +130,16 @@ class SelfServiceAttackTest extends RunningPage {
                 return null;
             });
 
-            long[] closedAfter = closeTimes(attackers, sentAt, HEADER_TIMEOUT.plusSeconds(5));
+            Closed closed = attackers.awaitClosed(HEADER_TIMEOUT.plusSeconds(5));
             drip.shutdownNow();
-            Duration first = Duration.ofNanos(min(closedAfter));
-            Duration last = Duration.ofNanos(max(closedAfter));
             System.out.printf("slowloris drip: %d connections fed a byte every 300 ms, closed %d to %d ms after "
-                    + "their first byte%n", count, first.toMillis(), last.toMillis());
+                    + "their first byte%n", count, closed.first().toMillis(), closed.last().toMillis());
             // Negative control: bytes kept coming all along, so the idle timeout never had a chance.
             assertThat(dripped.get()).isGreaterThanOrEqualTo((int) (HEADER_TIMEOUT.toMillis() / 300) - 1);
-            assertThat(first).isGreaterThanOrEqualTo(HEADER_TIMEOUT.minusMillis(300));
-            assertThat(last).isLessThan(HEADER_TIMEOUT.plusSeconds(2)).isLessThan(IDLE_TIMEOUT);
+            assertThat(closed.first()).isGreaterThanOrEqualTo(HEADER_TIMEOUT.minusMillis(300));
+            assertThat(closed.last()).isLessThan(HEADER_TIMEOUT.plusSeconds(2)).isLessThan(IDLE_TIMEOUT);
         } finally {
             drip.shutdownNow();
-            for (Socket s : attackers) {
-                s.close();
-            }
         }
     }
 
@@ -182,10 +150,8 @@ class SelfServiceAttackTest extends RunningPage {
     void dripFedBodyIsClosedAtTheTimeout() throws Exception {
         // Attack: slowloris on the body. A complete head announcing 200 bytes, then one byte every 300 ms: the page
         // reads without holding a thread, but the connection would be held for a minute without a bound.
-        String id = clinic.upcomingId();
-        PageClient client = english();
-        Page session = signIn(client, id);
-        Snapshot before = snapshot(id);
+        Page session = signIn(client, upcoming);
+        Snapshot before = snapshot(upcoming);
         String fields = "csrf=" + session.csrf() + "&reason=";
         try (Socket s = new Socket()) {
             s.connect(address(), 2_000);
@@ -217,7 +183,7 @@ class SelfServiceAttackTest extends RunningPage {
             assertThat(after).isGreaterThanOrEqualTo(HEADER_TIMEOUT.minusMillis(300))
                     .isLessThan(HEADER_TIMEOUT.plusSeconds(2)).isLessThan(IDLE_TIMEOUT);
         }
-        assertThat(snapshot(id)).isEqualTo(before);
+        assertThat(snapshot(upcoming)).isEqualTo(before);
         // Negative control: the same cancel with its body at once goes through.
         assertThat(client.post("/session/cancel", Map.of("csrf", session.csrf())).status()).isEqualTo(303);
     }
@@ -233,9 +199,9 @@ class SelfServiceAttackTest extends RunningPage {
         // fill the global session table (10,000 under the JDK server), after which every patient got 503.
         int checks = 10_000;
         int cap = SelfServiceServer.DEFAULT_SESSIONS_PER_BOOKING;
-        String flooded = clinic.manageToken(clinic.upcomingId());
+        String flooded = clinic.manageToken(upcoming);
         PageClient other = english();
-        Page otherSession = signIn(other, clinic.soonId());
+        Page otherSession = signIn(other, soon);
 
         // Two attackers at once (the machine has two cores), each on its own kept-alive connection.
         int attackers = 2;
@@ -275,7 +241,7 @@ class SelfServiceAttackTest extends RunningPage {
         assertThat(other.get("/session").status()).isEqualTo(200);
         assertThat(other.get("/session").body()).contains(otherSession.csrf());
         PageClient newcomer = english();
-        Page newSession = signIn(newcomer, clinic.soonId());
+        Page newSession = signIn(newcomer, soon);
         assertThat(newSession.body()).contains("id=\"decline-submit\"");
     }
 
@@ -297,14 +263,13 @@ class SelfServiceAttackTest extends RunningPage {
             case "Sec-Fetch-Site: none" -> Map.of("Sec-Fetch-Site", "none");
             default -> Map.of("Origin", server.baseUrl(), "Sec-Fetch-Site", "cross-site");
         };
-        String id = clinic.upcomingId();
         PageClient victim = english();
-        Page session = signIn(victim, id);
+        Page session = signIn(victim, upcoming);
         Page slots = victim.get("/session/reschedule");
         String slot = slots.optionValues().get(0);
         PageClient opener = english();
-        Page identityForm = opener.open(link(id));
-        Snapshot before = snapshot(id);
+        Page identityForm = opener.open(link(upcoming));
+        Snapshot before = snapshot(upcoming);
 
         Map<String, Map<String, String>> routes = new LinkedHashMap<>();
         routes.put("/session/confirm", Map.of("csrf", session.csrf()));
@@ -322,7 +287,7 @@ class SelfServiceAttackTest extends RunningPage {
         assertThat(forgedCheck.status()).isEqualTo(403);
         assertThat(opener.cookies()).doesNotContainKey(SelfServiceServer.SESSION_COOKIE);
 
-        assertThat(snapshot(id)).isEqualTo(before);
+        assertThat(snapshot(upcoming)).isEqualTo(before);
         assertThat(victim.get("/session").status()).as("the forged sign-out did not end the session").isEqualTo(200);
 
         // Negative control: the very same POSTs, sent by the page itself, go through.
@@ -331,7 +296,7 @@ class SelfServiceAttackTest extends RunningPage {
                 sameOrigin).status()).isEqualTo(303);
         Page declined = victim.post("/session/decline", Map.of("csrf", session.csrf(), "reason", "real"), sameOrigin);
         assertThat(declined.status()).isEqualTo(303);
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.DECLINED);
+        assertThat(clinic.booking(upcoming).status()).isEqualTo(BookingStatus.DECLINED);
     }
 
     @Test
@@ -340,10 +305,8 @@ class SelfServiceAttackTest extends RunningPage {
     void otherBodyTypesAreRefused() {
         // Attack: a cross-site form with enctype="text/plain" needs no preflight and can carry "csrf=...&reason=..."
         // in its body; JSON and multipart are bodies this page never sends.
-        String id = clinic.upcomingId();
-        PageClient client = english();
-        Page session = signIn(client, id);
-        Snapshot before = snapshot(id);
+        Page session = signIn(client, upcoming);
+        Snapshot before = snapshot(upcoming);
         String fields = "csrf=" + session.csrf() + "&reason=forged";
 
         Map<String, String> bodies = new LinkedHashMap<>();
@@ -358,11 +321,11 @@ class SelfServiceAttackTest extends RunningPage {
             assertThat(refused.status()).as(body.getKey()).isEqualTo(415);
         }
         assertThat(client.postRaw("/session/cancel", null, fields, Map.of()).status()).as("no type").isEqualTo(415);
-        assertThat(snapshot(id)).isEqualTo(before);
+        assertThat(snapshot(upcoming)).isEqualTo(before);
 
         // Negative control: the same fields as a url-encoded form cancel.
         assertThat(client.postRaw("/session/cancel", FORM, fields, Map.of()).status()).isEqualTo(303);
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(clinic.booking(upcoming).status()).isEqualTo(BookingStatus.CANCELLED);
     }
 
     @Test
@@ -374,18 +337,18 @@ class SelfServiceAttackTest extends RunningPage {
                 .publicBaseUrl("https://clinic.example/").build().start()) {
             assertThat(behindTls.publicBaseUrl()).isEqualTo("https://clinic.example");
             assertThat(behindTls.manageUrl("t.s")).isEqualTo("https://clinic.example/m/t.s");
-            PageClient client = new PageClient(behindTls.baseUrl(), "en");
-            Page form = client.open(behindTls.baseUrl() + "/m/" + clinic.manageToken(clinic.upcomingId()));
-            Page wrongOrigin = client.post(SelfServiceServer.VERIFY, Map.of("csrf", form.csrf(), "email", EMAIL),
+            PageClient secure = new PageClient(behindTls.baseUrl(), "en");
+            Page form = secure.open(behindTls.baseUrl() + "/m/" + clinic.manageToken(upcoming));
+            Page wrongOrigin = secure.post(SelfServiceServer.VERIFY, Map.of("csrf", form.csrf(), "email", EMAIL),
                     Map.of("Origin", behindTls.baseUrl()));
             assertThat(wrongOrigin.status()).as("the bound address is not the page's origin").isEqualTo(403);
-            Page verified = client.post(SelfServiceServer.VERIFY, Map.of("csrf", form.csrf(), "email", EMAIL),
+            Page verified = secure.post(SelfServiceServer.VERIFY, Map.of("csrf", form.csrf(), "email", EMAIL),
                     Map.of("Origin", "https://clinic.example", "Sec-Fetch-Site", "same-origin"));
             assertThat(verified.status()).isEqualTo(303);
-            Page session = client.follow(verified);
-            client.post("/session/end", Map.of("csrf", session.csrf()));
+            Page session = secure.follow(verified);
+            secure.post("/session/end", Map.of("csrf", session.csrf()));
 
-            List<String> setCookies = client.seen().stream().flatMap(p -> p.headers().allValues("Set-Cookie").stream())
+            List<String> setCookies = secure.seen().stream().flatMap(p -> p.headers().allValues("Set-Cookie").stream())
                     .toList();
             assertThat(setCookies).hasSizeGreaterThanOrEqualTo(4).allSatisfy(c -> assertThat(c).contains("; Secure")
                     .contains("; HttpOnly").contains("; SameSite=Strict"));
@@ -393,7 +356,7 @@ class SelfServiceAttackTest extends RunningPage {
 
         // Negative control: on the plain-http demo the same cookies are not Secure, so the check above can fail.
         PageClient plain = english();
-        signIn(plain, clinic.soonId());
+        signIn(plain, soon);
         assertThat(plain.seen().stream().flatMap(p -> p.headers().allValues("Set-Cookie").stream()))
                 .isNotEmpty().noneMatch(c -> c.contains("Secure"));
     }
@@ -407,8 +370,7 @@ class SelfServiceAttackTest extends RunningPage {
     void tokenLeavesTheAddressAndNeverReachesTheLogs() throws Exception {
         // Attack: token leakage. A token in the address bar stays in the history, in proxies' and servers' access
         // logs and in debug logs of unmatched paths; whoever reads them can open the appointment.
-        String id = clinic.upcomingId();
-        String token = clinic.manageToken(id);
+        String token = clinic.manageToken(upcoming);
         String payload = token.substring(0, token.indexOf('.'));
         String signature = token.substring(token.indexOf('.') + 1);
         List<String> secrets = List.of(token, payload, signature);
@@ -418,19 +380,19 @@ class SelfServiceAttackTest extends RunningPage {
         try (LogCapture capture = LogCapture.start()) {
             server = SelfServiceServer.builder(clinic.selfService()).clock(clock).port(0)
                     .requestHeaderTimeout(Duration.ofSeconds(1)).build().start();
-            PageClient client = english();
-            Page opened = client.get(server.manageUrl(token));
+            PageClient browser = english();
+            Page opened = browser.get(server.manageUrl(token));
             assertThat(opened.status()).isEqualTo(303);
             assertThat(opened.location()).hasValue("/manage");
-            Page form = client.follow(opened);
-            client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
-            Page session = client.follow(client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", EMAIL)));
-            client.follow(client.post("/session/cancel", Map.of("csrf", session.csrf(), "reason", EMAIL)));
+            Page form = browser.follow(opened);
+            browser.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
+            Page session = browser.follow(browser.post(form.formAction(), Map.of("csrf", form.csrf(), "email", EMAIL)));
+            browser.follow(browser.post("/session/cancel", Map.of("csrf", session.csrf(), "reason", EMAIL)));
 
             // Paths the page does not serve, holding the token: routes and logs must not echo them.
             for (String path : List.of("/m/" + token + "/verify", "/x/" + token, "/" + token, "/m/" + payload + ".AAAA",
                     "/?t=" + token)) {
-                Page other = client.get(path);
+                Page other = browser.get(path);
                 assertThat(other.body()).as(path).doesNotContain(payload).doesNotContain(signature);
             }
             try (RawHttp raw = new RawHttp(server.baseUrl())) {
@@ -453,7 +415,7 @@ class SelfServiceAttackTest extends RunningPage {
             }
 
             List<String> emitted = new ArrayList<>();
-            for (Page page : client.seen()) {
+            for (Page page : browser.seen()) {
                 // The addresses asked for on purpose with the token in them are the attack, not the page's.
                 if (!page.uri().toString().contains(payload)) {
                     emitted.add(page.uri().getPath());
@@ -508,23 +470,21 @@ class SelfServiceAttackTest extends RunningPage {
             + "recorded; the same decline with its reason well encoded goes through with it")
     void malformedPercentEncodingIsRefused(String reason) {
         // Attack: a malformed escape used to drop its pair silently, so a decline went through without its reason.
-        String id = clinic.upcomingId();
-        PageClient client = english();
-        Page session = signIn(client, id);
-        Snapshot before = snapshot(id);
+        Page session = signIn(client, upcoming);
+        Snapshot before = snapshot(upcoming);
 
         Page refused = client.postRaw("/session/decline", FORM, "csrf=" + session.csrf() + "&reason=" + reason,
                 Map.of());
         assertThat(refused.status()).isEqualTo(400);
-        assertThat(snapshot(id)).isEqualTo(before);
+        assertThat(snapshot(upcoming)).isEqualTo(before);
 
         // Negative control: well encoded, the reason is kept.
         Page declined = client.postRaw("/session/decline", FORM,
                 "csrf=" + session.csrf() + "&reason=" + URLEncoder.encode("Fiebre, 38°C", StandardCharsets.UTF_8),
                 Map.of());
         assertThat(declined.status()).isEqualTo(303);
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.DECLINED);
-        assertThat(clinic.history(id)).last().isInstanceOfSatisfying(BookingEvent.Declined.class,
+        assertThat(clinic.booking(upcoming).status()).isEqualTo(BookingStatus.DECLINED);
+        assertThat(clinic.history(upcoming)).last().isInstanceOfSatisfying(BookingEvent.Declined.class,
                 event -> assertThat(event.reason()).isEqualTo("Fiebre, 38°C"));
     }
 
@@ -533,9 +493,7 @@ class SelfServiceAttackTest extends RunningPage {
             + "Jetty's own 400 for a malformed path echoes nothing and sends the security headers")
     void malformedFormsAndQueriesAreRefusedUncounted() {
         // Attack: malformed percent-encoding in the identity form and in queries, to slip past or confuse checks.
-        String id = clinic.upcomingId();
-        PageClient client = english();
-        Page form = client.open(link(id));
+        Page form = client.open(link(upcoming));
         String cookie = SelfServiceServer.PRE_SESSION_COOKIE + "="
                 + client.cookies().get(SelfServiceServer.PRE_SESSION_COOKIE);
         try (RawHttp raw = new RawHttp(server.baseUrl())) {
@@ -575,11 +533,7 @@ class SelfServiceAttackTest extends RunningPage {
         // Attack: U+202E in a name reverses what follows on screen ("Consultation <RLO>fdp.exe" reads "exe.pdf").
         String controls = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C";
         Service tricky = new Service("tricky", "Consultation \u202Efdp.exe " + controls);
-        Instant start = NOW.plus(Duration.ofDays(5)).atZone(DemoClinic.ZONE).toLocalDate().atTime(12, 0)
-                .atZone(DemoClinic.ZONE).toInstant();
-        String id = clinic.rules().book(Actor.staff("front-desk"), BookRequest.of(DemoClinic.TENANT, DemoClinic.DOCTOR,
-                tricky, DemoClinic.PATIENT, start, start.plus(DemoClinic.APPOINTMENT), DemoClinic.ZONE))
-                .orElseThrow().booking().id();
+        String id = bookAt(tricky, 5, 12);
 
         Page form = english().open(link(id));
 
@@ -595,8 +549,7 @@ class SelfServiceAttackTest extends RunningPage {
             + "client gives it, reaches the library as typed and passes")
     void noBreakSpacesAroundTheEmailPass() {
         // Normalising the answer is the library's job; the page must hand the text over unchanged.
-        PageClient client = english();
-        Page form = client.open(link(clinic.upcomingId()));
+        Page form = client.open(link(upcoming));
 
         Page verified = client.post(form.formAction(),
                 Map.of("csrf", form.csrf(), "email", "\u00A0" + EMAIL + "\u00A0"));
@@ -677,28 +630,77 @@ class SelfServiceAttackTest extends RunningPage {
     }
 
     /**
-     * Waits, in parallel, for each socket to be closed by the server (the end of the stream or a
-     * reset), and returns for each the time from {@code sentAt} to then.
+     * Connections to the page that each sent the same start of a request and then wait; closing
+     * closes them all.
      */
-    private static long[] closeTimes(List<Socket> sockets, long[] sentAt, Duration patience) throws Exception {
-        ExecutorService readers = Executors.newFixedThreadPool(sockets.size());
-        try {
-            List<Future<Long>> closed = new ArrayList<>();
-            for (Socket s : sockets) {
-                closed.add(readers.submit(() -> {
-                    s.setSoTimeout((int) patience.toMillis());
-                    drain(s.getInputStream());
-                    return System.nanoTime();
-                }));
+    private final class Attackers implements AutoCloseable {
+        private final List<Socket> sockets = new ArrayList<>();
+        private final long[] sentAt;
+
+        /** Opens {@code count} connections and sends {@code partial} on each, noting when. */
+        Attackers(int count, String partial) throws IOException {
+            sentAt = new long[count];
+            try {
+                for (int i = 0; i < count; i++) {
+                    Socket s = new Socket();
+                    sockets.add(s);
+                    s.connect(address(), 2_000);
+                    s.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    sentAt[i] = System.nanoTime();
+                }
+            } catch (IOException e) {
+                close();
+                throw e;
             }
-            long[] after = new long[sockets.size()];
-            for (int i = 0; i < after.length; i++) {
-                after[i] = closed.get(i).get(patience.toMillis() + 5_000, TimeUnit.MILLISECONDS) - sentAt[i];
-            }
-            return after;
-        } finally {
-            readers.shutdownNow();
         }
+
+        List<Socket> sockets() {
+            return sockets;
+        }
+
+        /** @return when the last connection sent its partial request, in {@link System#nanoTime()} */
+        long lastSentAt() {
+            return sentAt[sentAt.length - 1];
+        }
+
+        /**
+         * Waits, in parallel, for each connection to be closed by the server (the end of the stream or
+         * a reset).
+         *
+         * @return how long after its partial request the first and the last were closed
+         */
+        Closed awaitClosed(Duration patience) throws Exception {
+            ExecutorService readers = Executors.newFixedThreadPool(sockets.size());
+            try {
+                List<Future<Long>> closedAt = new ArrayList<>();
+                for (Socket s : sockets) {
+                    closedAt.add(readers.submit(() -> {
+                        s.setSoTimeout((int) patience.toMillis());
+                        drain(s.getInputStream());
+                        return System.nanoTime();
+                    }));
+                }
+                LongSummaryStatistics after = new LongSummaryStatistics();
+                for (int i = 0; i < sentAt.length; i++) {
+                    after.accept(closedAt.get(i).get(patience.toMillis() + 5_000, TimeUnit.MILLISECONDS) - sentAt[i]);
+                }
+                return new Closed(Duration.ofNanos(after.getMin()), Duration.ofNanos(after.getMax()));
+            } finally {
+                readers.shutdownNow();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /** How long after their partial requests the server closed a set of connections: the first, the last. */
+    record Closed(Duration first, Duration last) {
     }
 
     /** Reads until the server closes the connection (end of stream or reset). */
@@ -718,21 +720,5 @@ class SelfServiceAttackTest extends RunningPage {
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);
         }
-    }
-
-    private static long min(long[] values) {
-        long m = Long.MAX_VALUE;
-        for (long v : values) {
-            m = Math.min(m, v);
-        }
-        return m;
-    }
-
-    private static long max(long[] values) {
-        long m = Long.MIN_VALUE;
-        for (long v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
     }
 }

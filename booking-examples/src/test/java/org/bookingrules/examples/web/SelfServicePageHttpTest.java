@@ -8,13 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.examples.web.PageClient.Page;
 import org.bookingrules.links.LinkDenial;
@@ -45,8 +43,7 @@ class SelfServicePageHttpTest extends RunningPage {
     @DisplayName("R8: opening a link swaps its token for a pre-session cookie and answers 303 to /manage; without "
             + "the cookie /manage answers a same-origin step on (a link from another site) or 403, never a loop")
     void openingALinkSwapsTheTokenForAPreSession() {
-        String token = clinic.manageToken(clinic.upcomingId());
-        PageClient client = english();
+        String token = clinic.manageToken(upcoming);
 
         Page opened = client.get(server.manageUrl(token));
 
@@ -77,9 +74,7 @@ class SelfServicePageHttpTest extends RunningPage {
     @DisplayName("R8 R11: a POST without the CSRF token is refused with 403 and changes nothing; "
             + "with the token the same cancel goes through")
     void postWithoutCsrfTokenIsRefused() {
-        String id = clinic.upcomingId();
-        PageClient client = english();
-        Page form = client.open(link(id));
+        Page form = client.open(link(upcoming));
 
         Page verifyWithoutToken = client.post(form.formAction(), Map.of("email", EMAIL));
 
@@ -87,8 +82,8 @@ class SelfServicePageHttpTest extends RunningPage {
         assertThat(verifyWithoutToken.body()).contains("This form has expired");
         assertThat(client.cookies()).doesNotContainKey(SESSION);
 
-        Page session = signIn(client, id);
-        int eventsBefore = clinic.history(id).size();
+        Page session = signIn(client, upcoming);
+        int eventsBefore = clinic.history(upcoming).size();
         for (String path : List.of("/session/cancel", "/session/confirm", "/session/decline", "/session/reschedule",
                 "/session/end")) {
             Page withoutToken = client.post(path, Map.of("reason", "no token", "slot", "2026-03-03T09:00:00Z"));
@@ -97,24 +92,23 @@ class SelfServicePageHttpTest extends RunningPage {
         }
         assertThat(new PageClient(server.baseUrl(), "en").post("/session/cancel", Map.of()).status())
                 .as("no session at all").isEqualTo(403);
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.PENDING);
-        assertThat(clinic.history(id)).hasSize(eventsBefore);
+        assertThat(clinic.booking(upcoming).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(clinic.history(upcoming)).hasSize(eventsBefore);
 
         // Negative control: the same POST with the session's token cancels, so the 403s above were the token.
         Page withToken = client.post("/session/cancel", Map.of("csrf", session.csrf()));
         assertThat(withToken.status()).isEqualTo(303);
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(clinic.booking(upcoming).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(clinic.history(upcoming)).last().isInstanceOf(BookingEvent.Cancelled.class);
     }
 
     @Test
     @DisplayName("R8: a wrong CSRF token (empty, altered, another visitor's, the pre-session one) is "
             + "refused with 403 and changes nothing")
     void wrongCsrfTokenIsRefused() {
-        String id = clinic.upcomingId();
-        PageClient client = english();
         PageClient other = english();
-        Page form = client.open(link(id));
-        Page otherForm = other.open(link(id));
+        Page form = client.open(link(upcoming));
+        Page otherForm = other.open(link(upcoming));
 
         for (String wrong : List.of("", "x", altered(form.csrf()), otherForm.csrf())) {
             Page refused = client.post(form.formAction(), Map.of("csrf", wrong, "email", EMAIL));
@@ -122,38 +116,37 @@ class SelfServicePageHttpTest extends RunningPage {
         }
         assertThat(client.cookies()).doesNotContainKey(SESSION);
 
-        Page otherSession = signIn(other, id);
-        Page session = signIn(client, id);
-        int eventsBefore = clinic.history(id).size();
+        Page otherSession = signIn(other, upcoming);
+        Page session = signIn(client, upcoming);
+        int eventsBefore = clinic.history(upcoming).size();
         for (String wrong : List.of("", altered(session.csrf()), otherSession.csrf(), form.csrf())) {
             Page refused = client.post("/session/cancel", Map.of("csrf", wrong));
             assertThat(refused.status()).as("session token '%s'", wrong).isEqualTo(403);
         }
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.PENDING);
-        assertThat(clinic.history(id)).hasSize(eventsBefore);
+        assertThat(clinic.booking(upcoming).status()).isEqualTo(BookingStatus.PENDING);
+        assertThat(clinic.history(upcoming)).hasSize(eventsBefore);
     }
 
     @Test
     @DisplayName("Every response (pages, POSTs, redirects, refusals, errors, 400, 403, 404, 405, 415, the style "
             + "sheet) sends Referrer-Policy: same-origin and a strict Content-Security-Policy")
     void everyResponseSendsTheSecurityHeaders() {
-        PageClient client = english();
         client.get("/");
         client.get("/style.css");
         client.get("/no-such-page");
         client.get("/m/bm90LWEtdG9rZW4.c2lnbmF0dXJl");
         client.send("DELETE", "/session");
         client.get("/session");
-        Page form = client.open(link(clinic.upcomingId()));
+        Page form = client.open(link(upcoming));
         client.post(form.formAction(), Map.of("email", EMAIL));
         client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
-        Page session = signIn(client, clinic.upcomingId());
+        Page session = signIn(client, upcoming);
         client.get("/session/reschedule");
         client.get("/session/cancel");
         client.post("/session/cancel", Map.of("csrf", "wrong"));
         client.follow(client.post("/session/cancel", Map.of("csrf", session.csrf())));
         PageClient late = english();
-        Page lateSession = signIn(late, clinic.soonId());
+        Page lateSession = signIn(late, soon);
         late.post("/session/cancel", Map.of("csrf", lateSession.csrf()));
         client.postRaw("/session/cancel", "text/plain", "csrf=" + session.csrf(), Map.of());
         client.postRaw("/session/cancel", "application/x-www-form-urlencoded", "csrf=%zz", Map.of());
@@ -185,24 +178,23 @@ class SelfServicePageHttpTest extends RunningPage {
     @DisplayName("R11: the cancel's confirmation step leads to the success page in the browser's language, and the "
             + "booking is cancelled with the reason given")
     void successPageFollowsAcceptLanguage(String acceptLanguage, String title, String lang, String otherTitle) {
-        String id = clinic.upcomingId();
-        PageClient client = new PageClient(server.baseUrl(), acceptLanguage);
-        signIn(client, id);
-        Page step = client.get("/session/cancel");
+        PageClient browser = new PageClient(server.baseUrl(), acceptLanguage);
+        signIn(browser, upcoming);
+        Page step = browser.get("/session/cancel");
         assertThat(step.status()).isEqualTo(200);
 
-        Page posted = client.post(step.formAction(), Map.of("csrf", step.csrf(), "reason", "Tengo fiebre <b>"));
+        Page posted = browser.post(step.formAction(), Map.of("csrf", step.csrf(), "reason", "Tengo fiebre <b>"));
         assertThat(posted.status()).isEqualTo(303);
         assertThat(posted.location()).hasValue("/session/done");
-        Page done = client.follow(posted);
+        Page done = browser.follow(posted);
 
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.body()).contains("<html lang=\"" + lang + "\">", "<h1 id=\"done-title\">" + title + "</h1>")
                 .doesNotContain(otherTitle)
-                .contains(clinic.booking(id).confirmationCode());
-        Booking cancelled = clinic.booking(id);
+                .contains(clinic.booking(upcoming).confirmationCode());
+        Booking cancelled = clinic.booking(upcoming);
         assertThat(cancelled.status()).isEqualTo(BookingStatus.CANCELLED);
-        assertThat(clinic.history(id)).last().isInstanceOfSatisfying(BookingEvent.Cancelled.class, event -> {
+        assertThat(clinic.history(upcoming)).last().isInstanceOfSatisfying(BookingEvent.Cancelled.class, event -> {
             assertThat(event.reason()).isEqualTo("Tengo fiebre <b>");
             assertThat(event.actor()).isEqualTo(Actor.customer(DemoClinic.PATIENT.id()));
         });
@@ -212,8 +204,7 @@ class SelfServicePageHttpTest extends RunningPage {
     @DisplayName("R8: a wrong e-mail shows the error with the attempts left, in the browser's language, does not echo "
             + "what was typed, and opens no session")
     void wrongEmailShowsTheError() {
-        PageClient client = english();
-        Page form = client.open(link(clinic.upcomingId()));
+        Page form = client.open(link(upcoming));
 
         Page wrong = client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "someone.else@example.org"));
 
@@ -226,7 +217,7 @@ class SelfServicePageHttpTest extends RunningPage {
         assertThat(client.get("/session").status()).isEqualTo(403);
 
         PageClient spanish = new PageClient(server.baseUrl(), "es");
-        Page formulario = spanish.open(link(clinic.upcomingId()));
+        Page formulario = spanish.open(link(upcoming));
         Page incorrecto = spanish.post(formulario.formAction(),
                 Map.of("csrf", formulario.csrf(), "email", "otra.persona@example.org"));
         assertThat(incorrecto.body()).contains("Eso no coincide con nuestros registros. Inténtelo de nuevo.",
@@ -236,9 +227,7 @@ class SelfServicePageHttpTest extends RunningPage {
     @Test
     @DisplayName("R8: after five wrong e-mails the link is locked, even for the right one, until the lock ends")
     void tooManyWrongAnswersLockTheLink() {
-        String id = clinic.upcomingId();
-        PageClient client = english();
-        Page form = client.open(link(id));
+        Page form = client.open(link(upcoming));
         Page last = null;
         for (int i = 0; i < 5; i++) {
             last = client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "guess" + i + "@example.org"));
@@ -262,13 +251,7 @@ class SelfServicePageHttpTest extends RunningPage {
             + "page shows the library's sentence with 403 and no form, and the opened link ends")
     void aLinkThatNeedsANewOneShowsTheLibrarysSentence() {
         // A booking far enough ahead that days of locks do not reach it.
-        Instant start = NOW.plus(Duration.ofDays(20)).atZone(DemoClinic.ZONE).toLocalDate().atTime(11, 0)
-                .atZone(DemoClinic.ZONE).toInstant();
-        String id = clinic.rules().book(Actor.staff("front-desk"), BookRequest.of(DemoClinic.TENANT, DemoClinic.DOCTOR,
-                DemoClinic.CONSULTATION, DemoClinic.PATIENT, start, start.plus(DemoClinic.APPOINTMENT),
-                DemoClinic.ZONE))
-                .orElseThrow().booking().id();
-        PageClient client = english();
+        String id = bookAt(DemoClinic.CONSULTATION, 20, 11);
         Page last = null;
         for (int guess = 0; guess < 60 && (last == null || last.status() != 403); guess++) {
             Page form = client.open(link(id));
@@ -294,40 +277,36 @@ class SelfServicePageHttpTest extends RunningPage {
     @DisplayName("R9: inside the notice the page shows no cancel button, and a cancel POST is refused with the "
             + "library's message: the deadline and the professional's contact; nothing changes")
     void lateCancelIsRefusedWithDeadlineAndContact() {
-        String id = clinic.soonId();
         Refusal refusal = (Refusal) clinic.rules()
-                .permissions(Actor.customer(DemoClinic.PATIENT.id()), BookingRef.of(DemoClinic.TENANT, id)).cancel();
+                .permissions(Actor.customer(DemoClinic.PATIENT.id()), BookingRef.of(DemoClinic.TENANT, soon)).cancel();
         String expected = Html.esc(refusal.message(Locale.ENGLISH));
         assertThat(expected).contains("It is too late to cancel", "It was possible until",
                 "Please contact Dr. Marta Ruiz, +34 910 000 000.");
-        PageClient client = english();
 
-        Page session = signIn(client, id);
+        Page session = signIn(client, soon);
         assertThat(session.body()).contains(expected).doesNotContain("id=\"cancel-start\"");
         assertThat(client.get("/session/cancel").status()).isEqualTo(409);
         Page refused = client.post("/session/cancel", Map.of("csrf", session.csrf()));
 
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body()).contains("Not possible online", expected);
-        assertThat(clinic.booking(id).isActive()).isTrue();
+        assertThat(clinic.booking(soon).isActive()).isTrue();
 
-        Page spanish = new PageClient(server.baseUrl(), "es").open(link(id));
+        Page spanish = new PageClient(server.baseUrl(), "es").open(link(soon));
         assertThat(spanish.body()).contains(Html.esc(refusal.message(Locale.forLanguageTag("es"))));
     }
 
     @Test
     @DisplayName("R7: a decline inside the notice is allowed, recorded as late with its reason, and acknowledged")
     void lateDeclineIsRecorded() {
-        String id = clinic.soonId();
-        PageClient client = english();
-        Page session = signIn(client, id);
+        Page session = signIn(client, soon);
         assertThat(session.body()).contains("it is recorded as a late notice");
 
         Page done = client.follow(client.post("/session/decline", Map.of("csrf", session.csrf(), "reason", "Work")));
 
         assertThat(done.body()).contains("Answer received", "recorded as a late notice");
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.DECLINED);
-        assertThat(clinic.history(id)).last().isInstanceOfSatisfying(BookingEvent.Declined.class, event -> {
+        assertThat(clinic.booking(soon).status()).isEqualTo(BookingStatus.DECLINED);
+        assertThat(clinic.history(soon)).last().isInstanceOfSatisfying(BookingEvent.Declined.class, event -> {
             assertThat(event.late()).isTrue();
             assertThat(event.reason()).isEqualTo("Work");
         });
@@ -338,13 +317,11 @@ class SelfServicePageHttpTest extends RunningPage {
     @DisplayName("R7 R10: confirm, then reschedule to a free slot picked from the page; the move counts as the "
             + "customer's and resets the confirmation")
     void confirmThenReschedule() {
-        String id = clinic.upcomingId();
-        PageClient client = english();
-        Page session = signIn(client, id);
+        Page session = signIn(client, upcoming);
 
         Page confirmed = client.follow(client.post("/session/confirm", Map.of("csrf", session.csrf())));
         assertThat(confirmed.body()).contains("Confirmation successful");
-        assertThat(clinic.booking(id).status()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(clinic.booking(upcoming).status()).isEqualTo(BookingStatus.CONFIRMED);
 
         Page slots = client.get("/session/reschedule");
         List<String> options = slots.optionValues();
@@ -354,7 +331,7 @@ class SelfServicePageHttpTest extends RunningPage {
         Page moved = client.follow(client.post("/session/reschedule", Map.of("csrf", slots.csrf(), "slot", chosen)));
 
         assertThat(moved.body()).contains("Change of time successful");
-        Booking after = clinic.booking(id);
+        Booking after = clinic.booking(upcoming);
         assertThat(after.start()).isEqualTo(Instant.parse(chosen));
         assertThat(after.status()).isEqualTo(BookingStatus.PENDING);
         assertThat(after.customerReschedules()).isEqualTo(1);
@@ -364,30 +341,29 @@ class SelfServicePageHttpTest extends RunningPage {
     @DisplayName("R8: no URL the server emits, links to or redirects to, no cookie and no token carries the e-mail or "
             + "the patient's name; no page shows them")
     void noPersonalDataInUrls() {
-        PageClient client = english();
-        Page form = client.open(link(clinic.upcomingId()));
+        Page form = client.open(link(upcoming));
         client.post(form.formAction(), Map.of("csrf", form.csrf(), "email", "lucia.fernandez@example.com"));
-        Page session = signIn(client, clinic.upcomingId());
+        Page session = signIn(client, upcoming);
         client.get("/session/reschedule");
         Page step = client.get("/session/cancel");
         client.follow(client.post("/session/cancel", Map.of("csrf", step.csrf(), "reason", EMAIL)));
         PageClient spanish = new PageClient(server.baseUrl(), "es");
-        Page otra = signIn(spanish, clinic.soonId());
+        Page otra = signIn(spanish, soon);
         spanish.follow(spanish.post("/session/decline", Map.of("csrf", otra.csrf())));
         spanish.post("/session/end", Map.of("csrf", otra.csrf()));
 
         List<Page> seen = new ArrayList<>(client.seen());
         seen.addAll(spanish.seen());
         List<String> emitted = new ArrayList<>();
-        emitted.add(link(clinic.upcomingId()));
-        emitted.add(link(clinic.soonId()));
+        emitted.add(link(upcoming));
+        emitted.add(link(soon));
         for (Page page : seen) {
             emitted.add(page.uri().toString());
             page.location().ifPresent(emitted::add);
             emitted.addAll(page.linkedUrls());
             emitted.addAll(page.headers().allValues("Set-Cookie"));
         }
-        for (String token : List.of(clinic.manageToken(clinic.upcomingId()), clinic.manageToken(clinic.soonId()))) {
+        for (String token : List.of(clinic.manageToken(upcoming), clinic.manageToken(soon))) {
             emitted.add(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
                     StandardCharsets.UTF_8));
         }
