@@ -100,37 +100,30 @@ public final class OutboxRelay {
     private static final int LAST_ERROR_LENGTH = 500;
     private static final int MAX_PASSES_PER_RUN = 1000;
 
-    private final DataSource dataSource;
-    private final BookingNotifier notifier;
-    private final Clock clock;
-    private final int batchSize;
-    private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Duration deliveryTimeout;
-    /** The caller's executor, or null when the relay uses its own pool. */
-    private final Executor callerExecutor;
+    /**
+     * The settings the relay was built with, as the builder checked them; the delivery executor is
+     * the caller's, or null when the relay uses its own pool.
+     */
+    private record Config(DataSource dataSource, BookingNotifier notifier, Clock clock, int batchSize,
+                          int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration deliveryTimeout,
+                          Executor deliveryExecutor) {
+    }
+
+    private final Config config;
     /** Calls the notifier: on the caller's executor or the relay's own pool, one attempt per pass. */
     private final NotificationDispatcher dispatcher;
 
     /** Detected on the first connection; a race detects it twice, harmlessly, with the same result. */
     private volatile JdbcDialect dialect;
 
-    private OutboxRelay(Builder b) {
-        this.dataSource = b.dataSource;
-        this.notifier = b.notifier;
-        this.clock = b.clock;
-        this.batchSize = b.batchSize;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.deliveryTimeout = b.deliveryTimeout;
-        this.callerExecutor = b.deliveryExecutor;
+    private OutboxRelay(Config config) {
+        this.config = config;
         // One attempt per pass: a failed row is retried by a later pass, after its backoff.
-        this.dispatcher = b.deliveryExecutor != null
-                ? NotificationDispatcher.on(b.notifier, b.deliveryExecutor, 1, b.deliveryTimeout, AFTERWARDS)
-                : NotificationDispatcher.withOwnPool(b.notifier, "outbox-relay-delivery", OWN_DELIVERY_THREADS, 1,
-                        b.deliveryTimeout, AFTERWARDS);
+        this.dispatcher = config.deliveryExecutor() != null
+                ? NotificationDispatcher.on(config.notifier(), config.deliveryExecutor(), 1, config.deliveryTimeout(),
+                        AFTERWARDS)
+                : NotificationDispatcher.withOwnPool(config.notifier(), "outbox-relay-delivery", OWN_DELIVERY_THREADS,
+                        1, config.deliveryTimeout(), AFTERWARDS);
     }
 
     /**
@@ -150,16 +143,16 @@ public final class OutboxRelay {
      */
     public Builder toBuilder() {
         Builder b = new Builder()
-                .dataSource(dataSource)
-                .notifier(notifier)
-                .clock(clock)
-                .batchSize(batchSize)
-                .maxAttempts(maxAttempts)
-                .initialBackoff(initialBackoff)
-                .maxBackoff(maxBackoff)
-                .deliveryTimeout(deliveryTimeout);
+                .dataSource(config.dataSource())
+                .notifier(config.notifier())
+                .clock(config.clock())
+                .batchSize(config.batchSize())
+                .maxAttempts(config.maxAttempts())
+                .initialBackoff(config.initialBackoff())
+                .maxBackoff(config.maxBackoff())
+                .deliveryTimeout(config.deliveryTimeout());
         // A relay built from the copy gets a pool of its own unless the caller gave an executor.
-        return callerExecutor == null ? b : b.deliveryExecutor(callerExecutor);
+        return config.deliveryExecutor() == null ? b : b.deliveryExecutor(config.deliveryExecutor());
     }
 
     /**
@@ -182,7 +175,7 @@ public final class OutboxRelay {
         Connection c = null;
         boolean committed = false;
         try {
-            c = dataSource.getConnection();
+            c = config.dataSource().getConnection();
             Sql sql = dialectOf(c).sql();
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             c.setAutoCommit(false);
@@ -254,7 +247,7 @@ public final class OutboxRelay {
     /** One scheduled run: passes again while full batches come back, bounded so a run ends. */
     private void drain() {
         for (int pass = 1; pass <= MAX_PASSES_PER_RUN; pass++) {
-            if (deliverDue() < batchSize) {
+            if (deliverDue() < config.batchSize()) {
                 return;
             }
         }
@@ -308,7 +301,7 @@ public final class OutboxRelay {
         List<Claimed> claimed = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql.claimOutbox())) {
             sql.bindInstant(s, 1, now());
-            s.setInt(2, batchSize);
+            s.setInt(2, config.batchSize());
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     claimed.add(new Claimed(rows.getString("tenant_id"), rows.getString("notification_id"),
@@ -352,16 +345,16 @@ public final class OutboxRelay {
         if (failure != null) {
             int attempts = row.attempts() + 1;
             Instant now = now();
-            if (attempts >= maxAttempts) {
+            if (attempts >= config.maxAttempts()) {
                 LOG.warn("notification {} ({}, booking={}) failed attempt {} of {}: {}; parked, not retried",
-                        notification.id(), notification.kind(), notification.booking().id(), attempts, maxAttempts,
-                        failure.getClass().getName());
+                        notification.id(), notification.kind(), notification.booking().id(), attempts,
+                        config.maxAttempts(), failure.getClass().getName());
                 queueFailure(sql, retry, row, PARKED, attempts, now, failure);
             } else {
                 Duration wait = backoff(attempts);
                 LOG.debug("notification {} ({}, booking={}) failed attempt {} of {}: {}; next attempt in {}",
-                        notification.id(), notification.kind(), notification.booking().id(), attempts, maxAttempts,
-                        failure.getClass().getName(), wait);
+                        notification.id(), notification.kind(), notification.booking().id(), attempts,
+                        config.maxAttempts(), failure.getClass().getName(), wait);
                 queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), failure);
             }
             return failure instanceof TimeoutException ? Result.TIMED_OUT : Result.FAILED;
@@ -392,19 +385,19 @@ public final class OutboxRelay {
      * failed attempt after the first, capped at the maximum.
      */
     Duration backoff(int failedAttempts) {
-        Duration wait = initialBackoff;
+        Duration wait = config.initialBackoff();
         for (int i = 1; i < failedAttempts; i++) {
-            if (wait.compareTo(maxBackoff) >= 0) {
+            if (wait.compareTo(config.maxBackoff()) >= 0) {
                 break;
             }
             wait = wait.multipliedBy(2);
         }
-        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+        return wait.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : wait;
     }
 
     /** The clock's instant to the microsecond, what every supported database keeps. */
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /**
@@ -564,7 +557,8 @@ public final class OutboxRelay {
                 throw new IllegalArgumentException("maxBackoff must not be shorter than initialBackoff ("
                         + initialBackoff + "), was " + maxBackoff);
             }
-            return new OutboxRelay(this);
+            return new OutboxRelay(new Config(dataSource, notifier, clock, batchSize, maxAttempts, initialBackoff,
+                    maxBackoff, deliveryTimeout, deliveryExecutor));
         }
 
         private static Duration positive(String name, Duration v) {

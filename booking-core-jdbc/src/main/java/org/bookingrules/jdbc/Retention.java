@@ -92,23 +92,18 @@ public final class Retention {
 
     private static final int MAX_BATCH_ATTEMPTS = 5;
 
-    private final DataSource dataSource;
-    private final Clock clock;
-    private final Duration deliveredOutboxAge;
-    private final Duration idempotencyKeyAge;
-    private final Duration linkGuardAge;
-    private final int batchSize;
+    /** The settings the job was built with, as the builder checked them. */
+    private record Config(DataSource dataSource, Clock clock, Duration deliveredOutboxAge,
+                          Duration idempotencyKeyAge, Duration linkGuardAge, int batchSize) {
+    }
+
+    private final Config config;
 
     /** Detected on the first connection; a race detects it twice, harmlessly, with the same result. */
     private volatile JdbcDialect dialect;
 
-    private Retention(Builder b) {
-        this.dataSource = b.dataSource;
-        this.clock = b.clock;
-        this.deliveredOutboxAge = b.deliveredOutboxAge;
-        this.idempotencyKeyAge = b.idempotencyKeyAge;
-        this.linkGuardAge = b.linkGuardAge;
-        this.batchSize = b.batchSize;
+    private Retention(Config config) {
+        this.config = config;
     }
 
     /**
@@ -127,12 +122,12 @@ public final class Retention {
      */
     public Builder toBuilder() {
         return new Builder()
-                .dataSource(dataSource)
-                .clock(clock)
-                .deliveredOutboxAge(deliveredOutboxAge)
-                .idempotencyKeyAge(idempotencyKeyAge)
-                .linkGuardAge(linkGuardAge)
-                .batchSize(batchSize);
+                .dataSource(config.dataSource())
+                .clock(config.clock())
+                .deliveredOutboxAge(config.deliveredOutboxAge())
+                .idempotencyKeyAge(config.idempotencyKeyAge())
+                .linkGuardAge(config.linkGuardAge())
+                .batchSize(config.batchSize());
     }
 
     /**
@@ -147,7 +142,7 @@ public final class Retention {
      * @throws IllegalArgumentException if the database is not supported
      */
     public Deleted runOnce() {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant now = config.clock().instant().truncatedTo(ChronoUnit.MICROS);
         int sent = drain(Kind.SENT_NOTIFICATION, now);
         int keys = drain(Kind.IDEMPOTENCY_KEY, now);
         int guards = drain(Kind.LINK_GUARD, now);
@@ -224,7 +219,7 @@ public final class Retention {
         while (!Thread.currentThread().isInterrupted()) {
             Batch batch = batch(kind, now);
             deleted += batch.deleted();
-            if (batch.selected() < batchSize) {
+            if (batch.selected() < config.batchSize()) {
                 break;
             }
         }
@@ -237,7 +232,7 @@ public final class Retention {
             boolean committed = false;
             Sql sql = null;
             try {
-                c = dataSource.getConnection();
+                c = config.dataSource().getConnection();
                 sql = dialectOf(c).sql();
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 c.setAutoCommit(false);
@@ -286,16 +281,16 @@ public final class Retention {
         try (PreparedStatement s = c.prepareStatement(query)) {
             int next = 1;
             switch (kind) {
-                case SENT_NOTIFICATION -> sql.bindInstant(s, next++, now.minus(deliveredOutboxAge));
-                case IDEMPOTENCY_KEY -> sql.bindInstant(s, next++, now.minus(idempotencyKeyAge));
+                case SENT_NOTIFICATION -> sql.bindInstant(s, next++, now.minus(config.deliveredOutboxAge()));
+                case IDEMPOTENCY_KEY -> sql.bindInstant(s, next++, now.minus(config.idempotencyKeyAge()));
                 default -> {
-                    Instant before = now.minus(linkGuardAge);
+                    Instant before = now.minus(config.linkGuardAge());
                     sql.bindInstant(s, next++, now);
                     sql.bindInstant(s, next++, before);
                     sql.bindInstant(s, next++, before);
                 }
             }
-            s.setInt(next, batchSize);
+            s.setInt(next, config.batchSize());
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     keys.add(new String[] {rows.getString(1), rows.getString(2)});
@@ -428,7 +423,8 @@ public final class Retention {
          */
         public Retention build() {
             Objects.requireNonNull(dataSource, "dataSource");
-            return new Retention(this);
+            return new Retention(new Config(dataSource, clock, deliveredOutboxAge, idempotencyKeyAge, linkGuardAge,
+                    batchSize));
         }
 
         private static Duration age(String name, Duration v) {

@@ -1,7 +1,5 @@
 package org.bookingrules.jdbc;
 
-import java.util.Arrays;
-import java.util.stream.Stream;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.spi.BookingRepository;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -22,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link AppointmentTableTest}.
  */
 @ParameterizedClass(name = "{1} on {0}")
-@MethodSource("storesAndClinics")
+@MethodSource("org.bookingrules.jdbc.LegacyClinics#onEveryStore")
 @DisplayName("JdbcBookingRepository over an existing appointment table keeps the repository contract")
 class AppointmentTableContractTest extends BookingRepositoryContract {
 
@@ -37,12 +34,6 @@ class AppointmentTableContractTest extends BookingRepositoryContract {
 
     @Parameter(1)
     LegacyClinics clinic;
-
-    /** Clinic A (timestamps, numeric keys, a version column) and B (local date and times, text keys, none). */
-    static Stream<Arguments> storesAndClinics() {
-        return Arrays.stream(Store.values())
-                .flatMap(store -> Arrays.stream(LegacyClinics.values()).map(clinic -> Arguments.of(store, clinic)));
-    }
 
     @Override
     protected BookingRepository newRepository() {

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.BookingRules;
@@ -36,6 +35,7 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.OutboxTestSupport.RecordingNotifier;
 import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.LegacyClinics.EachStoreAndClinic;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.links.Grant;
 import org.bookingrules.links.IdentityCheck;
@@ -57,9 +57,6 @@ import org.bookingrules.spi.RecipientRole;
 import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.Interval;
 import org.threeten.extra.MutableClock;
 
@@ -99,15 +96,9 @@ class AppointmentTableServicesTest {
      */
     private static final String[] ANA_PERSONAL = {"Ana P", "ana@example.org", "600 111 222"};
 
-    static Stream<Arguments> kits() {
-        return Stream.of(Store.values()).flatMap(store -> Stream.of(LegacyClinics.values())
-                .map(clinic -> Arguments.of(store, clinic)));
-    }
-
     // ------------------------------------------------------------------------------ R8 links
 
-    @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("kits")
+    @EachStoreAndClinic
     @DisplayName("R8 R11 R15 a manage link for an appointment the EHR made itself opens; the identity check asks the "
             + "EHR patient's e-mail (or date of birth); the customer cancels: the EHR row holds the cancel code, the "
             + "history the CANCELLED event, the outbox its notifications; wrong answers lock the link in br_link_guard")
@@ -198,8 +189,7 @@ class AppointmentTableServicesTest {
                 .as("after the lock the right answer works").isPresent();
     }
 
-    @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("kits")
+    @EachStoreAndClinic
     @DisplayName("R8 R9 R10 the customer reschedules through the link within the policy, a booking the library made "
             + "and an appointment the EHR made itself: the EHR rows hold the new times; inside the reschedule notice "
             + "the link's reschedule is refused")
@@ -257,8 +247,7 @@ class AppointmentTableServicesTest {
 
     // ------------------------------------------------------------------------------ R5 reminders
 
-    @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("kits")
+    @EachStoreAndClinic
     @DisplayName("R5 sendDueReminders sends a booking's reminder and the outbox holds it; none for a booking the EHR "
             + "moved or cancelled before it was due, none for an appointment the EHR made itself (it sends its own)")
     void remindersFollowTheEhrsChanges(Store store, LegacyClinics clinic) {
@@ -311,8 +300,7 @@ class AppointmentTableServicesTest {
 
     // ------------------------------------------------------------------------------ R2 R15 erasure
 
-    @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("kits")
+    @EachStoreAndClinic
     @DisplayName("R2 R15 erasing Ana removes the library's copies: no text column of any br_ table of the tenant holds "
             + "her name, e-mail or phone; every event stays plus CUSTOMER_ERASED; her pending notifications are "
             + "dropped; the EHR's patient row, Bob and another tenant are untouched; a repeat changes nothing")
@@ -397,8 +385,7 @@ class AppointmentTableServicesTest {
 
     // ------------------------------------------------------------------------------ retention
 
-    @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("kits")
+    @EachStoreAndClinic
     @DisplayName("Retention on bookings over the table: delivered notifications older than the configured age go, "
             + "recent and pending ones stay; idempotency keys expire as configured; the link guard of a finished "
             + "booking goes, an active one's stays")
@@ -474,8 +461,7 @@ class AppointmentTableServicesTest {
 
     // ------------------------------------------------------------------------------ R14 relay
 
-    @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("kits")
+    @EachStoreAndClinic
     @DisplayName("R14 the notifications of changes to bookings over the table, the EHR's own appointment included, are "
             + "delivered by two racing relays exactly once each, with the EHR patient's contact")
     void relayDeliversEachNotificationOnce(Store store, LegacyClinics clinic) throws Exception {

@@ -46,17 +46,14 @@ import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.BookingStatus;
 import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -72,10 +69,7 @@ import org.threeten.extra.MutableClock;
  * and the facade refuses a notifier of its own next to the outbox.
  */
 @DisplayName("JdbcBookingRepository embedded in the application's transaction (plain JDBC and Spring + HikariCP)")
-class EmbeddedTransactionTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class EmbeddedTransactionTest extends SharedStoreTest {
 
     private static final String TENANT = "clinic-embedded";
     private static final Instant START = NOW.plus(Duration.ofDays(3));
@@ -93,85 +87,85 @@ class EmbeddedTransactionTest {
     private static final String SCHEMA_VERSION_TABLE = "br_schema_version";
     private static final Pattern CREATE_TABLE = Pattern.compile("(?i)CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)");
 
+    /** The store's database, its tables emptied before each test. */
+    private Database db;
+    private MutableClock clock;
+    /** What the relay delivered. */
+    private CountingNotifier counting;
+    /** A relay over the outbox, on the clock, delivering to the counting notifier. */
+    private OutboxRelay relay;
+
+    @BeforeEach
+    void emptyTablesAndRelay() {
+        db = emptyDb();
+        clock = MutableClock.of(NOW, ZONE);
+        counting = new CountingNotifier();
+        relay = TestFacade.relay(db, counting, clock);
+    }
+
     // --------------------------------------------------------------------------- plain JDBC
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("R14/R15 book, book, cancel and reschedule inside the caller's plain-JDBC transaction, then "
             + "rollback: no row for the tenant in any br_ table of the schema files, and the relay, drained, "
             + "delivers nothing; negative control: the same work committed, the same relay and notifier deliver "
             + "every notification")
-    void plainJdbcRollbackLeavesNothing(Store store) throws SQLException {
-        Harness h = harness(store);
-
-        try (Connection callers = h.db().dataSource().getConnection()) {
-            callers.setAutoCommit(false);
-            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), h.clock());
+    void plainJdbcRollbackLeavesNothing() throws SQLException {
+        TestFacade.inCallersTransaction(db, clock, (callers, rules) -> {
             List<Outcome.Done> done = bookCancelReschedule(rules);
             assertThat(notificationsOf(done)).as("the work made notifications (else the rollback proves nothing)")
                     .hasSize(8);
-            assertThat(rowsPerTable(h.db(), callers)).as("inside the transaction, before the rollback")
+            assertThat(rowsPerTable(callers)).as("inside the transaction, before the rollback")
                     .containsEntry("br_booking", 2L).containsEntry("br_outbox", 8L);
             callers.rollback();
-        }
+        });
 
-        assertThat(rowsPerTable(h.db())).as("R15 rows of the tenant in every br_ table after the rollback")
+        assertThat(rowsPerTable()).as("R15 rows of the tenant in every br_ table after the rollback")
                 .isNotEmpty().allSatisfy((table, rows) -> assertThat(rows).as(table).isZero());
-        assertThat(drain(h.relay())).as("R14 notifications the relay delivers after the rollback").isZero();
-        assertThat(h.counting().calls()).as("R14 notifier calls after the rollback").isZero();
+        assertThat(drain(relay)).as("R14 notifications the relay delivers after the rollback").isZero();
+        assertThat(counting.calls()).as("R14 notifier calls after the rollback").isZero();
 
         // Negative control: the same harness, the transaction committed this time.
-        try (Connection callers = h.db().dataSource().getConnection()) {
-            callers.setAutoCommit(false);
-            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), h.clock());
+        TestFacade.inCallersTransaction(db, clock, (callers, rules) -> {
             bookCancelReschedule(rules);
             callers.commit();
-        }
-        assertThat(drain(h.relay())).as("negative control: the committed work's notifications are delivered")
+        });
+        assertThat(drain(relay)).as("negative control: the committed work's notifications are delivered")
                 .isEqualTo(8);
-        assertThat(h.counting().calls()).as("negative control: the counting notifier counts").isEqualTo(8);
+        assertThat(counting.calls()).as("negative control: the counting notifier counts").isEqualTo(8);
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("R14/R15 book, book, cancel and reschedule inside the caller's plain-JDBC transaction, then commit: "
             + "every booking, history event and outbox row kept; nothing delivered before the relay runs; the "
             + "relay delivers each notification exactly once, and a second drain delivers none")
-    void plainJdbcCommitDeliversEachNotificationOnce(Store store) throws SQLException {
-        Harness h = harness(store);
-        List<Outcome.Done> done;
-
-        try (Connection callers = h.db().dataSource().getConnection()) {
-            callers.setAutoCommit(false);
-            BookingRules rules = rules(JdbcBookingRepository.joining(() -> callers), h.clock());
-            done = bookCancelReschedule(rules);
-            assertThat(drain(h.relay())).as("R14 nothing leaves before the caller commits").isZero();
+    void plainJdbcCommitDeliversEachNotificationOnce() throws SQLException {
+        List<Outcome.Done> done = new ArrayList<>();
+        TestFacade.inCallersTransaction(db, clock, (callers, rules) -> {
+            done.addAll(bookCancelReschedule(rules));
+            assertThat(drain(relay)).as("R14 nothing leaves before the caller commits").isZero();
             callers.commit();
-        }
+        });
 
-        assertCommitted(h.db(), done);
-        assertThat(h.counting().calls()).as("R14 the facade delivers nothing itself: only the relay does")
+        assertCommitted(done);
+        assertThat(counting.calls()).as("R14 the facade delivers nothing itself: only the relay does")
                 .isZero();
-        assertDeliveredExactlyOnce(h.db(), h.relay(), h.counting(), done);
+        assertDeliveredExactlyOnce(done);
     }
 
     // ------------------------------------------------------------------------ Spring + Hikari
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("R14/R15 the same work in Spring's TransactionTemplate over HikariCP (leak detection 2 s), rolled "
             + "back: no row in any br_ table, nothing delivered; the repository took no connection when created, "
             + "used only the transaction's connection, and no connection is active afterwards nor reported leaked")
-    void springRollbackLeavesNothingAndLeaksNothing(Store store) {
-        Harness h = harness(store);
-
-        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(h.db(), "rollback")) {
-            JdbcBookingRepository repository = JdbcBookingRepository.joining(app.provider());
+    void springRollbackLeavesNothingAndLeaksNothing() {
+        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(db, "rollback")) {
             JdbcBookingRepository acquireOnly = JdbcBookingRepository.joining(app.acquireOnlyProvider());
             assertThat(app.active()).as("connections out right after joining(...), even with an acquire-only "
                     + "provider").isZero();
             assertThat(acquireOnly).isNotNull();
-            BookingRules rules = rules(repository, h.clock());
+            BookingRules rules = rules(app.repository());
 
             List<Outcome.Done> done = new ArrayList<>();
             app.tx().executeWithoutResult(status -> {
@@ -183,26 +177,22 @@ class EmbeddedTransactionTest {
 
             assertThat(notificationsOf(done)).hasSize(8);
             assertThat(app.active()).as("connections out after the rollback").isZero();
-            assertThat(rowsPerTable(h.db())).as("R15 rows of the tenant in every br_ table after the rollback")
+            assertThat(rowsPerTable()).as("R15 rows of the tenant in every br_ table after the rollback")
                     .isNotEmpty().allSatisfy((table, rows) -> assertThat(rows).as(table).isZero());
-            assertThat(drain(h.relay())).as("R14 notifications delivered after the rollback").isZero();
-            assertThat(h.counting().calls()).isZero();
+            assertThat(drain(relay)).as("R14 notifications delivered after the rollback").isZero();
+            assertThat(counting.calls()).isZero();
             assertNoLeak(app, log);
         }
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("R14/R15 the same work in Spring's TransactionTemplate over HikariCP (leak detection 2 s), "
             + "committed: everything kept, the relay delivers each notification exactly once; a read outside any "
             + "transaction gives its pooled connection back; no connection active afterwards nor reported leaked")
-    void springCommitDeliversEachNotificationOnceAndLeaksNothing(Store store) {
-        Harness h = harness(store);
-
-        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(h.db(), "commit")) {
-            JdbcBookingRepository repository = JdbcBookingRepository.joining(app.provider());
+    void springCommitDeliversEachNotificationOnceAndLeaksNothing() {
+        try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(db, "commit")) {
             assertThat(app.active()).as("connections out right after joining(...)").isZero();
-            BookingRules rules = rules(repository, h.clock());
+            BookingRules rules = rules(app.repository());
 
             List<Outcome.Done> done = app.tx().execute(status -> {
                 List<Outcome.Done> steps = bookCancelReschedule(rules);
@@ -212,15 +202,15 @@ class EmbeddedTransactionTest {
             });
 
             assertThat(app.active()).as("connections out after the commit").isZero();
-            assertCommitted(h.db(), done);
-            assertThat(h.counting().calls()).as("R14 the facade delivers nothing itself: only the relay does")
+            assertCommitted(done);
+            assertThat(counting.calls()).as("R14 the facade delivers nothing itself: only the relay does")
                     .isZero();
-            assertDeliveredExactlyOnce(h.db(), h.relay(), h.counting(), done);
+            assertDeliveredExactlyOnce(done);
 
             Outcome.Done last = done.get(done.size() - 1);
             assertThat(rules.find(ANA_ACTS, BookingRef.of(TENANT, last.booking().id())))
                     .as("a read outside any transaction (auto-commit on) is allowed").contains(last.booking());
-            assertThat(repository.dialect()).isEqualTo(h.db().dialect());
+            assertThat(app.repository().dialect()).isEqualTo(db.dialect());
             assertNoLeak(app, log);
         }
     }
@@ -230,8 +220,6 @@ class EmbeddedTransactionTest {
             + "contract) leaks one pooled connection per call outside a transaction, and HikariCP's leak detector, "
             + "captured here, reports it; creating the repository over it takes nothing")
     void acquireOnlyProviderLeaksAndTheDetectorReportsIt() throws Exception {
-        Database db = DATABASES.h2();
-        db.clean();
         try (StderrCapture log = new StderrCapture(); SpringApp app = new SpringApp(db, "leak-control")) {
             AtomicReference<Connection> taken = new AtomicReference<>();
             JdbcBookingRepository leaky = JdbcBookingRepository.joining(() -> {
@@ -257,26 +245,23 @@ class EmbeddedTransactionTest {
 
     // ------------------------------------------------------------------- auto-commit, creation
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("joined mode on a connection with auto-commit on: book and cancel fail with an "
             + "IllegalStateException saying a transaction must be in progress, and nothing is written; reads are "
             + "allowed; negative control: on the same connection inside a transaction the booking is made")
-    void autoCommitOnIsRefusedBeforeAnythingIsWritten(Store store) throws SQLException {
-        Harness h = harness(store);
-
-        try (Connection callers = h.db().dataSource().getConnection()) {
+    void autoCommitOnIsRefusedBeforeAnythingIsWritten() throws SQLException {
+        try (Connection callers = db.dataSource().getConnection()) {
             CountingProvider provider = new CountingProvider(() -> callers);
             JdbcBookingRepository repository = JdbcBookingRepository.joining(provider);
-            BookingRules rules = rules(repository, h.clock());
+            BookingRules rules = rules(repository);
 
             // Negative control: in a transaction the same connection books.
             callers.setAutoCommit(false);
             Outcome.Done ana = rules.book(ANA_ACTS, request(ANA, START)).orElseThrow();
             callers.commit();
-            Map<String, Long> before = rowsPerTable(h.db());
+            Map<String, Long> before = rowsPerTable();
             assertThat(before).containsEntry("br_booking", 1L).containsEntry("br_outbox", 2L);
-            assertThat(drain(h.relay())).isEqualTo(2);
+            assertThat(drain(relay)).isEqualTo(2);
 
             callers.setAutoCommit(true);
             Throwable book = catchThrowable(() -> rules.book(BOB_ACTS, request(BOB, START.plus(Duration.ofHours(2)))));
@@ -292,8 +277,8 @@ class EmbeddedTransactionTest {
                             .hasMessageContaining("setAutoCommit(false)")
                             .hasMessageContaining("TransactionTemplate"));
             assertThat(callers.getAutoCommit()).as("the caller's connection is left as it was").isTrue();
-            assertThat(rowsPerTable(h.db())).as("nothing written by the refused calls").isEqualTo(before);
-            assertThat(drain(h.relay())).as("nothing to deliver").isZero();
+            assertThat(rowsPerTable()).as("nothing written by the refused calls").isEqualTo(before);
+            assertThat(drain(relay)).as("nothing to deliver").isZero();
             assertThat(rules.find(ANA_ACTS, BookingRef.of(TENANT, ana.booking().id())))
                     .as("reads are allowed with auto-commit on").contains(ana.booking());
             assertThat(repository.history(TENANT, ana.booking().id())).hasSize(1);
@@ -302,15 +287,11 @@ class EmbeddedTransactionTest {
         }
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("joined mode takes no connection when created: joining(provider) detects the dialect on its first "
             + "call's own connection, joining(provider, dialect) never asks; every acquire is released exactly once, "
             + "after a write, a refused booking and a read")
-    void joinedModeTakesNoConnectionUntilCalled(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        db.clean();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
+    void joinedModeTakesNoConnectionUntilCalled() throws SQLException {
         try (Connection callers = db.dataSource().getConnection()) {
             callers.setAutoCommit(false);
             CountingProvider lazy = new CountingProvider(() -> callers);
@@ -326,7 +307,7 @@ class EmbeddedTransactionTest {
             assertThat(given.dialect()).isEqualTo(db.dialect());
             assertThat(told.acquires()).as("a given dialect is never detected").isZero();
 
-            BookingRules rules = rules(given, clock);
+            BookingRules rules = rules(given);
             rules.book(ANA_ACTS, request(ANA, START)).orElseThrow();
             Outcome refused = rules.book(BOB_ACTS, request(BOB, START));
             assertThat(refused.asRefusal()).get().extracting(r -> r.reason()).isEqualTo(RefusalReason.SLOT_UNAVAILABLE);
@@ -351,7 +332,7 @@ class EmbeddedTransactionTest {
         BookingNotifier notifier = new CountingNotifier();
         List<JdbcBookingRepository> repositories = List.of(JdbcBookingRepository.joining(untouchable),
                 JdbcBookingRepository.joining(untouchable, JdbcDialect.POSTGRESQL),
-                DATABASES.h2().emptyRepository());
+                db.emptyRepository());
 
         assertThat(repositories).allSatisfy(repository ->
                 assertThatThrownBy(() -> BookingRules.builder().repository(repository).notifier(notifier).build())
@@ -366,11 +347,9 @@ class EmbeddedTransactionTest {
     @DisplayName("the tables these tests check after a rollback are every table of every dialect's schema files "
             + "(but the schema version record, which has no tenant)")
     void tenantTablesAreEveryTableOfTheSchemaFiles() {
-        for (JdbcDialect dialect : JdbcDialect.values()) {
-            assertThat(schemaTables(dialect)).as("%s", dialect)
-                    .containsAll(TestDatabases.TABLES)
-                    .allSatisfy(t -> assertThat(t).startsWith("br_"));
-        }
+        assertThat(schemaTables(store.dialect()))
+                .containsAll(TestDatabases.TABLES)
+                .allSatisfy(t -> assertThat(t).startsWith("br_"));
     }
 
     // ------------------------------------------------------------------------------- the work
@@ -391,8 +370,8 @@ class EmbeddedTransactionTest {
         return done;
     }
 
-    private static void assertCommitted(Database db, List<Outcome.Done> done) {
-        Map<String, Long> rows = rowsPerTable(db);
+    private void assertCommitted(List<Outcome.Done> done) {
+        Map<String, Long> rows = rowsPerTable();
         assertThat(rows.get("br_booking")).as("bookings").isEqualTo(2);
         assertThat(rows.get("br_booking_event")).as("R15 history events")
                 .isEqualTo(done.stream().mapToLong(d -> d.events().size()).sum()).isEqualTo(4);
@@ -401,8 +380,7 @@ class EmbeddedTransactionTest {
         assertThat(rows.get("br_resource_lock")).as("the resource's lock row").isOne();
     }
 
-    private static void assertDeliveredExactlyOnce(Database db, OutboxRelay relay, CountingNotifier counting,
-                                                   List<Outcome.Done> done) {
+    private void assertDeliveredExactlyOnce(List<Outcome.Done> done) {
         List<Notification> made = notificationsOf(done);
         long outboxRows = db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT);
 
@@ -420,25 +398,13 @@ class EmbeddedTransactionTest {
 
     // ---------------------------------------------------------------------------------- helpers
 
-    /** A test's emptied database, its clock, and a relay over its outbox delivering to a counting notifier. */
-    private record Harness(Database db, MutableClock clock, CountingNotifier counting, OutboxRelay relay) {
-    }
-
-    private static Harness harness(Store store) {
-        Database db = DATABASES.get(store);
-        db.clean();
-        MutableClock clock = MutableClock.of(NOW, ZONE);
-        CountingNotifier counting = new CountingNotifier();
-        return new Harness(db, clock, counting, TestFacade.relay(db, counting, clock));
-    }
-
     /** After a Spring test: no pooled connection out, and HikariCP's leak detector said nothing. */
     private static void assertNoLeak(SpringApp app, StderrCapture log) {
         assertThat(app.active()).as("connections out after the test").isZero();
         assertThat(log.text()).as("HikariCP's log").doesNotContain(LEAK_WARNING).doesNotContain(LEAK_LINE);
     }
 
-    private static BookingRules rules(JdbcBookingRepository repository, MutableClock clock) {
+    private BookingRules rules(JdbcBookingRepository repository) {
         return BookingRules.builder().repository(repository).clock(clock).build();
     }
 
@@ -482,7 +448,7 @@ class EmbeddedTransactionTest {
     }
 
     /** Rows of the tenant in every table of the schema files, read on a connection of the pool. */
-    private static Map<String, Long> rowsPerTable(Database db) {
+    private Map<String, Long> rowsPerTable() {
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String table : schemaTables(db.dialect())) {
             rows.put(table, db.count("SELECT COUNT(*) FROM " + table + " WHERE tenant_id = ?", TENANT));
@@ -491,7 +457,7 @@ class EmbeddedTransactionTest {
     }
 
     /** Rows of the tenant in every table, as the caller's transaction sees them. */
-    private static Map<String, Long> rowsPerTable(Database db, Connection callers) throws SQLException {
+    private Map<String, Long> rowsPerTable(Connection callers) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String table : schemaTables(db.dialect())) {
             try (var s = callers.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE tenant_id = ?")) {
@@ -567,12 +533,13 @@ class EmbeddedTransactionTest {
 
     /**
      * An application's set-up: HikariCP with leak detection at its 2 s minimum, over the store's
-     * namespace, Spring's transaction manager and template, and the {@link ConnectionProvider} the
-     * library's documentation recommends with Spring.
+     * namespace, Spring's transaction manager and template, the {@link ConnectionProvider} the
+     * library's documentation recommends with Spring, and the repository joining through it.
      */
     private static final class SpringApp implements AutoCloseable {
         private final HikariDataSource pool;
         private final TransactionTemplate tx;
+        private final JdbcBookingRepository repository;
 
         SpringApp(Database db, String name) {
             HikariConfig config = db.poolConfig("embedded-" + name);
@@ -582,6 +549,7 @@ class EmbeddedTransactionTest {
             config.setLeakDetectionThreshold(LEAK_THRESHOLD_MILLIS);
             this.pool = db.adopt(new HikariDataSource(config));
             this.tx = new TransactionTemplate(new DataSourceTransactionManager(pool));
+            this.repository = JdbcBookingRepository.joining(provider());
         }
 
         HikariDataSource pool() {
@@ -590,6 +558,11 @@ class EmbeddedTransactionTest {
 
         TransactionTemplate tx() {
             return tx;
+        }
+
+        /** The repository joining the application's transactions, made with {@link #provider()}. */
+        JdbcBookingRepository repository() {
+            return repository;
         }
 
         /** Both halves: the transaction's connection, or a pooled one given back on release. */

@@ -7,13 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 @DisplayName("JdbcLinkGuardStore on H2 keeps the link guard store contract")
 class H2LinkGuardStoreTest extends JdbcLinkGuardStoreContract {
 
-    @Override
-    Store storeUnderTest() {
-        return Store.H2;
-    }
-
-    @Override
-    JdbcDialect expectedDialect() {
-        return JdbcDialect.H2;
+    H2LinkGuardStoreTest() {
+        super(Store.H2);
     }
 }

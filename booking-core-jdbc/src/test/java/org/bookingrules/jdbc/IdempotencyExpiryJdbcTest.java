@@ -7,7 +7,6 @@ import static org.bookingrules.testing.Fixture.CONSULTATION;
 import static org.bookingrules.testing.Fixture.NOW;
 import static org.bookingrules.testing.Fixture.ZONE;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,7 +18,6 @@ import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
 import org.bookingrules.BookingRulesBuilder;
 import org.bookingrules.Outcome;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.Resource;
 import org.bookingrules.model.Transition;
@@ -29,11 +27,9 @@ import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
 import org.bookingrules.testing.Race;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.threeten.extra.Interval;
 import org.threeten.extra.MutableClock;
 
@@ -44,9 +40,8 @@ import org.threeten.extra.MutableClock;
  * other content is refused within it, and after it the same key books anew, once, even when several
  * requests race for it. Works in a namespace of its own on each store ({@link TestDatabases}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Idempotency keys expire (H2, PostgreSQL, MariaDB)")
-class IdempotencyExpiryJdbcTest {
+class IdempotencyExpiryJdbcTest extends SharedStoreTest {
 
     private static final String TENANT = "idem-expiry";
     private static final String KEY = "idem-expiry-key-0001";
@@ -59,17 +54,17 @@ class IdempotencyExpiryJdbcTest {
     private static final Instant START = NOW.plus(Duration.ofDays(60));
     private static final Resource ROOM = new Resource("idem-room", "Room", "room@example.org");
 
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
-
-    private MutableClock clock;
+    private final MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
     private int sequence;
+    /** The store's pool, its tables emptied before each test. */
+    private DataSource pool;
+    /** A repository over the pool. */
+    private JdbcBookingRepository repository;
 
-    /** The store's pool, its tables emptied; the test is skipped if the store is not configured. */
-    private DataSource empty(Store store) {
-        DataSource pool = DATABASES.empty(store).dataSource();
-        clock = MutableClock.of(NOW, ZoneOffset.UTC);
-        return pool;
+    @BeforeEach
+    void emptyTables() {
+        pool = emptyDb().dataSource();
+        repository = JdbcBookingRepository.create(pool);
     }
 
     // ------------------------------------------------------------------ repository level
@@ -88,32 +83,32 @@ class IdempotencyExpiryJdbcTest {
         return new BookingChange(booking, 0, SlotClaim.EXCLUSIVE, List.of(booked.event()), List.of(), key);
     }
 
+    /** Stores the first booking, its key made at {@link #T0} with the default time to live; its insert. */
+    private BookingChange insertFirst() {
+        BookingChange first = insert(T0, 0, key(FINGERPRINT_1, T0, T0.minus(TTL)));
+        assertThat(repository.insert(first)).isEqualTo(SaveResult.SAVED);
+        return first;
+    }
+
     /** A key made at {@code at}, replacing stored keys created at or before {@code expiredUpTo}. */
     private static IdempotencyKey key(String fingerprint, Instant at, Instant expiredUpTo) {
         return new IdempotencyKey(KEY, fingerprint, "placeholder", at, expiredUpTo);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("The stored key reads back with its creation instant, exactly, and no cut-off")
-    void storedKeyReadsBackWithItsCreationInstant(Store store) throws SQLException {
-        JdbcBookingRepository repository = JdbcBookingRepository.create(empty(store));
-        BookingChange first = insert(T0, 0, key(FINGERPRINT_1, T0, T0.minus(TTL)));
-
-        assertThat(repository.insert(first)).isEqualTo(SaveResult.SAVED);
+    void storedKeyReadsBackWithItsCreationInstant() {
+        BookingChange first = insertFirst();
 
         assertThat(repository.findIdempotencyKey(TENANT, KEY))
                 .contains(new IdempotencyKey(KEY, FINGERPRINT_1, first.booking().id(), T0, null));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("An insert whose cut-off is 1 microsecond before the stored key's creation is IDEMPOTENCY_KEY_TAKEN "
             + "and writes nothing; with the cut-off at the creation instant it replaces the key, atomically")
-    void insertReplacesOnlyAnExpiredKey(Store store) throws SQLException {
-        JdbcBookingRepository repository = JdbcBookingRepository.create(empty(store));
-        BookingChange first = insert(T0, 0, key(FINGERPRINT_1, T0, T0.minus(TTL)));
-        assertThat(repository.insert(first)).isEqualTo(SaveResult.SAVED);
+    void insertReplacesOnlyAnExpiredKey() {
+        BookingChange first = insertFirst();
         Instant later = T0.plus(TTL);
 
         BookingChange tooEarly = insert(later.minusNanos(1_000), 3,
@@ -130,14 +125,11 @@ class IdempotencyExpiryJdbcTest {
         assertThat(repository.find(TENANT, replacing.booking().id())).contains(replacing.booking());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("An insert replacing an expired key but refused SLOT_TAKEN or CODE_TAKEN keeps the expired key "
             + "as it was (the deletion is undone with the insert)")
-    void refusedReplacementKeepsTheExpiredKey(Store store) throws SQLException {
-        JdbcBookingRepository repository = JdbcBookingRepository.create(empty(store));
-        BookingChange first = insert(T0, 0, key(FINGERPRINT_1, T0, T0.minus(TTL)));
-        assertThat(repository.insert(first)).isEqualTo(SaveResult.SAVED);
+    void refusedReplacementKeepsTheExpiredKey() {
+        BookingChange first = insertFirst();
         Instant later = T0.plus(TTL).plusSeconds(1);
         IdempotencyKey expected = new IdempotencyKey(KEY, FINGERPRINT_1, first.booking().id(), T0, null);
 
@@ -157,8 +149,8 @@ class IdempotencyExpiryJdbcTest {
 
     // ------------------------------------------------------------------ facade level
 
-    private BookingRules facade(DataSource pool) {
-        return BookingRules.builder().repository(JdbcBookingRepository.create(pool)).clock(clock).build();
+    private BookingRules facade() {
+        return BookingRules.builder().repository(repository).clock(clock).build();
     }
 
     private static BookRequest request(int hoursLater) {
@@ -170,13 +162,11 @@ class IdempotencyExpiryJdbcTest {
         return outcome.asRefusal().map(r -> r.reason()).orElse(null);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Through the facade: a repeat 1 microsecond before the 24 hours end answers with the first booking "
             + "and other content is IDEMPOTENCY_KEY_REUSED; from the 24 hours on the same key books anew")
-    void repeatWithinTheTtlThenANewBookingAfterIt(Store store) throws SQLException {
-        DataSource pool = empty(store);
-        BookingRules rules = facade(pool);
+    void repeatWithinTheTtlThenANewBookingAfterIt() {
+        BookingRules rules = facade();
         Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
 
         clock.setInstant(NOW.plus(TTL).minusNanos(1_000));
@@ -191,20 +181,18 @@ class IdempotencyExpiryJdbcTest {
         Outcome.Done second = rules.book(ANA_ACTS, request(3)).orElseThrow();
         assertThat(second.changed()).isTrue();
         assertThat(second.booking().id()).isNotEqualTo(first.id());
-        IdempotencyKey stored = JdbcBookingRepository.create(pool).findIdempotencyKey(TENANT, KEY).orElseThrow();
+        IdempotencyKey stored = repository.findIdempotencyKey(TENANT, KEY).orElseThrow();
         assertThat(stored.bookingId()).isEqualTo(second.booking().id());
         assertThat(stored.createdAt()).isEqualTo(NOW.plus(TTL));
         assertThat(TestQueries.count(pool, "SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
                 .isEqualTo(2);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Through the facade: 12 requests racing to use one expired key store one booking; every other "
             + "request answers with it as a repeat, none fails")
-    void racersReplacingOneExpiredKeyBookOnce(Store store) throws Exception {
-        DataSource pool = empty(store);
-        BookingRules rules = facade(pool);
+    void racersReplacingOneExpiredKeyBookOnce() throws Exception {
+        BookingRules rules = facade();
         Booking first = rules.book(ANA_ACTS, request(0)).orElseThrow().booking();
         clock.setInstant(NOW.plus(TTL).plusSeconds(1));
         int racers = 12;
@@ -219,7 +207,7 @@ class IdempotencyExpiryJdbcTest {
                 .as("exactly one racer booked").hasSize(1);
         assertThat(TestQueries.count(pool, "SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
                 .isEqualTo(2);
-        assertThat(JdbcBookingRepository.create(pool).findIdempotencyKey(TENANT, KEY).orElseThrow().bookingId())
+        assertThat(repository.findIdempotencyKey(TENANT, KEY).orElseThrow().bookingId())
                 .isEqualTo(ids.iterator().next());
     }
 }

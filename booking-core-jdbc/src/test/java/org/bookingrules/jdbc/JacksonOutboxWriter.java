@@ -3,9 +3,8 @@ package org.bookingrules.jdbc;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
-import org.bookingrules.model.Actor;
+import java.util.function.Consumer;
 import org.bookingrules.model.Booking;
-import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.spi.Notification;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -56,57 +55,53 @@ final class JacksonOutboxWriter {
         g.writeStringProperty("tenantId", b.tenantId());
         g.writeStringProperty("id", b.id());
         g.writeStringProperty("confirmationCode", b.confirmationCode());
-        g.writeName("resource");
-        g.writeStartObject();
-        g.writeStringProperty("id", b.resource().id());
-        g.writeStringProperty("name", b.resource().name());
-        g.writeStringProperty("contact", b.resource().contact());
-        g.writeEndObject();
-        g.writeName("service");
-        g.writeStartObject();
-        g.writeStringProperty("id", b.service().id());
-        g.writeStringProperty("name", b.service().name());
-        g.writeEndObject();
-        g.writeName("customer");
-        CustomerDetails c = b.customer().orElse(null);
-        if (c == null) {
-            g.writeNull();
-        } else {
-            g.writeStartObject();
+        writeObject(g, "resource", b.resource(), resource -> {
+            g.writeStringProperty("id", resource.id());
+            g.writeStringProperty("name", resource.name());
+            g.writeStringProperty("contact", resource.contact());
+        });
+        writeObject(g, "service", b.service(), service -> {
+            g.writeStringProperty("id", service.id());
+            g.writeStringProperty("name", service.name());
+        });
+        writeObject(g, "customer", b.customer().orElse(null), c -> {
             g.writeStringProperty("id", c.id());
             g.writeStringProperty("name", c.name());
             g.writeStringProperty("email", c.email());
             g.writeStringProperty("phone", c.phone());
             g.writeStringProperty("language", c.language().toLanguageTag());
-            g.writeEndObject();
-        }
-        g.writeName("slot");
-        g.writeStartObject();
-        g.writeStringProperty("start", b.slot().getStart().toString());
-        g.writeStringProperty("end", b.slot().getEnd().toString());
-        g.writeEndObject();
+        });
+        writeObject(g, "slot", b.slot(), slot -> {
+            g.writeStringProperty("start", slot.getStart().toString());
+            g.writeStringProperty("end", slot.getEnd().toString());
+        });
         g.writeStringProperty("zone", b.zone().getId());
         g.writeStringProperty("status", b.status().name());
         g.writeStringProperty("paymentStatus", b.paymentStatus().name());
         g.writeNumberProperty("customerReschedules", b.customerReschedules());
-        g.writeName("confirmedBy");
-        Actor confirmedBy = b.confirmedBy().orElse(null);
-        if (confirmedBy == null) {
-            g.writeNull();
-        } else {
-            g.writeStartObject();
-            g.writeStringProperty("kind", Codec.actorKind(confirmedBy));
-            g.writeStringProperty("id", confirmedBy.id());
-            g.writeEndObject();
-        }
-        g.writeName("reminder");
-        g.writeStartObject();
-        g.writeStringProperty("dueAt", text(b.reminder().dueAt()));
-        g.writeStringProperty("sentAt", text(b.reminder().sentAt()));
-        g.writeEndObject();
+        writeObject(g, "confirmedBy", b.confirmedBy().orElse(null), actor -> {
+            g.writeStringProperty("kind", Codec.actorKind(actor));
+            g.writeStringProperty("id", actor.id());
+        });
+        writeObject(g, "reminder", b.reminder(), reminder -> {
+            g.writeStringProperty("dueAt", text(reminder.dueAt()));
+            g.writeStringProperty("sentAt", text(reminder.sentAt()));
+        });
         g.writeNumberProperty("version", b.version());
         g.writeStringProperty("createdAt", b.createdAt().toString());
         g.writeStringProperty("updatedAt", b.updatedAt().toString());
+        g.writeEndObject();
+    }
+
+    /** Writes a property whose value is an object of the given fields, or null when there is no value. */
+    private static <T> void writeObject(JsonGenerator g, String name, T value, Consumer<T> fields) {
+        g.writeName(name);
+        if (value == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        fields.accept(value);
         g.writeEndObject();
     }
 

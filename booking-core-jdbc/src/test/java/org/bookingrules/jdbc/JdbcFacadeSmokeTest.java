@@ -19,8 +19,6 @@ import org.bookingrules.BookingRules;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
-import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
@@ -30,9 +28,7 @@ import org.bookingrules.rules.RefusalReason;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.threeten.extra.Interval;
 import org.threeten.extra.MutableClock;
 
@@ -42,10 +38,7 @@ import org.threeten.extra.MutableClock;
  * idempotent {@code book}.
  */
 @DisplayName("BookingRules end to end on H2, PostgreSQL and MariaDB")
-class JdbcFacadeSmokeTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class JdbcFacadeSmokeTest extends SharedStoreTest {
 
     private static final String TENANT = "clinic-smoke";
     private static final CustomerDetails BOB = new CustomerDetails("cust-bob", "Bob Smith", "bob@example.org", null,
@@ -58,15 +51,13 @@ class JdbcFacadeSmokeTest {
      */
     private static final int STORMS = 100;
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("R1/R4/R3/R2/R15 book, confirm, reschedule and cancel through the facade: each change stored with its "
             + "history event and outbox rows, the freed slot bookable again")
-    void lifecycle(Store store) {
-        Database db = DATABASES.get(store);
+    void lifecycle() {
         MutableClock clock = MutableClock.of(NOW, ZONE);
         // The repository keeps an outbox: the facade gets no notifier, the relay delivers.
-        TestFacade facade = TestFacade.over(db, clock);
+        TestFacade facade = TestFacade.over(db(), clock);
         BookingRules rules = facade.rules();
         Instant start = NOW.plus(Duration.ofDays(3));
         List<Outcome.Done> steps = new ArrayList<>();
@@ -95,7 +86,7 @@ class JdbcFacadeSmokeTest {
         assertThat(history).containsExactlyElementsOf(steps.stream().flatMap(d -> d.events().stream()).toList());
         List<Notification> made = steps.stream().flatMap(d -> d.notifications().stream()).toList();
         assertThat(made).as("R14 customer and resource told of each change").hasSize(8);
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ? AND booking_id = ?", TENANT,
+        assertThat(db().count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ? AND booking_id = ?", TENANT,
                 last.id())).as("the notifications are in the outbox, written with the changes").isEqualTo(8);
         assertThat(facade.notifier().delivered()).as("R14 nothing leaves before the relay runs").isEmpty();
         assertThat(facade.drain()).as("R14 the relay delivers each once").isEqualTo(8);
@@ -109,13 +100,11 @@ class JdbcFacadeSmokeTest {
                 .containsExactly(last);
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("idempotent book: a repeat with the same key returns the same booking unchanged and notifies nobody, "
             + "the same key with other content is Refused IDEMPOTENCY_KEY_REUSED")
-    void idempotentBook(Store store) {
-        Database db = DATABASES.get(store);
-        TestFacade facade = TestFacade.over(db, MutableClock.of(NOW, ZONE));
+    void idempotentBook() {
+        TestFacade facade = TestFacade.over(db(), MutableClock.of(NOW, ZONE));
         BookingRules rules = facade.rules();
         Instant start = NOW.plus(Duration.ofDays(3));
         BookRequest keyed = request(ANA, start).withIdempotencyKey("ana-req-0001");
@@ -130,19 +119,17 @@ class JdbcFacadeSmokeTest {
         assertThat(repeat.booking()).isEqualTo(first.booking());
         assertThat(repeat.changed()).isFalse();
         assertThat(reused.asRefusal().orElseThrow().reason()).isEqualTo(RefusalReason.IDEMPOTENCY_KEY_REUSED);
-        assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT)).isEqualTo(1);
+        assertThat(db().count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT)).isEqualTo(1);
         assertThat(repeat.notifications()).as("a repeat notifies nobody").isEmpty();
         assertThat(facade.drain()).as("only the first booking's two notifications are delivered").isEqualTo(2);
         assertThat(facade.notifier().delivered()).containsExactlyInAnyOrderElementsOf(first.notifications());
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("idempotent book: 16 threads sending one keyed request at once, 100 times over, book once each time "
             + "and all 16 get that booking back, none refused")
-    void idempotentRetryStorm(Store store) throws Exception {
-        Database db = DATABASES.get(store);
-        JdbcBookingRepository repository = db.emptyRepository();
+    void idempotentRetryStorm() throws Exception {
+        JdbcBookingRepository repository = db().emptyRepository();
         BookingRules rules = BookingRules.builder().repository(repository).clock(MutableClock.of(NOW, ZONE)).build();
 
         for (int round = 0; round < STORMS; round++) {
@@ -157,10 +144,10 @@ class JdbcFacadeSmokeTest {
                     .containsOnly(done.get(0).booking().id());
             assertThat(done).filteredOn(Outcome.Done::changed).as("round %d: exactly one of them made it", round)
                     .hasSize(1);
-            assertThat(db.count("SELECT COUNT(*) FROM br_idempotency_key WHERE tenant_id = ? AND idem_key = ?",
+            assertThat(db().count("SELECT COUNT(*) FROM br_idempotency_key WHERE tenant_id = ? AND idem_key = ?",
                     TENANT, "bob-retry-storm-" + round)).isEqualTo(1);
         }
-        assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
+        assertThat(db().count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT))
                 .as("one booking per keyed request").isEqualTo(STORMS);
     }
 

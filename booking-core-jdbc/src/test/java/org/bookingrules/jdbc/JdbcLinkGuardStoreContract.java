@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.links.GuardState;
@@ -29,19 +30,19 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
     @RegisterExtension
     static final TestDatabases DATABASES = new TestDatabases();
 
+    private final Store storeUnderTest;
     private Database database;
 
-    /** @return the store this subclass runs on */
-    abstract Store storeUnderTest();
-
-    /** @return the dialect the store must detect */
-    abstract JdbcDialect expectedDialect();
+    /** @param storeUnderTest the store this subclass runs on, not null */
+    JdbcLinkGuardStoreContract(Store storeUnderTest) {
+        this.storeUnderTest = Objects.requireNonNull(storeUnderTest, "storeUnderTest");
+    }
 
     @Override
     protected final LinkGuardStore newStore() {
         // Asked before every test, not once in @BeforeAll: an unset variable then shows in the Surefire
         // report as each test skipped with the message, not as a class with zero tests.
-        database = DATABASES.get(storeUnderTest());
+        database = DATABASES.get(storeUnderTest);
         database.clean();
         return JdbcLinkGuardStore.create(database.dataSource());
     }
@@ -54,7 +55,7 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
     @Test
     @DisplayName("the dialect is detected from the database's metadata")
     void dialectIsDetected() {
-        assertThat(((JdbcLinkGuardStore) store()).dialect()).isEqualTo(expectedDialect());
+        assertThat(((JdbcLinkGuardStore) store()).dialect()).isEqualTo(storeUnderTest.dialect());
     }
 
     @Test
@@ -134,7 +135,7 @@ abstract class JdbcLinkGuardStoreContract extends LinkGuardStoreContract {
             insert.setString(1, TENANT_A);
             insert.setString(2, BOOKING_1);
             insert.setObject(3, at(0).atOffset(ZoneOffset.UTC));
-            if (expectedDialect() == JdbcDialect.MARIADB) {
+            if (storeUnderTest == Store.MARIADB) {
                 insert.setObject(3, at(0).atOffset(ZoneOffset.UTC).toLocalDateTime());
             }
             insert.executeUpdate();

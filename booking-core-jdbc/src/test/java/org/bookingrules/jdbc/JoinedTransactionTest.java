@@ -7,23 +7,19 @@ import static org.bookingrules.testing.Fixture.DR_RUIZ;
 import static org.bookingrules.testing.Fixture.NOW;
 import static org.bookingrules.testing.Fixture.ZONE;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import org.bookingrules.BookRequest;
-import org.bookingrules.BookingRules;
 import org.bookingrules.Outcome;
 import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.rules.RefusalReason;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -31,25 +27,24 @@ import org.threeten.extra.MutableClock;
  * outbox rows become part of the caller's transaction, which alone decides whether they stay.
  */
 @DisplayName("JdbcBookingRepository joins the caller's transaction")
-class JoinedTransactionTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class JoinedTransactionTest extends SharedStoreTest {
 
     private static final String TENANT = "clinic-joined";
     private static final CustomerDetails BOB = new CustomerDetails("cust-bob", "Bob Smith", "bob@example.org", null,
             Locale.ENGLISH);
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
-    @DisplayName("a booking made in the caller's transaction is invisible to others until commit and gone on rollback")
-    void callerDecides(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        db.clean();
-        try (Connection callers = db.dataSource().getConnection()) {
-            callers.setAutoCommit(false);
-            BookingRules rules = rulesOver(callers);
+    /** The store's database, its tables emptied before each test. */
+    private Database db;
 
+    @BeforeEach
+    void emptyTables() {
+        db = emptyDb();
+    }
+
+    @Test
+    @DisplayName("a booking made in the caller's transaction is invisible to others until commit and gone on rollback")
+    void callerDecides() throws SQLException {
+        TestFacade.inCallersTransaction(db, MutableClock.of(NOW, ZONE), (callers, rules) -> {
             Outcome.Done rolledBack = rules.book(Actor.customer(ANA.id()), request(ANA)).orElseThrow();
             assertThat(rowsOf(db, rolledBack.booking().id())).as("not committed yet").isZero();
             callers.rollback();
@@ -63,19 +58,13 @@ class JoinedTransactionTest {
                     TENANT, kept.booking().id())).isOne();
             assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ? AND booking_id = ?",
                     TENANT, kept.booking().id())).as("customer and resource notifications").isEqualTo(2);
-        }
+        });
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("R10 a refused write inside the caller's transaction leaves it usable: the earlier booking commits")
-    void refusalLeavesTheTransactionUsable(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        db.clean();
-        try (Connection callers = db.dataSource().getConnection()) {
-            callers.setAutoCommit(false);
-            BookingRules rules = rulesOver(callers);
-
+    void refusalLeavesTheTransactionUsable() throws SQLException {
+        TestFacade.inCallersTransaction(db, MutableClock.of(NOW, ZONE), (callers, rules) -> {
             Outcome.Done first = rules.book(Actor.customer(ANA.id()), request(ANA)).orElseThrow();
             Outcome second = rules.book(Actor.customer(BOB.id()), request(BOB));
             callers.commit();
@@ -84,14 +73,7 @@ class JoinedTransactionTest {
             assertThat(rowsOf(db, first.booking().id())).isOne();
             assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT)).isOne();
             assertThat(callers.isClosed()).as("the repository never closes the caller's connection").isFalse();
-        }
-    }
-
-    private static BookingRules rulesOver(Connection callers) {
-        return BookingRules.builder()
-                .repository(JdbcBookingRepository.joining(() -> callers))
-                .clock(MutableClock.of(NOW, ZONE))
-                .build();
+        });
     }
 
     private static BookRequest request(CustomerDetails customer) {

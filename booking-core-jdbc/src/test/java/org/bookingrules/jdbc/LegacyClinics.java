@@ -1,17 +1,23 @@
 package org.bookingrules.jdbc;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.BookingStatus;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two existing appointment schemas, shaped unlike each other, as an integrator meets them, with the
@@ -83,17 +89,7 @@ enum LegacyClinics {
                     ":first_name, :last_name, :email, :phone");
             return AppointmentTable.builder()
                     .times(AppointmentTimes.localDateAndTimes())
-                    .statusCodes(StatusCodes.builder()
-                            .code("S", BookingStatus.PENDING)
-                            .code("N", BookingStatus.PENDING, "proposed")
-                            .code("C", BookingStatus.CONFIRMED)
-                            .code("A", BookingStatus.CONFIRMED, "arrived")
-                            .code("X", BookingStatus.CANCELLED)
-                            .code("Y", BookingStatus.CANCELLED)
-                            .code("O", BookingStatus.COMPLETED)
-                            .code("M", BookingStatus.NO_SHOW)
-                            .writes(BookingStatus.DECLINED, "X")
-                            .build())
+                    .statusCodes(clinicBCodes())
                     .selectByKey(select + "WHERE v.visit_no = :key")
                     .selectByPractitioner(select + "WHERE v.doctor_code = :practitioner "
                             + "AND v.visit_date BETWEEN :from_date AND :to_date")
@@ -106,6 +102,43 @@ enum LegacyClinics {
                     .selectDateOfBirth("SELECT birth AS birth_date FROM pat WHERE pat_code = :patient");
         }
     };
+
+    /**
+     * Clinic B's status codes, the example of {@link StatusCodes}' description: one letter each, two
+     * of them pending and two cancelled, and no declined code, so DECLINED is written as {@code X}.
+     *
+     * @return the codes
+     */
+    static StatusCodes clinicBCodes() {
+        return StatusCodes.builder()
+                .code("S", BookingStatus.PENDING)
+                .code("N", BookingStatus.PENDING, "proposed")
+                .code("C", BookingStatus.CONFIRMED)
+                .code("A", BookingStatus.CONFIRMED, "arrived")
+                .code("X", BookingStatus.CANCELLED)
+                .code("Y", BookingStatus.CANCELLED)
+                .code("O", BookingStatus.COMPLETED, "fulfilled")
+                .code("M", BookingStatus.NO_SHOW)
+                .writes(BookingStatus.DECLINED, "X")
+                .build();
+    }
+
+    /**
+     * A test run once for each clinic on each store, named by both: the method takes the
+     * {@link Store} and the clinic, in that order.
+     */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("org.bookingrules.jdbc.LegacyClinics#onEveryStore")
+    @interface EachStoreAndClinic {
+    }
+
+    /** @return every clinic on every store, as (store, clinic) */
+    static Stream<Arguments> onEveryStore() {
+        return Arrays.stream(Store.values())
+                .flatMap(store -> Arrays.stream(values()).map(clinic -> Arguments.of(store, clinic)));
+    }
 
     /** The clinic's zone, for both: a zone with clock changes, so the local times meet them. */
     static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
@@ -149,20 +182,18 @@ enum LegacyClinics {
     /** Creates this schema's tables afresh in the database's namespace (dropping earlier ones), and cleans the library's. */
     void create(Database db) {
         db.clean();
-        String resource = "legacy/" + script + ".sql";
-        String text;
-        try (InputStream in = LegacyClinics.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + resource);
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (Map.Entry<String, String> word : wordsOf(db.dialect()).entrySet()) {
+        Map<String, String> words = wordsOf(db.dialect());
+        execute(db, JdbcSchema.statements("legacy/" + script + ".sql").stream()
+                .map(statement -> withWords(statement, words)).toArray(String[]::new));
+    }
+
+    /** A statement with its placeholders ({@code ${word}}) replaced. */
+    private static String withWords(String statement, Map<String, String> words) {
+        String text = statement;
+        for (Map.Entry<String, String> word : words.entrySet()) {
             text = text.replace("${" + word.getKey() + "}", word.getValue());
         }
-        execute(db, text.lines().filter(line -> !line.startsWith("--")).reduce("", (a, b) -> a + "\n" + b).split(";"));
+        return text;
     }
 
     /** What the scripts' placeholders stand for on a database. */

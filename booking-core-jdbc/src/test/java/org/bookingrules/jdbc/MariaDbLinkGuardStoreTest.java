@@ -18,14 +18,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("JdbcLinkGuardStore on MariaDB keeps the link guard store contract")
 class MariaDbLinkGuardStoreTest extends JdbcLinkGuardStoreContract {
 
-    @Override
-    Store storeUnderTest() {
-        return Store.MARIADB;
-    }
-
-    @Override
-    JdbcDialect expectedDialect() {
-        return JdbcDialect.MARIADB;
+    MariaDbLinkGuardStoreTest() {
+        super(Store.MARIADB);
     }
 
     @Test

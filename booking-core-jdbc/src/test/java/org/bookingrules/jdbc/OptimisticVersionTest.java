@@ -21,7 +21,7 @@ import org.bookingrules.BookingRef;
 import org.bookingrules.BookingRules;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
-import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.EachStore;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
@@ -31,8 +31,6 @@ import org.bookingrules.spi.SaveResult;
 import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two actors load the same version and both act; exactly one wins, and the
@@ -49,14 +47,12 @@ class OptimisticVersionTest {
     private static final int ROUNDS = 6;
     private static final String TENANT = "clinic-versions";
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @EachStore
     @DisplayName("R4/R11/R15 a customer's cancel and a staff confirm decided on the same version: exactly one "
             + "VERSION_CONFLICT, the loser re-decided on fresh state (confirm after cancel Refused NOT_ACTIVE, "
             + "cancel after confirm Done), and no event lost")
     void cancelAndConfirmOnTheSameVersion(Store store) throws Exception {
-        Database db = DATABASES.get(store);
-        JdbcBookingRepository jdbc = db.emptyRepository();
+        JdbcBookingRepository jdbc = DATABASES.get(store).emptyRepository();
         ObservedRepository observed = new ObservedRepository(jdbc);
         BookingRules rules = BookingRules.builder().repository(observed).clock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .build();

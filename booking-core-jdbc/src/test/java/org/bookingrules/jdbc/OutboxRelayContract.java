@@ -24,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -79,6 +81,8 @@ abstract class OutboxRelayContract {
     private Database db;
     private DataSource pool;
     private MutableClock clock;
+    /** What the test's relays delivered. */
+    private RecordingNotifier notifier;
 
     /** @return the store this subclass runs on */
     abstract Store store();
@@ -90,6 +94,7 @@ abstract class OutboxRelayContract {
         db = DATABASES.empty(store());
         pool = db.dataSource();
         clock = MutableClock.of(NOW, ZoneOffset.UTC);
+        notifier = new RecordingNotifier();
     }
 
     // ------------------------------------------------------------------------------- the tests
@@ -101,8 +106,8 @@ abstract class OutboxRelayContract {
         Outcome.Done booked = bookForAna(facade(pool), 0);
         Set<String> queued = ids(booked.notifications());
         assertThat(queued).hasSize(2);
-        FlakyNotifier notifier = new FlakyNotifier(3);
-        OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
+        FlakyNotifier flaky = new FlakyNotifier(3);
+        OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(flaky).clock(clock).build();
 
         assertThat(relay.deliverDue()).as("first attempt fails").isZero();
         assertEveryRow(PENDING, 1, NOW.plusSeconds(30));
@@ -111,17 +116,17 @@ abstract class OutboxRelayContract {
         Duration[] backoffs = {Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120)};
         for (int failure = 1; failure <= 3; failure++) {
             Duration backoff = backoffs[failure - 1];
-            int callsBefore = notifier.calls();
+            int callsBefore = flaky.calls();
             assertThat(relay.deliverDue()).as("right after failure %d: not due", failure).isZero();
             clock.setInstant(failedAt.plus(backoff).minusMillis(1));
             assertThat(relay.deliverDue()).as("1 ms before the %s backoff ends: not due", backoff).isZero();
-            assertThat(notifier.calls()).as("the notifier is not called before the backoff ends")
+            assertThat(flaky.calls()).as("the notifier is not called before the backoff ends")
                     .isEqualTo(callsBefore);
 
             clock.setInstant(failedAt.plus(backoff));
             failedAt = clock.instant();
             int delivered = relay.deliverDue();
-            assertThat(notifier.calls()).as("due again after %s", backoff).isEqualTo(callsBefore + 2);
+            assertThat(flaky.calls()).as("due again after %s", backoff).isEqualTo(callsBefore + 2);
             if (failure < 3) {
                 assertThat(delivered).isZero();
                 assertEveryRow(PENDING, failure + 1, failedAt.plus(backoffs[failure]));
@@ -139,9 +144,9 @@ abstract class OutboxRelayContract {
         clock.add(Duration.ofDays(1));
         assertThat(relay.deliverDue()).as("nothing left to deliver").isZero();
         assertThat(relay.deliverDue()).isZero();
-        assertThat(notifier.deliveriesById()).as("each delivered exactly once")
+        assertThat(flaky.deliveriesById()).as("each delivered exactly once")
                 .containsOnlyKeys(queued).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-        assertThat(notifier.calls()).as("4 attempts each, no more").isEqualTo(8);
+        assertThat(flaky.calls()).as("4 attempts each, no more").isEqualTo(8);
     }
 
     @Test
@@ -165,8 +170,8 @@ abstract class OutboxRelayContract {
             + "retried")
     void parksAfterMaxAttempts() throws Exception {
         bookForAna(facade(pool), 0);
-        FlakyNotifier notifier = new FlakyNotifier(Integer.MAX_VALUE);
-        OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
+        FlakyNotifier flaky = new FlakyNotifier(Integer.MAX_VALUE);
+        OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(flaky).clock(clock).build();
 
         for (int attempt = 1; attempt <= OutboxRelay.DEFAULT_MAX_ATTEMPTS; attempt++) {
             assertThat(relay.deliverDue()).isZero();
@@ -179,14 +184,14 @@ abstract class OutboxRelayContract {
             // The longest backoff: every pending row is due again.
             clock.add(OutboxRelay.DEFAULT_MAX_BACKOFF);
         }
-        int calls = notifier.calls();
+        int calls = flaky.calls();
         assertThat(calls).isEqualTo(2 * OutboxRelay.DEFAULT_MAX_ATTEMPTS);
 
         clock.add(Duration.ofDays(30));
         for (int pass = 0; pass < 3; pass++) {
             assertThat(relay.deliverDue()).isZero();
         }
-        assertThat(notifier.calls()).as("parked rows are not retried").isEqualTo(calls);
+        assertThat(flaky.calls()).as("parked rows are not retried").isEqualTo(calls);
         assertThat(OutboxTestSupport.outbox(pool)).allSatisfy(row -> {
             assertThat(row.status()).isEqualTo(PARKED);
             assertThat(row.attempts()).isEqualTo(OutboxRelay.DEFAULT_MAX_ATTEMPTS);
@@ -212,7 +217,6 @@ abstract class OutboxRelayContract {
                 .allSatisfy(row -> assertThat(row.status()).isEqualTo(PENDING));
 
         try (HikariDataSource restarted = db.newPool("restarted")) {
-            RecordingNotifier notifier = new RecordingNotifier();
             OutboxRelay relay = OutboxRelay.builder().dataSource(restarted).notifier(notifier).clock(clock).build();
 
             assertThat(relay.deliverDue()).isEqualTo(6);
@@ -232,11 +236,10 @@ abstract class OutboxRelayContract {
     @DisplayName("Two relays running together over 5,000 notifications deliver each exactly once")
     void twoRelaysDeliverEachOfFiveThousandOnce() throws Exception {
         long setupStart = System.nanoTime();
-        Set<String> queued = bookMany(facade(pool), 2_500);
+        Set<String> queued = bookMany(2_500);
         long setupMillis = millisSince(setupStart);
         assertThat(queued).hasSize(5_000);
 
-        RecordingNotifier notifier = new RecordingNotifier();
         try (HikariDataSource nodeA = db.newPool("node-a"); HikariDataSource nodeB = db.newPool("node-b")) {
             OutboxRelay relayA = OutboxRelay.builder().dataSource(nodeA).notifier(notifier).clock(clock).build();
             OutboxRelay relayB = OutboxRelay.builder().dataSource(nodeB).notifier(notifier).clock(clock).build();
@@ -262,8 +265,7 @@ abstract class OutboxRelayContract {
     @DisplayName("Rows another relay has claimed are skipped, not waited for, and only that relay's "
             + "batch is held")
     void skipsRowsAnotherRelayHolds() throws Exception {
-        Set<String> queued = bookMany(facade(pool), 3);
-        RecordingNotifier notifier = new RecordingNotifier();
+        Set<String> queued = bookMany(3);
         OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
         Set<String> held = new HashSet<>();
         try (Connection other = pool.getConnection()) {
@@ -295,10 +297,11 @@ abstract class OutboxRelayContract {
     @DisplayName("Negative control: two relays that read due rows without locking them deliver "
             + "some notifications twice in the same harness")
     void naiveRelaysDeliverTwice() throws Exception {
-        Set<String> queued = bookMany(facade(pool), 200);
-        RecordingNotifier notifier = new RecordingNotifier();
+        Set<String> queued = bookMany(200);
 
-        runTogether(() -> naivePass(pool, notifier), () -> naivePass(pool, notifier));
+        // Both passes read before either marks a row sent, however the machine schedules them.
+        CyclicBarrier bothRead = new CyclicBarrier(2);
+        runTogether(() -> naivePass(pool, notifier, bothRead), () -> naivePass(pool, notifier, bothRead));
 
         assertThat(notifier.deliveriesById()).containsOnlyKeys(queued);
         assertThat(notifier.duplicates()).as("the harness sees duplicates when rows are not locked").isNotEmpty();
@@ -331,7 +334,6 @@ abstract class OutboxRelayContract {
                 .containsExactlyInAnyOrder(NotificationKind.BOOKED, NotificationKind.BOOKED,
                         NotificationKind.CANCELLED, NotificationKind.CANCELLED);
 
-        RecordingNotifier notifier = new RecordingNotifier();
         OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
         assertThat(relay.deliverDue()).isEqualTo(4);
 
@@ -355,7 +357,6 @@ abstract class OutboxRelayContract {
     void undecodablePayloadIsParked() throws Exception {
         Set<String> queued = ids(bookForAna(facade(pool), 0).notifications());
         insertRawOutboxRow("broken-1", "not a notification");
-        RecordingNotifier notifier = new RecordingNotifier();
         OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
 
         assertThat(relay.deliverDue()).isEqualTo(2);
@@ -443,7 +444,6 @@ abstract class OutboxRelayContract {
         Notification old = new Notification("old-format-1", made.kind(), made.recipient(), made.booking(),
                 "Mensaje de antes: \u00f1 = \\ \n#1", made.manageLink(), made.locale());
         insertRawOutboxRow(old.id(), Codec.notification(old));
-        RecordingNotifier notifier = new RecordingNotifier();
         OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
 
         assertThat(relay.deliverDue()).isEqualTo(3);
@@ -484,7 +484,6 @@ abstract class OutboxRelayContract {
             insertJsonOutboxRow(n.id(), OutboxDocument.write(List.of(n)));
             sent.add(n);
         }
-        RecordingNotifier notifier = new RecordingNotifier();
         OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
 
         assertThat(relay.deliverDue()).isEqualTo(sent.size());
@@ -503,7 +502,6 @@ abstract class OutboxRelayContract {
         String document = storedRows().values().iterator().next().get("body");
         insertJsonOutboxRow("future-1", "{\"format\": 2, \"notifications\": []}");
         insertJsonOutboxRow("stray-1", document);
-        RecordingNotifier notifier = new RecordingNotifier();
         OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).build();
 
         assertThat(relay.deliverDue()).isEqualTo(2);
@@ -521,8 +519,7 @@ abstract class OutboxRelayContract {
     @Test
     @DisplayName("runEvery drains the outbox on the caller's executor until cancelled")
     void runEveryDeliversOnTheCallersExecutor() throws Exception {
-        Set<String> queued = bookMany(facade(pool), 3);
-        RecordingNotifier notifier = new RecordingNotifier();
+        Set<String> queued = bookMany(3);
         OutboxRelay relay = OutboxRelay.builder().dataSource(pool).notifier(notifier).clock(clock).batchSize(2)
                 .build();
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -559,7 +556,8 @@ abstract class OutboxRelayContract {
     }
 
     /** Books {@code count} bookings; returns the ids of the notifications they queued. */
-    private Set<String> bookMany(BookingRules rules, int count) {
+    private Set<String> bookMany(int count) {
+        BookingRules rules = facade(pool);
         Set<String> queued = new HashSet<>();
         for (int i = 0; i < count; i++) {
             queued.addAll(ids(bookForAna(rules, i).notifications()));
@@ -611,8 +609,11 @@ abstract class OutboxRelayContract {
         return new int[] {delivered.get(0), delivered.get(1)};
     }
 
-    /** A relay pass that reads due rows without locking them: what the real relay must not be. */
-    private static int naivePass(DataSource ds, BookingNotifier notifier) {
+    /**
+     * A relay pass that reads due rows without locking them: what the real relay must not be. It
+     * waits at {@code bothRead} after reading, so two passes always read the same rows.
+     */
+    private static int naivePass(DataSource ds, BookingNotifier notifier, CyclicBarrier bothRead) {
         try (Connection c = ds.getConnection()) {
             List<String[]> rows = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT tenant_id, notification_id, body FROM br_outbox "
@@ -622,6 +623,7 @@ abstract class OutboxRelayContract {
                     rows.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
                 }
             }
+            bothRead.await(2, TimeUnit.MINUTES);
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE br_outbox SET status = 'SENT' WHERE tenant_id = ? AND notification_id = ?")) {
                 for (String[] row : rows) {
@@ -632,7 +634,10 @@ abstract class OutboxRelayContract {
                 }
             }
             return rows.size();
-        } catch (SQLException e) {
+        } catch (SQLException | BrokenBarrierException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

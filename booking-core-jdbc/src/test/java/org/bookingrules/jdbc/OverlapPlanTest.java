@@ -16,11 +16,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.EachStore;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The overlap check of every slot-claiming write and the calendar read a resource's active bookings
@@ -74,75 +73,72 @@ class OverlapPlanTest {
 
     // ------------------------------------------------------------------------------- the tests
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @EachStore
     @DisplayName("the overlap check of a free slot names br_booking_active_ix and examines the active bookings only")
     void overlapCheckReadsActiveBookingsOnly(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        Sql sql = db.dialect().sql();
-        load(db);
-        try {
+        assertActiveBookingsOnly(store, "overlap check", withHistoryLoaded(store, (db, sql) -> {
             assertThat(overlaps(db, sql.overlapExists, FREE_START, FREE_END)).as("the free slot is free").isFalse();
             assertThat(overlaps(db, sql.overlapExists, activeStart(1), activeStart(1).plus(Duration.ofMinutes(10))))
                     .as("a slot inside an active booking overlaps").isTrue();
             assertThat(overlaps(db, sql.overlapExists, historyStart(7), historyStart(7).plus(Duration.ofMinutes(10))))
                     .as("a slot inside a cancelled or completed booking does not").isFalse();
-
-            assertActiveBookingsOnly(store, "overlap check", plans(db, sql.overlapExists, overlapParameters()));
-        } finally {
-            unload(db);
-        }
+            return plans(db, sql.overlapExists, overlapParameters());
+        }));
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @EachStore
     @DisplayName("the calendar over 14 months names br_booking_active_ix, examines the active bookings only and "
             + "returns exactly them")
     void calendarReadsActiveBookingsOnly(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        Sql sql = db.dialect().sql();
-        load(db);
-        try {
+        assertActiveBookingsOnly(store, "calendar", withHistoryLoaded(store, (db, sql) -> {
             assertThat(calendarIds(db, sql.calendar)).containsExactly("plan-active-0", "plan-active-1",
                     "plan-active-2");
-
-            assertActiveBookingsOnly(store, "calendar", plans(db, sql.calendar, calendarParameters()));
-        } finally {
-            unload(db);
-        }
+            return plans(db, sql.calendar, calendarParameters());
+        }));
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @EachStore
     @DisplayName("negative control: kept from the active-bookings index, the same check examines the resource's "
             + "whole past, and the measure shows it")
     void withoutTheIndexTheHistoryIsRead(Store store) throws SQLException {
-        Database db = DATABASES.get(store);
-        Sql sql = db.dialect().sql();
-        load(db);
-        try {
-            List<Plan> plans = switch (store) {
-                case POSTGRESQL -> withActiveIndexDropped(db, c -> genericPlan(c, sql.overlapExists,
-                        overlapParameters()));
-                case MARIADB -> List.of(mariaDbPlan(db, sql.overlapExists.replace("FROM br_booking ",
-                        "FROM br_booking FORCE INDEX (br_booking_calendar_ix) "), overlapParameters()));
-                case H2 -> List.of(h2Plan(db, sql.read(Sql.POSTGRESQL.overlapExists), overlapParameters()));
-            };
+        List<Plan> plans = withHistoryLoaded(store, (db, sql) -> switch (store) {
+            case POSTGRESQL -> withActiveIndexDropped(db, c -> genericPlan(c, sql.overlapExists, overlapParameters()));
+            case MARIADB -> List.of(mariaDbPlan(db, sql.overlapExists.replace("FROM br_booking ",
+                    "FROM br_booking FORCE INDEX (br_booking_calendar_ix) "), overlapParameters()));
+            case H2 -> List.of(h2Plan(db, sql.read(Sql.POSTGRESQL.overlapExists), overlapParameters()));
+        });
 
-            for (Plan plan : plans) {
-                report(store, "overlap check without the index (control)", plan);
-                assertThat(plan.indexes()).as("%s on %s", plan, store).doesNotContain("br_booking_active_ix");
-                assertThat(plan.rowsExamined()).as("%s on %s", plan, store).isGreaterThanOrEqualTo(HISTORY);
-                if (plan.pages() >= 0) {
-                    assertThat(plan.pages()).as("%s on %s", plan, store).isGreaterThan(FEW_PAGES);
-                }
+        for (Plan plan : plans) {
+            report(store, "overlap check without the index (control)", plan);
+            assertThat(plan.indexes()).as("%s on %s", plan, store).doesNotContain("br_booking_active_ix");
+            assertThat(plan.rowsExamined()).as("%s on %s", plan, store).isGreaterThanOrEqualTo(HISTORY);
+            if (plan.pages() >= 0) {
+                assertThat(plan.pages()).as("%s on %s", plan, store).isGreaterThan(FEW_PAGES);
             }
-        } finally {
-            unload(db);
         }
     }
 
     // ------------------------------------------------------------------------------- the data
+
+    /** What a test reads from the store's database while it holds the loaded bookings. */
+    @FunctionalInterface
+    private interface WhileLoaded {
+        List<Plan> read(Database db, Sql sql) throws SQLException;
+    }
+
+    /**
+     * Loads the bookings of {@link #load} on the store, reads the plans from them, and deletes them
+     * whatever happens.
+     */
+    private static List<Plan> withHistoryLoaded(Store store, WhileLoaded reading) throws SQLException {
+        Database db = DATABASES.get(store);
+        load(db);
+        try {
+            return reading.read(db, db.dialect().sql());
+        } finally {
+            unload(db);
+        }
+    }
 
     private static Instant historyStart(int i) {
         return NOW.minus(Duration.ofHours(4L * (i + 1)));
@@ -160,14 +156,11 @@ class OverlapPlanTest {
         unload(db);
         String[] past = {"COMPLETED", "CANCELLED", "COMPLETED", "NO_SHOW", "COMPLETED", "DECLINED"};
         Sql sql = db.dialect().sql();
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO br_booking (tenant_id, id, confirmation_code, "
-                    + "resource_id, resource_name, service_id, service_name, slot_start, slot_end, zone_id, status, "
-                    + "payment_status, customer_reschedules, claims_slot, version, created_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, 'Dr. Plan', 'consultation', 'Consultation', ?, ?, 'Europe/Madrid', ?, "
-                    + "'UNPAID', 0, ?, 2, ?, ?)")) {
-                for (int i = 0; i < HISTORY + ACTIVE + OTHERS_ACTIVE; i++) {
+        db.insertRows("INSERT INTO br_booking (tenant_id, id, confirmation_code, resource_id, resource_name, "
+                + "service_id, service_name, slot_start, slot_end, zone_id, status, payment_status, "
+                + "customer_reschedules, claims_slot, version, created_at, updated_at) VALUES (?, ?, ?, ?, 'Dr. Plan', "
+                + "'consultation', 'Consultation', ?, ?, 'Europe/Madrid', ?, 'UNPAID', 0, ?, 2, ?, ?)",
+                HISTORY + ACTIVE + OTHERS_ACTIVE, (s, i) -> {
                     boolean active = i >= HISTORY;
                     boolean other = i >= HISTORY + ACTIVE;
                     int k = other ? i - HISTORY - ACTIVE : active ? i - HISTORY : i;
@@ -182,22 +175,8 @@ class OverlapPlanTest {
                     s.setBoolean(8, true);
                     sql.bindInstant(s, 9, NOW.minus(Duration.ofDays(500)));
                     sql.bindInstant(s, 10, NOW);
-                    s.addBatch();
-                    if (i % 500 == 499) {
-                        s.executeBatch();
-                    }
-                }
-                s.executeBatch();
-            }
-            c.commit();
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute(switch (db.store()) {
-                    case POSTGRESQL -> "ANALYZE br_booking";
-                    case MARIADB, H2 -> "ANALYZE TABLE br_booking";
                 });
-            }
-        }
+        db.execute(db.store() == Store.POSTGRESQL ? "ANALYZE br_booking" : "ANALYZE TABLE br_booking");
         assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ? AND resource_id = ?", TENANT,
                 RESOURCE)).as("loaded").isEqualTo(HISTORY + ACTIVE);
         assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ? AND status IN ('PENDING', "

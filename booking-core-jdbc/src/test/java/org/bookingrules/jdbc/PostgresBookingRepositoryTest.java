@@ -7,13 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.spi.BookingRepository;
-import org.bookingrules.spi.BookingRepositoryContract;
+import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.spi.SlotClaim;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The repository contract on PostgreSQL. Runs when
@@ -21,33 +18,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * when it is set and the server cannot be reached, or when it is unset in CI.
  */
 @DisplayName("JdbcBookingRepository on PostgreSQL keeps the repository contract")
-class PostgresBookingRepositoryTest extends BookingRepositoryContract {
+class PostgresBookingRepositoryTest extends CommonJdbcRepositoryContract {
 
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
-
-    private Database database;
-
-    @Override
-    protected BookingRepository newRepository() {
-        // Asked before every test, not once in @BeforeAll: an unset variable then shows in the Surefire
-        // report as each test skipped with the message, not as a class with zero tests.
-        database = DATABASES.postgres();
-        database.clean();
-        return JdbcBookingRepository.create(database.dataSource());
-    }
-
-    @Test
-    @DisplayName("the dialect is detected as PostgreSQL from the database's metadata")
-    void dialectIsDetected() {
-        assertThat(((JdbcBookingRepository) repository()).dialect()).isEqualTo(JdbcDialect.POSTGRESQL);
+    PostgresBookingRepositoryTest() {
+        super(Store.POSTGRESQL);
     }
 
     @Test
     @DisplayName("R10 second wall: the exclusion constraint is installed in the tests' own schema and refuses an "
             + "overlapping active row written past the lock (SQLState 23P01)")
     void exclusionConstraintRefusesAnOverlapThatBypassesTheLock() throws SQLException {
-        assertThat(database.count("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'br_booking_no_overlap' "
+        assertThat(database().count("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'br_booking_no_overlap' "
                 + "AND conrelid = to_regclass('br_booking')")).as("constraint on br_booking in the class's own schema")
                 .isEqualTo(1);
         insert(spec(TENANT_A, RUIZ, hours(10, 11)));
@@ -62,7 +43,7 @@ class PostgresBookingRepositoryTest extends BookingRepositoryContract {
 
     private void rawInsert(String tenant, String id, Instant start, Instant end, boolean claims)
             throws SQLException {
-        try (Connection c = database.dataSource().getConnection();
+        try (Connection c = database().dataSource().getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO br_booking (tenant_id, id, confirmation_code, "
                      + "resource_id, resource_name, service_id, service_name, slot_start, slot_end, zone_id, status, "
                      + "payment_status, customer_reschedules, claims_slot, version, created_at, updated_at) "

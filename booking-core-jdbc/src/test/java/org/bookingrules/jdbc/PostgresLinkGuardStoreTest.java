@@ -11,13 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 @DisplayName("JdbcLinkGuardStore on PostgreSQL keeps the link guard store contract")
 class PostgresLinkGuardStoreTest extends JdbcLinkGuardStoreContract {
 
-    @Override
-    Store storeUnderTest() {
-        return Store.POSTGRESQL;
-    }
-
-    @Override
-    JdbcDialect expectedDialect() {
-        return JdbcDialect.POSTGRESQL;
+    PostgresLinkGuardStoreTest() {
+        super(Store.POSTGRESQL);
     }
 }

@@ -9,13 +9,13 @@ import static org.bookingrules.testing.Fixture.ZONE;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -23,6 +23,7 @@ import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
 import org.bookingrules.Outcome;
 import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.EachStore;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
@@ -35,8 +36,6 @@ import org.bookingrules.testing.RecordingNotifier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -49,8 +48,6 @@ class ReminderSweepTest {
 
     @RegisterExtension
     static final TestDatabases DATABASES = new TestDatabases();
-
-    private static final String TENANT = "clinic-reminders";
 
     // ------------------------------------------------------------------------ index (PostgreSQL)
 
@@ -66,9 +63,7 @@ class ReminderSweepTest {
         Database db = DATABASES.postgres();
         JdbcBookingRepository repository = db.emptyRepository();
         int expectedDue = insertPlanRows(db);
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("ANALYZE br_booking");
-        }
+        db.execute("ANALYZE br_booking");
 
         List<String> plan = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
@@ -107,23 +102,20 @@ class ReminderSweepTest {
      */
     private static int insertPlanRows(Database db) throws Exception {
         Sql sql = Sql.POSTGRESQL;
-        int due = 0;
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO br_booking (tenant_id, id, confirmation_code, "
-                    + "resource_id, resource_name, service_id, service_name, customer_id, customer_name, "
-                    + "customer_email, customer_language, slot_start, slot_end, zone_id, status, payment_status, "
-                    + "customer_reschedules, reminder_due_at, reminder_sent_at, claims_slot, version, created_at, "
-                    + "updated_at) VALUES (?, ?, ?, ?, 'Dr.', 'consultation', 'Consultation', ?, 'Customer', "
-                    + "'c@example.org', 'en', ?, ?, 'Europe/Madrid', ?, 'UNPAID', 0, ?, ?, TRUE, 1, ?, ?)")) {
-                for (int i = 0; i < PLAN_ROWS; i++) {
+        AtomicInteger due = new AtomicInteger();
+        db.insertRows("INSERT INTO br_booking (tenant_id, id, confirmation_code, resource_id, resource_name, "
+                + "service_id, service_name, customer_id, customer_name, customer_email, customer_language, "
+                + "slot_start, slot_end, zone_id, status, payment_status, customer_reschedules, reminder_due_at, "
+                + "reminder_sent_at, claims_slot, version, created_at, updated_at) VALUES (?, ?, ?, ?, 'Dr.', "
+                + "'consultation', 'Consultation', ?, 'Customer', 'c@example.org', 'en', ?, ?, 'Europe/Madrid', ?, "
+                + "'UNPAID', 0, ?, ?, TRUE, 1, ?, ?)", PLAN_ROWS, (s, i) -> {
                     Instant start = PLAN_BASE.plus(Duration.ofMinutes(15L * i));
                     Instant dueAt = start.minus(Duration.ofHours(6));
                     boolean past = !start.isAfter(PLAN_NOW);
                     String status = past ? (i % 3 == 0 ? "CANCELLED" : "COMPLETED")
                             : (i % 10 < 3 ? "PENDING" : "CONFIRMED");
                     if ("PENDING".equals(status) && !dueAt.isAfter(PLAN_NOW)) {
-                        due++;
+                        due.incrementAndGet();
                     }
                     s.setString(1, "plan-clinic-" + (i % 50));
                     s.setString(2, "plan-" + i);
@@ -137,27 +129,19 @@ class ReminderSweepTest {
                     sql.bindInstant(s, 10, past ? dueAt.plusSeconds(30) : null);
                     sql.bindInstant(s, 11, PLAN_BASE);
                     sql.bindInstant(s, 12, PLAN_BASE);
-                    s.addBatch();
-                    if (i % 1000 == 999) {
-                        s.executeBatch();
-                    }
-                }
-                s.executeBatch();
-            }
-            c.commit();
-        }
+                });
         assertThat(db.count("SELECT COUNT(*) FROM br_booking")).isEqualTo(PLAN_ROWS);
-        return due;
+        return due.get();
     }
 
     // --------------------------------------------------------------------- concurrent sweeps
 
+    private static final String TENANT = "clinic-reminders";
     private static final int DUE = 200;
     /** The first due booking's start; the others follow one minute apart, all within the reminder lead. */
     private static final Instant FIRST_START = NOW.plus(Duration.ofDays(2));
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @EachStore
     @DisplayName("R5 two sweeps at once over 200 due reminders send each reminder exactly once: one REMINDER "
             + "notification, one ReminderSent event and one outbox row per booking")
     void twoConcurrentSweepsSendEachReminderOnce(Store store) throws Exception {

@@ -24,17 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
-import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -42,10 +38,7 @@ import org.threeten.extra.MutableClock;
  * that fail because their connections were killed, and deliver once the database answers again.
  */
 @DisplayName("Relay and reminder schedules survive killed connections")
-class ScheduleSurvivalTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class ScheduleSurvivalTest extends SharedStoreTest {
 
     private static final String TENANT = "clinic-schedules";
     private static final int KILLED_PASSES = 3;
@@ -58,17 +51,15 @@ class ScheduleSurvivalTest {
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("R5 R14 after 3 passes each on killed connections, the relay delivers the booking's "
             + "notifications and the sweep sends its reminder; both schedules still run; a naive fixed-delay "
             + "schedule of deliverDue dies at its first failure (control)")
-    void schedulesSurviveKilledConnections(Store store) throws Exception {
-        Database db = DATABASES.get(store);
-        db.clean();
+    void schedulesSurviveKilledConnections() throws Exception {
+        DataSource pool = emptyDb().dataSource();
         MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
-        KillingDataSource forRules = new KillingDataSource(db.dataSource());
-        KillingDataSource forRelay = new KillingDataSource(db.dataSource());
+        KillingDataSource forRules = new KillingDataSource(pool);
+        KillingDataSource forRelay = new KillingDataSource(pool);
         BookingRules rules = BookingRules.builder().repository(JdbcBookingRepository.create(forRules))
                 .clock(clock).build();
         List<Notification> delivered = new CopyOnWriteArrayList<>();

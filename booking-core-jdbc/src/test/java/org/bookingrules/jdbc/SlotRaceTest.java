@@ -26,6 +26,7 @@ import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRules;
 import org.bookingrules.Outcome;
 import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.EachStore;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
@@ -36,8 +37,6 @@ import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
 
 /**
@@ -57,22 +56,17 @@ class SlotRaceTest {
     @RegisterExtension
     static final TestDatabases DATABASES = new TestDatabases();
 
-    static final int THREADS = 32;
-    static final int ROUNDS = 8;
-    static final int ATTEMPTS_PER_ROUND = 25;
+    private static final int THREADS = 32;
+    private static final int ROUNDS = 8;
+    private static final int ATTEMPTS_PER_ROUND = 25;
     private static final String TENANT = "race-clinic";
     /** Three days ahead and on: not inside the reminder window, so nobody is auto-confirmed. */
     private static final List<Interval> SLOTS = IntStream.range(0, ROUNDS)
             .mapToObj(round -> Interval.of(NOW.plus(Duration.ofDays(3)).plus(Duration.ofHours(round)),
                     Duration.ofHours(1)))
             .toList();
-    private static final List<CustomerDetails> CUSTOMERS = IntStream.range(0, THREADS)
-            .mapToObj(i -> new CustomerDetails("cust-" + i, "Customer " + i, "c" + i + "@example.org", null,
-                    Locale.ENGLISH))
-            .toList();
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @EachStore
     @DisplayName("R10 32 threads x 25 attempts at a slot of one resource through one BookingRules, 8 rounds at fresh "
             + "slots: exactly one booking per slot, every other attempt Refused SLOT_UNAVAILABLE, no exception "
             + "reaches the caller")
@@ -88,7 +82,7 @@ class SlotRaceTest {
         List<Outcome.Done> winners = new ArrayList<>();
         for (Interval slot : SLOTS) {
             List<List<Outcome>> perThread = Race.run(THREADS, i -> () -> {
-                CustomerDetails customer = CUSTOMERS.get(i);
+                CustomerDetails customer = customer(i);
                 BookRequest request = BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, customer, slot.getStart(),
                         slot.getEnd(), ZONE);
                 List<Outcome> outcomes = new ArrayList<>(ATTEMPTS_PER_ROUND);
@@ -186,6 +180,12 @@ class SlotRaceTest {
                 .anyMatch(n -> n > 1);
     }
 
+    /** The customer who books from one racing thread. */
+    private static CustomerDetails customer(int thread) {
+        return new CustomerDetails("cust-" + thread, "Customer " + thread, "c" + thread + "@example.org", null,
+                Locale.ENGLISH);
+    }
+
     /**
      * The bug from DESIGN.md "Lessons": availability checked, then inserted, with no lock, each in
      * its own auto-commit statement, as hand-written booking code often does.
@@ -221,7 +221,7 @@ class SlotRaceTest {
                 insert.setString(5, DR_RUIZ.name());
                 insert.setString(6, CONSULTATION.id());
                 insert.setString(7, CONSULTATION.name());
-                insert.setString(8, CUSTOMERS.get(thread).id());
+                insert.setString(8, customer(thread).id());
                 sql.bindInstant(insert, 9, slot.getStart());
                 sql.bindInstant(insert, 10, slot.getEnd());
                 insert.setString(11, ZONE.getId());

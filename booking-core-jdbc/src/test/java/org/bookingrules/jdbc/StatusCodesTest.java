@@ -25,19 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StatusCodesTest {
 
     /** The example of StatusCodes' description: a clinic with one-letter codes and no declined code. */
-    private static StatusCodes clinic() {
-        return StatusCodes.builder()
-                .code("S", BookingStatus.PENDING)
-                .code("N", BookingStatus.PENDING, "proposed")
-                .code("C", BookingStatus.CONFIRMED)
-                .code("A", BookingStatus.CONFIRMED, "arrived")
-                .code("X", BookingStatus.CANCELLED)
-                .code("Y", BookingStatus.CANCELLED)
-                .writes(BookingStatus.DECLINED, "X")
-                .code("O", BookingStatus.COMPLETED, "fulfilled")
-                .code("M", BookingStatus.NO_SHOW)
-                .build();
-    }
+    private static final StatusCodes CLINIC = LegacyClinics.clinicBCodes();
 
     /** Every status with a code of its own, for the builder's failures. */
     private static StatusCodes.Builder oneEach() {
@@ -143,10 +131,8 @@ class StatusCodesTest {
     @MethodSource("codesOfTheClinic")
     @DisplayName("each code reads as its status, and has the FHIR code given with it or its status's")
     void eachCodeReadsAsDocumented(String code, BookingStatus status, String fhir) {
-        StatusCodes codes = clinic();
-
-        assertThat(codes.status(code)).isEqualTo(status);
-        assertThat(codes.fhirStatus(code)).isEqualTo(fhir);
+        assertThat(CLINIC.status(code)).isEqualTo(status);
+        assertThat(CLINIC.fhirStatus(code)).isEqualTo(fhir);
         assertThat(StatusCodes.FHIR_APPOINTMENT_STATUSES).contains(fhir);
     }
 
@@ -154,19 +140,17 @@ class StatusCodesTest {
     @DisplayName("several codes read as one status; each status is written with its first code, or the one "
             + "writes(...) gave")
     void manyToOne() {
-        StatusCodes codes = clinic();
-
-        assertThat(codes.codesOf(BookingStatus.CANCELLED)).containsExactly("X", "Y");
-        assertThat(codes.codesOf(BookingStatus.PENDING)).containsExactly("S", "N");
-        assertThat(codes.codesOf(BookingStatus.DECLINED)).as("DECLINED has no code of its own").isEmpty();
-        assertThat(codes.codes()).containsExactly("S", "N", "C", "A", "X", "Y", "O", "M");
+        assertThat(CLINIC.codesOf(BookingStatus.CANCELLED)).containsExactly("X", "Y");
+        assertThat(CLINIC.codesOf(BookingStatus.PENDING)).containsExactly("S", "N");
+        assertThat(CLINIC.codesOf(BookingStatus.DECLINED)).as("DECLINED has no code of its own").isEmpty();
+        assertThat(CLINIC.codes()).containsExactly("S", "N", "C", "A", "X", "Y", "O", "M");
     }
 
     @ParameterizedTest(name = "{0} is written as ''{1}''")
     @MethodSource("writtenCodes")
     @DisplayName("each status is written with one code")
     void writtenCodes(BookingStatus status, String code) {
-        assertThat(clinic().code(status)).isEqualTo(code);
+        assertThat(CLINIC.code(status)).isEqualTo(code);
     }
 
     static Stream<Arguments> writtenCodes() {
@@ -192,32 +176,28 @@ class StatusCodesTest {
     @DisplayName("a code the library wrote for a status of its own reads as that status while the row keeps it; "
             + "another code of the same status reads as the code says")
     void codeWrittenForAnotherStatusKeepsOurs() {
-        StatusCodes codes = clinic();
-
-        assertThat(codes.status("X", BookingStatus.DECLINED)).as("declined, written as X").isEqualTo(
+        assertThat(CLINIC.status("X", BookingStatus.DECLINED)).as("declined, written as X").isEqualTo(
                 BookingStatus.DECLINED);
-        assertThat(codes.status("X ", BookingStatus.DECLINED)).as("padded").isEqualTo(BookingStatus.DECLINED);
-        assertThat(codes.status("Y", BookingStatus.DECLINED)).as("the EHR set Y itself").isEqualTo(
+        assertThat(CLINIC.status("X ", BookingStatus.DECLINED)).as("padded").isEqualTo(BookingStatus.DECLINED);
+        assertThat(CLINIC.status("Y", BookingStatus.DECLINED)).as("the EHR set Y itself").isEqualTo(
                 BookingStatus.CANCELLED);
-        assertThat(codes.status("X", null)).as("nothing written by the library").isEqualTo(BookingStatus.CANCELLED);
-        assertThat(codes.status("C", BookingStatus.DECLINED)).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(CLINIC.status("X", null)).as("nothing written by the library").isEqualTo(BookingStatus.CANCELLED);
+        assertThat(CLINIC.status("C", BookingStatus.DECLINED)).isEqualTo(BookingStatus.CONFIRMED);
     }
 
     @Test
     @DisplayName("trailing spaces of CHAR(n) columns are ignored; leading ones are not")
     void trailingSpacesAreIgnored() {
-        StatusCodes codes = clinic();
-
-        assertThat(codes.status("C   ")).isEqualTo(BookingStatus.CONFIRMED);
-        assertThat(codes.fhirStatus("A ")).isEqualTo("arrived");
-        assertThatThrownBy(() -> codes.status(" C")).isInstanceOf(BookingStorageException.class)
+        assertThat(CLINIC.status("C   ")).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(CLINIC.fhirStatus("A ")).isEqualTo("arrived");
+        assertThatThrownBy(() -> CLINIC.status(" C")).isInstanceOf(BookingStorageException.class)
                 .hasMessageContaining("' C'");
     }
 
     @Test
     @DisplayName("SQL NULL reads as the empty code: unmapped it fails, mapped it reads like any other")
     void nullIsTheEmptyCode() {
-        assertThatThrownBy(() -> clinic().status(null)).isInstanceOf(BookingStorageException.class)
+        assertThatThrownBy(() -> CLINIC.status(null)).isInstanceOf(BookingStorageException.class)
                 .hasMessageStartingWith("status code '' of the appointment table is not mapped");
 
         StatusCodes withNull = oneEach().code("", BookingStatus.PENDING, "proposed").build();
@@ -229,11 +209,9 @@ class StatusCodesTest {
     @Test
     @DisplayName("a code not mapped fails, naming the code and the codes mapped, for status and fhirStatus")
     void unmappedCodeFails() {
-        StatusCodes codes = clinic();
-
-        assertThatThrownBy(() -> codes.status("Q")).isInstanceOf(BookingStorageException.class)
+        assertThatThrownBy(() -> CLINIC.status("Q")).isInstanceOf(BookingStorageException.class)
                 .hasMessageContaining("'Q'").hasMessageContaining("[S, N, C, A, X, Y, O, M]");
-        assertThatThrownBy(() -> codes.fhirStatus("Q")).isInstanceOf(BookingStorageException.class)
+        assertThatThrownBy(() -> CLINIC.fhirStatus("Q")).isInstanceOf(BookingStorageException.class)
                 .hasMessageContaining("'Q'");
     }
 

@@ -19,8 +19,6 @@ import org.bookingrules.BookingRules;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
-import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
@@ -31,9 +29,7 @@ import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.threeten.extra.Interval;
 
 /**
@@ -41,23 +37,18 @@ import org.threeten.extra.Interval;
  * id and confirmation code, on every store: through the facade, and through the repository itself.
  */
 @DisplayName("Tenants on H2, PostgreSQL and MariaDB")
-class TenantIsolationTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class TenantIsolationTest extends SharedStoreTest {
 
     private static final String TENANT_A = "clinic-a";
     private static final String TENANT_B = "clinic-b";
     private static final Actor.Staff STAFF_OF_A = Actor.staff("staff-of-a");
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("tenant A's staff, knowing the id of tenant B's booking, cannot see, cancel, confirm, reschedule or "
             + "mark it through the facade: BOOKING_NOT_FOUND, and B's booking is unchanged")
-    void facadeScopesEveryCommandByTenant(Store store) {
-        Database db = DATABASES.get(store);
+    void facadeScopesEveryCommandByTenant() {
         // The repository keeps an outbox: its notifications leave through the relay only.
-        TestFacade facade = TestFacade.over(db, Clock.fixed(NOW, ZoneOffset.UTC));
+        TestFacade facade = TestFacade.over(db(), Clock.fixed(NOW, ZoneOffset.UTC));
         BookingRules rules = facade.rules();
         Instant start = NOW.plus(Duration.ofDays(3));
         Booking ofB = rules.book(ANA_ACTS, BookRequest.of(TENANT_B, DR_RUIZ, CONSULTATION, ANA, start,
@@ -89,20 +80,18 @@ class TenantIsolationTest {
                 .isInstanceOf(BookingEvent.Booked.class);
         assertThat(facade.drain()).as("outbox rows left to deliver").isZero();
         assertThat(facade.notifier().delivered()).as("nobody was told anything").isEmpty();
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT_B))
+        assertThat(db().count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT_B))
                 .as("only B's booking's own notifications are in the outbox").isEqualTo(2);
-        assertThat(db.count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT_A)).isZero();
-        assertThat(db.count("SELECT COUNT(*) FROM br_booking_event WHERE tenant_id = ?", TENANT_A)).isZero();
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT_A)).isZero();
+        assertThat(db().count("SELECT COUNT(*) FROM br_booking WHERE tenant_id = ?", TENANT_A)).isZero();
+        assertThat(db().count("SELECT COUNT(*) FROM br_booking_event WHERE tenant_id = ?", TENANT_A)).isZero();
+        assertThat(db().count("SELECT COUNT(*) FROM br_outbox WHERE tenant_id = ?", TENANT_A)).isZero();
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("through the repository, tenant A finds nothing of tenant B's booking by id or code, and an update "
             + "of that id in tenant A is VERSION_CONFLICT and writes nothing")
-    void repositoryScopesReadsAndWritesByTenant(Store store) {
-        Database db = DATABASES.get(store);
-        JdbcBookingRepository repository = db.emptyRepository();
+    void repositoryScopesReadsAndWritesByTenant() {
+        JdbcBookingRepository repository = db().emptyRepository();
         Transition booked = Booking.book(Booking.builder()
                 .tenantId(TENANT_B)
                 .id("booking-of-b")
@@ -139,8 +128,8 @@ class TenantIsolationTest {
 
         assertThat(repository.find(TENANT_B, ofB.id())).as("B's booking is unchanged").contains(ofB);
         assertThat(repository.history(TENANT_B, ofB.id())).containsExactly(booked.event());
-        assertThat(db.count("SELECT COUNT(*) FROM br_booking_event WHERE tenant_id = ?", TENANT_A))
+        assertThat(db().count("SELECT COUNT(*) FROM br_booking_event WHERE tenant_id = ?", TENANT_A))
                 .as("no event written under tenant A").isZero();
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox")).isZero();
+        assertThat(db().count("SELECT COUNT(*) FROM br_outbox")).isZero();
     }
 }

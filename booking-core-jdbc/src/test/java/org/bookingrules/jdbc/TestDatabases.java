@@ -2,6 +2,10 @@ package org.bookingrules.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -30,6 +34,8 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -170,6 +176,18 @@ public final class TestDatabases implements AfterAllCallback {
         public String toString() {
             return label;
         }
+    }
+
+    /**
+     * A test run once on each {@link Store}, named "on" and the store: the method takes the store as
+     * its only parameter and asks {@link #get} for its database, so a store not configured skips (or,
+     * in CI, fails) that run alone.
+     */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Store.class)
+    public @interface EachStore {
     }
 
     /** Per JVM: each server's admin access, opened once, or why it could not be. */
@@ -499,6 +517,9 @@ public final class TestDatabases implements AfterAllCallback {
      * tests' own checks. Closing it closes every pool and drops the namespace. Thread-safe.
      */
     public static final class Database implements AutoCloseable {
+        /** The rows {@link #insertRows} sends in one batch. */
+        public static final int INSERT_BATCH = 500;
+
         private final Store store;
         private final String namespace;
         private final Server server;
@@ -735,6 +756,50 @@ public final class TestDatabases implements AfterAllCallback {
             } catch (SQLException e) {
                 throw new IllegalStateException("statement failed on " + store + ": " + sql + ": SQLState "
                         + e.getSQLState(), e);
+            }
+        }
+
+        /** Binds the parameters of one row of {@link #insertRows}. */
+        @FunctionalInterface
+        public interface RowBinder {
+            /**
+             * Binds one row.
+             *
+             * @param s the insert
+             * @param row the row's number, from 0
+             * @throws SQLException if a value cannot be bound
+             */
+            void bind(PreparedStatement s, int row) throws SQLException;
+        }
+
+        /**
+         * Inserts many rows in one transaction, sent in batches of {@value #INSERT_BATCH}: to load a
+         * table with more rows than a test would write one by one.
+         *
+         * @param insert the statement of one row
+         * @param rows how many rows
+         * @param binder binds row {@code 0} to {@code rows - 1}
+         * @throws SQLException if a row cannot be bound or written; nothing is committed then
+         */
+        public void insertRows(String insert, int rows, RowBinder binder) throws SQLException {
+            try (Connection c = dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement s = c.prepareStatement(insert)) {
+                    for (int i = 0; i < rows; i++) {
+                        binder.bind(s, i);
+                        s.addBatch();
+                        if (i % INSERT_BATCH == INSERT_BATCH - 1) {
+                            s.executeBatch();
+                        }
+                    }
+                    s.executeBatch();
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
             }
         }
 

@@ -1,5 +1,7 @@
 package org.bookingrules.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import org.bookingrules.BookingRules;
 import org.bookingrules.jdbc.TestDatabases.Database;
@@ -45,6 +47,35 @@ record TestFacade(JdbcBookingRepository repository, RecordingNotifier notifier, 
      */
     static OutboxRelay relay(Database db, BookingNotifier notifier, Clock clock) {
         return OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
+    }
+
+    /** What a test does in the caller's transaction, with the facade over a repository joining it. */
+    @FunctionalInterface
+    interface CallersWork {
+        /**
+         * @param callers the caller's connection, auto-commit off; the work commits or rolls back
+         * @param rules the facade over a repository joining the caller's transaction
+         * @throws SQLException if the caller's connection fails
+         */
+        void run(Connection callers, BookingRules rules) throws SQLException;
+    }
+
+    /**
+     * Opens a connection of the database with auto-commit off, the way an application starts its
+     * transaction, and runs the work with a facade over a repository that joins it (no notifier:
+     * the outbox rows wait for a relay); closes the connection after.
+     *
+     * @param db the database, not null
+     * @param clock the facade's clock, not null
+     * @param work what the caller does in its transaction, not null
+     * @throws SQLException if the caller's connection fails
+     */
+    static void inCallersTransaction(Database db, Clock clock, CallersWork work) throws SQLException {
+        try (Connection callers = db.dataSource().getConnection()) {
+            callers.setAutoCommit(false);
+            work.run(callers, BookingRules.builder().repository(JdbcBookingRepository.joining(() -> callers))
+                    .clock(clock).build());
+        }
     }
 
     /** Runs relay passes until one delivers nothing; the number delivered. */

@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TimeZone;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.EachStore;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
@@ -33,8 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.Interval;
 
 /**
@@ -82,8 +82,7 @@ class TimeZoneRoundTripTest {
         TimeZone.setDefault(jvmZone);
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @EachStore
     @DisplayName("R5/R15 slot, reminder and event instants around the 2026 Chile DST changes round-trip exactly "
             + "through find(), calendar(), history() and dueReminders() with JVM and session zone America/Santiago")
     void instantsRoundTripAcrossDstChanges(Store store) throws Exception {
@@ -99,97 +98,94 @@ class TimeZoneRoundTripTest {
         try (HikariDataSource pool = db.newPool("after-zone-change")) {
             checkSessionZone(store, pool);
             JdbcBookingRepository repository = JdbcBookingRepository.create(pool);
-            List<BookingEvent> written = new ArrayList<>();
 
             // 1. Its slot straddles the autumn change: local 23:40 -03:00 to 23:20 -04:00, the end's wall
             // time earlier than the start's. Its reminder is due in the hour that repeats, first time round.
-            Booking straddling = insert(repository, written, spec("tz-1", "TZ000001",
+            Written straddling = new Written(repository, spec("tz-1", "TZ000001",
                     slot("2026-04-05T02:40:00.000001Z", "2026-04-05T03:20:00.999999Z"))
                     .reminder(ReminderState.armedFor(Instant.parse("2026-04-05T02:10:00.000007Z"))),
                     Instant.parse("2026-04-04T12:00:00.000001Z"));
 
             // 2. Its events fall both sides of the autumn change: booked at 23:50 -03:00, confirmed at
             // 23:05 -04:00 (an earlier wall time, a later instant), cancelled at 23:10 -04:00.
-            List<BookingEvent> secondHistory = new ArrayList<>();
-            Booking second = insert(repository, secondHistory, spec("tz-2", "TZ000002",
+            Written second = new Written(repository, spec("tz-2", "TZ000002",
                     slot("2026-04-05T03:30:00.000003Z", "2026-04-05T04:30:00.000004Z")),
-                    Instant.parse("2026-04-05T02:50:00.000002Z"));
-            second = update(repository, secondHistory, second, SlotClaim.NONE,
-                    second.confirm(STAFF, Instant.parse("2026-04-05T03:05:00.000005Z")));
-            second = update(repository, secondHistory, second, SlotClaim.NONE,
-                    second.revokeConfirmation(STAFF, Instant.parse("2026-04-05T03:10:00.000006Z"), "checking"));
+                    Instant.parse("2026-04-05T02:50:00.000002Z"))
+                    .then(SlotClaim.NONE, b -> b.confirm(STAFF, Instant.parse("2026-04-05T03:05:00.000005Z")))
+                    .then(SlotClaim.NONE, b -> b.revokeConfirmation(STAFF,
+                            Instant.parse("2026-04-05T03:10:00.000006Z"), "checking"));
 
             // 3. Its slot starts one microsecond after the spring gap; its reminder is due one
             // microsecond before it (local 23:59:59.999999 -04:00 of 5 September).
-            Booking afterGap = insert(repository, written, spec("tz-3", "TZ000003",
+            Written afterGap = new Written(repository, spec("tz-3", "TZ000003",
                     slot("2026-09-06T04:00:00.000001Z", "2026-09-06T05:00:00Z"))
                     .reminder(ReminderState.armedFor(Instant.parse("2026-09-06T03:59:59.999999Z"))),
                     Instant.parse("2026-09-01T15:00:00.000008Z"));
 
             // 4. Booked and reminded before the spring gap, moved by staff just after it, to the slot that
             // follows afterGap's, with a new reminder due exactly at the change.
-            List<BookingEvent> fourthHistory = new ArrayList<>();
-            Booking moved = insert(repository, fourthHistory, spec("tz-4", "TZ000004",
+            Written moved = new Written(repository, spec("tz-4", "TZ000004",
                     slot("2026-09-06T03:20:00.000009Z", "2026-09-06T03:50:00.000010Z"))
                     .reminder(ReminderState.armedFor(Instant.parse("2026-09-05T21:20:00.000011Z"))),
-                    Instant.parse("2026-09-05T20:00:00.000012Z"));
-            moved = update(repository, fourthHistory, moved, SlotClaim.NONE,
-                    moved.markReminderSent(Instant.parse("2026-09-05T21:20:00.000016Z")));
-            moved = update(repository, fourthHistory, moved, SlotClaim.EXCLUSIVE, moved.reschedule(STAFF,
-                    Instant.parse("2026-09-06T04:00:00.000013Z"),
-                    slot("2026-09-06T05:00:00Z", "2026-09-06T05:30:00.000015Z"), DR_ROJAS,
-                    ReminderState.armedFor(SPRING), "later"));
+                    Instant.parse("2026-09-05T20:00:00.000012Z"))
+                    .then(SlotClaim.NONE, b -> b.markReminderSent(Instant.parse("2026-09-05T21:20:00.000016Z")))
+                    .then(SlotClaim.EXCLUSIVE, b -> b.reschedule(STAFF, Instant.parse("2026-09-06T04:00:00.000013Z"),
+                            slot("2026-09-06T05:00:00Z", "2026-09-06T05:30:00.000015Z"), DR_ROJAS,
+                            ReminderState.armedFor(SPRING), "later"));
 
             // find(): every field, to the microsecond.
-            assertThat(repository.find(TENANT, straddling.id())).contains(straddling);
-            assertThat(repository.find(TENANT, second.id())).contains(second);
-            assertThat(repository.find(TENANT, afterGap.id())).contains(afterGap);
-            assertThat(repository.find(TENANT, moved.id())).contains(moved);
-            assertThat(repository.find(TENANT, straddling.id()).orElseThrow().slot().getEnd())
+            for (Written written : List.of(straddling, second, afterGap, moved)) {
+                assertThat(repository.find(TENANT, written.booking().id())).contains(written.booking());
+            }
+            assertThat(repository.find(TENANT, straddling.booking().id()).orElseThrow().slot().getEnd())
                     .isEqualTo("2026-04-05T03:20:00.999999Z");
 
             // history(): every event instant, and the events' own instants (slots, due time).
-            assertThat(repository.history(TENANT, straddling.id())).containsExactly(written.get(0));
-            assertThat(repository.history(TENANT, afterGap.id())).containsExactly(written.get(1));
-            assertThat(repository.history(TENANT, second.id())).containsExactlyElementsOf(secondHistory);
-            assertThat(repository.history(TENANT, second.id())).extracting(BookingEvent::at).containsExactly(
-                    Instant.parse("2026-04-05T02:50:00.000002Z"), Instant.parse("2026-04-05T03:05:00.000005Z"),
-                    Instant.parse("2026-04-05T03:10:00.000006Z"));
-            assertThat(repository.history(TENANT, moved.id())).containsExactlyElementsOf(fourthHistory);
+            for (Written written : List.of(straddling, second, afterGap, moved)) {
+                assertThat(repository.history(TENANT, written.booking().id())).as(written.booking().id())
+                        .containsExactlyElementsOf(written.history());
+            }
+            assertThat(straddling.history()).hasSize(1);
+            assertThat(afterGap.history()).hasSize(1);
+            assertThat(repository.history(TENANT, second.booking().id())).extracting(BookingEvent::at)
+                    .containsExactly(Instant.parse("2026-04-05T02:50:00.000002Z"),
+                            Instant.parse("2026-04-05T03:05:00.000005Z"), Instant.parse("2026-04-05T03:10:00.000006Z"));
 
             // calendar(): the interval boundaries sit on the changes, end-exclusive, to the microsecond.
             assertThat(repository.calendar(TENANT, DR_ROJAS.id(), Interval.of(AUTUMN, Duration.ofNanos(1000))))
-                    .containsExactly(straddling);
+                    .containsExactly(straddling.booking());
             assertThat(repository.calendar(TENANT, DR_ROJAS.id(),
                     slot("2026-04-05T03:20:00.999999Z", "2026-04-05T03:30:00.000003Z"))).isEmpty();
             assertThat(repository.calendar(TENANT, DR_ROJAS.id(),
                     slot("2026-04-05T03:20:00.999998Z", "2026-04-05T03:30:00.000004Z")))
-                    .containsExactly(straddling, second);
+                    .containsExactly(straddling.booking(), second.booking());
             assertThat(repository.calendar(TENANT, DR_ROJAS.id(), Interval.of(SPRING.minus(Duration.ofHours(1)),
-                    Instant.parse("2026-09-06T05:00:00Z")))).containsExactly(afterGap);
+                    Instant.parse("2026-09-06T05:00:00Z")))).containsExactly(afterGap.booking());
             assertThat(repository.calendar(TENANT, DR_ROJAS.id(), Interval.of(SPRING.minus(Duration.ofHours(1)),
-                    Instant.parse("2026-09-06T05:00:00.000001Z")))).containsExactly(afterGap, moved);
+                    Instant.parse("2026-09-06T05:00:00.000001Z"))))
+                    .containsExactly(afterGap.booking(), moved.booking());
             assertThat(repository.calendar(TENANT, DR_ROJAS.id(),
                     slot("2026-09-06T03:20:00.000009Z", "2026-09-06T03:50:00.000010Z"))).as("old slot freed").isEmpty();
 
             // dueReminders(): due time and start compared to the microsecond on both sides of each change.
             assertThat(repository.dueReminders(Instant.parse("2026-04-05T02:10:00.000006Z"), 10)).isEmpty();
             assertThat(repository.dueReminders(Instant.parse("2026-04-05T02:10:00.000007Z"), 10))
-                    .containsExactly(straddling);
-            assertThat(repository.dueReminders(Instant.parse("2026-04-05T02:40:00Z"), 10)).containsExactly(straddling);
+                    .containsExactly(straddling.booking());
+            assertThat(repository.dueReminders(Instant.parse("2026-04-05T02:40:00Z"), 10))
+                    .containsExactly(straddling.booking());
             assertThat(repository.dueReminders(Instant.parse("2026-04-05T02:40:00.000001Z"), 10))
                     .as("started: no reminder").isEmpty();
             assertThat(repository.dueReminders(Instant.parse("2026-09-06T03:59:59.999998Z"), 10)).isEmpty();
             assertThat(repository.dueReminders(Instant.parse("2026-09-06T03:59:59.999999Z"), 10))
-                    .containsExactly(afterGap);
-            assertThat(repository.dueReminders(SPRING, 10)).containsExactly(afterGap, moved);
+                    .containsExactly(afterGap.booking());
+            assertThat(repository.dueReminders(SPRING, 10)).containsExactly(afterGap.booking(), moved.booking());
             assertThat(repository.dueReminders(SPRING.plusNanos(1000), 10)).as("afterGap has started")
-                    .containsExactly(moved);
+                    .containsExactly(moved.booking());
 
             // Storage in UTC, whatever the zones: the raw column, read without the adapter.
-            assertThat(utcText(store, pool, "slot_start", straddling.id()))
+            assertThat(utcText(store, pool, "slot_start", straddling.booking().id()))
                     .isEqualTo("2026-04-05 02:40:00.000001");
-            assertThat(utcText(store, pool, "reminder_due_at", afterGap.id()))
+            assertThat(utcText(store, pool, "reminder_due_at", afterGap.booking().id()))
                     .isEqualTo("2026-09-06 03:59:59.999999");
         }
     }
@@ -246,20 +242,43 @@ class TimeZoneRoundTripTest {
         return Interval.of(Instant.parse(start), Instant.parse(end));
     }
 
-    private static Booking insert(JdbcBookingRepository repository, List<BookingEvent> history, Booking.Builder spec,
-                                  Instant at) {
-        Transition booked = Booking.book(spec, CATA_ACTS, at);
-        assertThat(repository.insert(new BookingChange(booked.booking(), 0, SlotClaim.EXCLUSIVE,
-                List.of(booked.event()), List.of()))).isEqualTo(SaveResult.SAVED);
-        history.add(booked.event());
-        return booked.booking();
-    }
+    /**
+     * One booking as this test writes it through the repository, with the events written for it, in
+     * order. Each step asserts its write was saved.
+     */
+    private static final class Written {
+        private final JdbcBookingRepository repository;
+        private final List<BookingEvent> history = new ArrayList<>();
+        private Booking booking;
 
-    private static Booking update(JdbcBookingRepository repository, List<BookingEvent> history, Booking before,
-                                  SlotClaim claim, Transition step) {
-        assertThat(repository.update(new BookingChange(step.booking(), before.version(), claim, List.of(step.event()),
-                List.of()))).isEqualTo(SaveResult.SAVED);
-        history.add(step.event());
-        return step.booking();
+        /** Books the spec at an instant and inserts it. */
+        Written(JdbcBookingRepository repository, Booking.Builder spec, Instant at) {
+            this.repository = repository;
+            Transition booked = Booking.book(spec, CATA_ACTS, at);
+            save(repository.insert(new BookingChange(booked.booking(), 0, SlotClaim.EXCLUSIVE,
+                    List.of(booked.event()), List.of())), booked);
+        }
+
+        /** Takes a step from the booking as it stands and updates it. */
+        Written then(SlotClaim claim, Function<Booking, Transition> step) {
+            Transition next = step.apply(booking);
+            save(repository.update(new BookingChange(next.booking(), booking.version(), claim,
+                    List.of(next.event()), List.of())), next);
+            return this;
+        }
+
+        private void save(SaveResult result, Transition step) {
+            assertThat(result).as("%s saved", step.event().kind()).isEqualTo(SaveResult.SAVED);
+            history.add(step.event());
+            booking = step.booking();
+        }
+
+        Booking booking() {
+            return booking;
+        }
+
+        List<BookingEvent> history() {
+            return history;
+        }
     }
 }

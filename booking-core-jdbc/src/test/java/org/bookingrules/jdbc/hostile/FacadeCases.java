@@ -194,14 +194,27 @@ final class FacadeCases {
         Map<String, Function<HostileWorld, Function<BookingRef, Object>>> calls = new java.util.LinkedHashMap<>();
         changeCommands().forEach((name, command) ->
                 calls.put(name, w -> ref -> command.run(w.rules, ref, ChangeRequest.because("hostile"))));
-        calls.put("reschedule", w -> ref -> w.rules.reschedule(STAFF, ref,
-                RescheduleRequest.to(w.zoe.start().plus(HOUR), w.zoe.end().plus(HOUR))));
-        calls.put("permissions", w -> ref -> w.rules.permissions(STAFF, ref));
-        calls.put("find", w -> ref -> w.rules.find(STAFF, ref));
-        calls.put("history", w -> ref -> w.rules.history(STAFF, ref));
-        calls.put("freeSlots", w -> ref -> w.rules.freeSlots(STAFF, ref, Interval.of(w.zoe.start(),
-                Duration.ofDays(1)), Duration.ofMinutes(30)));
+        putRescheduleAndQueries(calls, STAFF, w -> w.zoe);
         return calls;
+    }
+
+    /**
+     * Adds the reschedule and the queries that take a reference, by an actor: the reschedule to the
+     * hour after a booking of the world, the free slots over the day from its start.
+     *
+     * @param calls where to add them, by name
+     * @param actor who calls
+     * @param near the booking whose times they use
+     */
+    static void putRescheduleAndQueries(Map<String, Function<HostileWorld, Function<BookingRef, Object>>> calls,
+                                        Actor actor, Function<HostileWorld, Booking> near) {
+        calls.put("reschedule", w -> ref -> w.rules.reschedule(actor, ref,
+                RescheduleRequest.to(near.apply(w).start().plus(HOUR), near.apply(w).end().plus(HOUR))));
+        calls.put("permissions", w -> ref -> w.rules.permissions(actor, ref));
+        calls.put("find", w -> ref -> w.rules.find(actor, ref));
+        calls.put("history", w -> ref -> w.rules.history(actor, ref));
+        calls.put("freeSlots", w -> ref -> w.rules.freeSlots(actor, ref, Interval.of(near.apply(w).start(),
+                Duration.ofDays(1)), Duration.ofMinutes(30)));
     }
 
     /**

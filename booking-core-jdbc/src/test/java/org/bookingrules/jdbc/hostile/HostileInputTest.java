@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -98,57 +99,32 @@ class HostileInputTest {
 
     // ------------------------------------------------------------------------------------ cases
 
-    private static Stream<Arguments> onEveryStore(Stream<HostileCase> cases) {
-        List<HostileCase> list = cases.toList();
-        return Stream.of(Store.values()).flatMap(store -> list.stream()
-                .map(c -> arguments(named(store.toString(), store), named(c.name(), c))));
+    /**
+     * Every case on every store, a group at a time: at the facade (nulls, blanks, 100 kB values,
+     * hostile ids, absurd slots, zones), in free text (control characters and SQL metacharacters),
+     * at the self-service links (forged and truncated tokens, hostile answers), across tenants and
+     * at the adapters. Each case is named by its group and itself.
+     */
+    static Stream<Arguments> everyCase() {
+        return Stream.of(
+                group("at the facade", FacadeCases.all()),
+                group("in free text", FreeTextCases.all()),
+                group("at the links", LinkCases.all()),
+                group("across tenants and at the adapters", TenantAndStoreCases.all()))
+                .flatMap(cases -> Stream.of(Store.values()).flatMap(store -> cases.stream()
+                        .map(c -> arguments(named(store.toString(), store), c))));
     }
 
-    static Stream<Arguments> facadeCases() {
-        return onEveryStore(FacadeCases.all());
-    }
-
-    static Stream<Arguments> freeTextCases() {
-        return onEveryStore(FreeTextCases.all());
-    }
-
-    static Stream<Arguments> linkCases() {
-        return onEveryStore(LinkCases.all());
-    }
-
-    static Stream<Arguments> tenantAndStoreCases() {
-        return onEveryStore(TenantAndStoreCases.all());
+    private static List<Named<HostileCase>> group(String group, Stream<HostileCase> cases) {
+        return cases.map(c -> named(group + ": " + c.name(), c)).toList();
     }
 
     @Order(1)
-    @ParameterizedTest(name = "Hostile input on {0}: {1}")
-    @MethodSource("facadeCases")
-    @DisplayName("Hostile input at the facade: nulls, blanks, 100 kB values, hostile ids, absurd slots, zones")
-    void atTheFacade(Store store, HostileCase hostile) {
-        run(store, hostile);
-    }
-
-    @Order(2)
-    @ParameterizedTest(name = "Hostile input on {0}: {1}")
-    @MethodSource("freeTextCases")
-    @DisplayName("Hostile input in free text: control characters and SQL metacharacters, stored verbatim")
-    void inFreeText(Store store, HostileCase hostile) {
-        run(store, hostile);
-    }
-
-    @Order(3)
-    @ParameterizedTest(name = "Hostile input on {0}: {1}")
-    @MethodSource("linkCases")
-    @DisplayName("Hostile input at self-service links: forged and truncated tokens, hostile answers")
-    void atTheLinks(Store store, HostileCase hostile) {
-        run(store, hostile);
-    }
-
-    @Order(4)
-    @ParameterizedTest(name = "Hostile input on {0}: {1}")
-    @MethodSource("tenantAndStoreCases")
-    @DisplayName("Hostile input across tenants and straight at the JDBC adapters")
-    void acrossTenantsAndAtTheAdapters(Store store, HostileCase hostile) {
+    @ParameterizedTest(name = "Hostile input on {0} {1}")
+    @MethodSource("everyCase")
+    @DisplayName("Hostile input at the facade, in free text (stored verbatim), at the self-service links, across "
+            + "tenants and straight at the JDBC adapters")
+    void hostileInput(Store store, HostileCase hostile) {
         run(store, hostile);
     }
 
@@ -218,7 +194,7 @@ class HostileInputTest {
     // ------------------------------------------------------------------------- negative control
 
     @Test
-    @Order(5)
+    @Order(2)
     @DisplayName("Hostile input, negative control: the capture really sees the library's log lines "
             + "(SLF4J, with booking ids and denial codes) and JBoss Logging's (Hibernate Validator's)")
     void theCaptureSeesTheLibrarysLines() {

@@ -417,9 +417,7 @@ final class HostileWorld {
      */
     void deniesLink(Supplier<LinkResult<?>> call) {
         Snapshot before = snapshot();
-        LinkResult<?> result = call.get();
-        assertThat(result).as("the link result").isInstanceOfSatisfying(LinkResult.Denied.class,
-                d -> assertThat(d.denial()).isEqualTo(LinkDenial.LINK_INVALID));
+        assertDenied(call.get(), "the link result", LinkDenial.LINK_INVALID);
         unchangedSince(before);
     }
 
@@ -431,9 +429,7 @@ final class HostileWorld {
      */
     void wrongAnswer(Supplier<LinkResult<?>> call) {
         Snapshot before = snapshot();
-        LinkResult<?> result = call.get();
-        assertThat(result).as("the identity check").isInstanceOfSatisfying(LinkResult.Denied.class,
-                d -> assertThat(d.denial()).isEqualTo(LinkDenial.WRONG_ANSWER));
+        assertDenied(call.get(), "the identity check", LinkDenial.WRONG_ANSWER);
         Snapshot after = snapshot();
         assertThat(after.zoeGuard().failureTimes().size()).as("failures counted").isEqualTo(before.zoeGuard().failureTimes().size() + 1);
         assertThat(after.zoeGuard().generation()).isEqualTo(before.zoeGuard().generation());
@@ -444,6 +440,11 @@ final class HostileWorld {
         assertThat(after.ofB()).isEqualTo(before.ofB());
         assertThat(after.ofBGuard()).isEqualTo(before.ofBGuard());
         assertThat(after.delivered()).isEqualTo(before.delivered());
+    }
+
+    private static void assertDenied(LinkResult<?> result, String what, LinkDenial denial) {
+        assertThat(result).as(what).isInstanceOfSatisfying(LinkResult.Denied.class,
+                d -> assertThat(d.denial()).isEqualTo(denial));
     }
 
     // ------------------------------------------------------------------------------ read backs

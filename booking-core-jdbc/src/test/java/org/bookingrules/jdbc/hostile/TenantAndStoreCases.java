@@ -28,7 +28,6 @@ import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.Outcome;
-import org.bookingrules.RescheduleRequest;
 import org.bookingrules.links.GuardState;
 import org.bookingrules.links.LinkResult;
 import org.bookingrules.model.Booking;
@@ -59,13 +58,7 @@ final class TenantAndStoreCases {
         customerCalls.put("cancel", w -> ref -> w.rules.cancel(ZOE_ACTS, ref, ChangeRequest.none()));
         customerCalls.put("confirm", w -> ref -> w.rules.confirm(ZOE_ACTS, ref, ChangeRequest.none()));
         customerCalls.put("decline", w -> ref -> w.rules.decline(ZOE_ACTS, ref, ChangeRequest.none()));
-        customerCalls.put("reschedule", w -> ref -> w.rules.reschedule(ZOE_ACTS, ref,
-                RescheduleRequest.to(w.ofB.start().plus(HOUR), w.ofB.end().plus(HOUR))));
-        customerCalls.put("permissions", w -> ref -> w.rules.permissions(ZOE_ACTS, ref));
-        customerCalls.put("find", w -> ref -> w.rules.find(ZOE_ACTS, ref));
-        customerCalls.put("history", w -> ref -> w.rules.history(ZOE_ACTS, ref));
-        customerCalls.put("freeSlots", w -> ref -> w.rules.freeSlots(ZOE_ACTS, ref, Interval.of(w.ofB.start(),
-                Duration.ofDays(1)), Duration.ofMinutes(30)));
+        FacadeCases.putRescheduleAndQueries(customerCalls, ZOE_ACTS, w -> w.ofB);
         customerCalls.forEach((name, call) -> cases.add(readOnly("customer cust-zoe of tenant A: " + name
                 + " on tenant B's booking id (whose customer has the same id) is BOOKING_NOT_FOUND or empty",
                 w -> FacadeCases.unknownOrRejected(w, "bookingId", call.apply(w), BookingRef.of(TENANT_A, w.ofB.id())))));

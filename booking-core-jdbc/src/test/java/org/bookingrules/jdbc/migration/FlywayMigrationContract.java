@@ -138,13 +138,12 @@ abstract class FlywayMigrationContract {
     @DisplayName("a new database: the library's Flyway, then the application's, each runs all its own migrations; "
             + "every table is there and BookingRules books on it")
     void newDatabaseLibraryFirst() {
-        MigrateResult library = libraryFlyway().migrate();
-        MigrateResult app = appFlyway().migrate();
+        Runs runs = migrateBothFrom(Start.NEW);
 
-        assertThat(library.migrationsExecuted).as("every library file").isEqualTo(fileCount());
-        assertThat(library.targetSchemaVersion).isEqualTo(String.valueOf(latest()));
-        assertThat(app.migrationsExecuted).as("the application's V1").isEqualTo(1);
-        assertThat(app.targetSchemaVersion).isEqualTo("1");
+        assertThat(runs.library().migrationsExecuted).as("every library file").isEqualTo(fileCount());
+        assertThat(runs.library().targetSchemaVersion).isEqualTo(String.valueOf(latest()));
+        assertThat(runs.app().migrationsExecuted).as("the application's V1").isEqualTo(1);
+        assertThat(runs.app().targetSchemaVersion).isEqualTo("1");
         assertEveryTable();
         assertThat(db.count("SELECT COUNT(*) FROM app_patient")).as("the app's V1 ran, rows and all").isEqualTo(1);
         assertOverlapGuard();
@@ -197,9 +196,7 @@ abstract class FlywayMigrationContract {
     @EnumSource(Start.class)
     @DisplayName("a second run of both Flyway instances applies nothing and leaves both histories as they were")
     void secondRunIsANoOp(Start start) {
-        prepare(start);
-        libraryFlyway().migrate();
-        appFlyway().migrate();
+        migrateBothFrom(start);
         long libraryRows = historyRows(JdbcSchema.HISTORY_TABLE);
         long appRows = historyRows(APP_HISTORY_TABLE);
 
@@ -220,9 +217,7 @@ abstract class FlywayMigrationContract {
     @EnumSource(Start.class)
     @DisplayName("Flyway validate passes for the library's and the application's migrations")
     void validatePasses(Start start) {
-        prepare(start);
-        libraryFlyway().migrate();
-        appFlyway().migrate();
+        migrateBothFrom(start);
 
         ValidateResult library = libraryFlyway().validateWithResult();
         ValidateResult app = appFlyway().validateWithResult();
@@ -310,6 +305,17 @@ abstract class FlywayMigrationContract {
     }
 
     // ------------------------------------------------------------------------------- helpers
+
+    /** What one run of the library's Flyway, then the application's, did. */
+    private record Runs(MigrateResult library, MigrateResult app) {
+    }
+
+    /** Prepares the start, then runs the library's Flyway and the application's once each. */
+    private Runs migrateBothFrom(Start start) {
+        prepare(start);
+        MigrateResult library = libraryFlyway().migrate();
+        return new Runs(library, appFlyway().migrate());
+    }
 
     private void prepare(Start start) {
         if (start == Start.MADE_BY_CREATE) {

@@ -95,8 +95,7 @@ class ConnectionFaultTest {
         Database db = DATABASES.get(store);
         Faulted f = Faulted.over(db);
         Ledger ledger = new Ledger();
-        Booking before = command == Command.BOOK ? null
-                : record(ledger, f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
+        Booking before = target(f, ledger, command);
         ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         List<Long> rowsBefore = rowCounts(db);
 
@@ -187,8 +186,7 @@ class ConnectionFaultTest {
     void failedConnectionIsGivenBack(Store store, Command command) {
         Database db = DATABASES.get(store);
         Faulted f = Faulted.over(db);
-        Booking before = command == Command.BOOK ? null
-                : f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)).orElseThrow().booking();
+        Booking before = target(f, new Ledger(), command);
         assertThat(f.faults().openConnections()).as("every connection of the setup was given back").isZero();
 
         f.faults().failAt(Step.AFTER_BOOKING_WRITE);
@@ -223,6 +221,15 @@ class ConnectionFaultTest {
         }
         assertThat(faults.fired()).isEqualTo(2);
         assertThat(guards.recordFailure(TENANT, "booking-1", NOW, policy).failureTimes().size()).isEqualTo(1);
+    }
+
+    /**
+     * What a command acts on, made before any fault is armed: nothing when the command books,
+     * else Ana's booking, booked through the facade and recorded in the ledger.
+     */
+    static Booking target(Faulted f, Ledger ledger, Command command) {
+        return command == Command.BOOK ? null
+                : record(ledger, f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
     }
 
     private static Booking record(Ledger ledger, Outcome outcome) {

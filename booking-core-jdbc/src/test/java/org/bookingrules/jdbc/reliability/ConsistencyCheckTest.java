@@ -12,24 +12,19 @@ import static org.bookingrules.jdbc.reliability.Clinic.ZONE;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.bookingrules.BookingRules;
 import org.bookingrules.ChangeRequest;
 import org.bookingrules.NotificationChoice;
 import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
-import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.SharedStoreTest;
 import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Booking;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -38,10 +33,7 @@ import org.threeten.extra.MutableClock;
  * fails would make every fault test pass.
  */
 @DisplayName("Consistency check: passes on what the library wrote, catches every hand-made inconsistency")
-class ConsistencyCheckTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class ConsistencyCheckTest extends SharedStoreTest {
 
     /** Two bookings with a few changes each, and the ledger of what the callers were told. */
     private record World(Database db, Ledger ledger, Booking ana, Booking walkIn) {
@@ -70,23 +62,18 @@ class ConsistencyCheckTest {
         }
     }
 
-    static Stream<Arguments> everyBreakage() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Store store : Store.values()) {
-            for (Breakage breakage : Breakage.values()) {
-                cases.add(Arguments.of(store, breakage));
-            }
-        }
-        return cases.stream();
+    /** The tables as the library wrote them, emptied of other tests' rows first. */
+    private World world;
+
+    @BeforeEach
+    void writeTwoBookings() {
+        world = world(db());
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Consistency check: tables written by the library through the facade pass, with and "
             + "without the ledger")
-    void passesOnWhatTheLibraryWrote(Store store) {
-        World world = world(store);
-
+    void passesOnWhatTheLibraryWrote() {
         ConsistencyCheck.Report report = ConsistencyCheck.run(world.db().dataSource(), world.ledger()).assertConsistent();
 
         assertThat(report.bookings()).isEqualTo(2);
@@ -96,12 +83,11 @@ class ConsistencyCheckTest {
         ConsistencyCheck.runAtLeast(world.db().dataSource(), world.ledger(), 2).assertConsistent();
     }
 
-    @ParameterizedTest(name = "on {0}: {1}")
-    @MethodSource("everyBreakage")
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Breakage.class)
     @DisplayName("Consistency check (negative control): each hand-made inconsistency over booking, history "
             + "and outbox is reported under its rule")
-    void catchesHandMadeInconsistency(Store store, Breakage breakage) {
-        World world = world(store);
+    void catchesHandMadeInconsistency(Breakage breakage) {
         Database db = world.db();
         String ana = world.ana().id();
         String walkIn = world.walkIn().id();
@@ -147,8 +133,7 @@ class ConsistencyCheckTest {
      * Dr. Soto at the time Ana ends up at, and cancel it. Six changes, each telling the customer
      * and the resource.
      */
-    private static World world(Store store) {
-        Database db = DATABASES.get(store);
+    private static World world(Database db) {
         MutableClock clock = MutableClock.of(NOW, ZONE);
         BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.dataSource())).clock(clock).build();
         Ledger ledger = new Ledger();

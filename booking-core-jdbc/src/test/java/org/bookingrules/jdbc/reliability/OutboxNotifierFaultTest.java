@@ -39,19 +39,15 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.OutboxRelay;
-import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.SharedStoreTest;
 import org.bookingrules.jdbc.TestDatabases.Database;
-import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Booking;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -62,16 +58,28 @@ import org.threeten.extra.MutableClock;
  */
 @DisplayName("Notifier faults with the outbox: a notifier that throws, hangs or is slow blocks and loses "
         + "nothing")
-class OutboxNotifierFaultTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class OutboxNotifierFaultTest extends SharedStoreTest {
 
     private static final Instant START = NOW.plus(Duration.ofDays(3));
     private static final String TIMEOUT = "java.util.concurrent.TimeoutException";
 
     /** Released after each test, so a hanging notifier never outlives it. */
     private final CountDownLatch release = new CountDownLatch(1);
+    /** The notifier behind the test's relays. */
+    private final Switchable notifier = new Switchable();
+    private final MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
+    /** Every outcome of the test's commands, for the consistency check. */
+    private final Ledger ledger = new Ledger();
+    /** The store's database, its tables emptied before each test. */
+    private Database db;
+    /** The facade, without a notifier: the outbox delivers, as the README recommends with JDBC. */
+    private BookingRules rules;
+
+    @BeforeEach
+    void emptyTables() {
+        db = emptyDb();
+        rules = BookingRules.builder().repository(JdbcBookingRepository.create(db.dataSource())).clock(clock).build();
+    }
 
     @AfterEach
     void releaseHangingNotifiers() {
@@ -123,79 +131,64 @@ class OutboxNotifierFaultTest {
         }
     }
 
-    private record World(Database db, BookingRules rules, MutableClock clock, Ledger ledger) {
-        Outcome.Done record(Outcome outcome) {
-            ledger.record(outcome);
-            return outcome.orElseThrow();
-        }
+    /** Records a command's outcome in the ledger; what it did. */
+    private Outcome.Done record(Outcome outcome) {
+        ledger.record(outcome);
+        return outcome.orElseThrow();
     }
 
-    private static World world(Store store) {
-        Database db = DATABASES.get(store);
-        MutableClock clock = MutableClock.of(NOW, ZoneOffset.UTC);
-        // No notifier on the facade: the outbox delivers, as the README recommends with JDBC.
-        BookingRules rules = BookingRules.builder().repository(db.emptyRepository(db.dataSource())).clock(clock).build();
-        return new World(db, rules, clock, new Ledger());
-    }
-
-    private static OutboxRelay.Builder relay(World w, BookingNotifier notifier) {
-        return OutboxRelay.builder().dataSource(w.db().dataSource()).notifier(notifier).clock(w.clock())
+    private OutboxRelay.Builder relay(BookingNotifier to) {
+        return OutboxRelay.builder().dataSource(db.dataSource()).notifier(to).clock(clock)
                 .initialBackoff(Duration.ofSeconds(10)).maxBackoff(Duration.ofMinutes(1));
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Notifier throws: each notification is retried after its backoff and finally PARKED with "
             + "last_error the exception's class (no personal data), while booking commands go on")
-    void throwingNotifierRetriesThenParks(Store store) {
-        World w = world(store);
-        Switchable notifier = new Switchable();
+    void throwingNotifierRetriesThenParks() {
         notifier.mode.set("throw");
-        OutboxRelay relay = relay(w, notifier).maxAttempts(3).build();
-        Booking booked = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
+        OutboxRelay relay = relay(notifier).maxAttempts(3).build();
+        Booking booked = record(rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
 
         assertThat(relay.deliverDue()).isZero();
-        assertThat(rows(w.db())).extracting(Row::status, Row::attempts, Row::lastError).containsOnly(
+        assertThat(rows()).extracting(Row::status, Row::attempts, Row::lastError).containsOnly(
                 tuple("PENDING", 1, MailboxFullException.class.getName()));
-        Booking other = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_SOTO, START.plus(Duration.ofDays(1)))))
+        Booking other = record(rules.book(ANA_ACTS, Clinic.request(ANA, DR_SOTO, START.plus(Duration.ofDays(1)))))
                 .booking();
         assertThat(relay.deliverDue()).as("the new booking's notifications are tried at once").isZero();
         assertThat(notifier.calls).as("2 + 2 tries; the first two are waiting for their backoff").hasValue(4);
 
-        w.clock().add(Duration.ofSeconds(10));
+        clock.add(Duration.ofSeconds(10));
         relay.deliverDue();
-        w.clock().add(Duration.ofSeconds(20));
+        clock.add(Duration.ofSeconds(20));
         relay.deliverDue();
-        w.clock().add(Duration.ofSeconds(40));
+        clock.add(Duration.ofSeconds(40));
         relay.deliverDue();
-        w.clock().add(Duration.ofMinutes(5));
+        clock.add(Duration.ofMinutes(5));
         relay.deliverDue();
 
-        assertThat(rows(w.db())).as("parked after 3 failed attempts").hasSize(4)
+        assertThat(rows()).as("parked after 3 failed attempts").hasSize(4)
                 .allSatisfy(r -> {
                     assertThat(r.status()).isEqualTo("PARKED");
                     assertThat(r.attempts()).isEqualTo(3);
                     assertThat(r.lastError()).isEqualTo(MailboxFullException.class.getName());
                 });
-        assertThat(rows(w.db())).extracting(Row::lastError).allSatisfy(e -> assertThat(PERSONAL_DATA)
+        assertThat(rows()).extracting(Row::lastError).allSatisfy(e -> assertThat(PERSONAL_DATA)
                 .noneMatch(e::contains));
         assertThat(notifier.calls).as("3 attempts each, then never again").hasValue(12);
-        assertThat(w.rules().cancel(ANA_ACTS, Clinic.ref(booked), ChangeRequest.none()).isDone()).isTrue();
-        assertThat(w.rules().reschedule(ANA_ACTS, Clinic.ref(other), RescheduleRequest.to(START.plus(Duration.ofDays(2)),
+        assertThat(rules.cancel(ANA_ACTS, Clinic.ref(booked), ChangeRequest.none()).isDone()).isTrue();
+        assertThat(rules.reschedule(ANA_ACTS, Clinic.ref(other), RescheduleRequest.to(START.plus(Duration.ofDays(2)),
                 START.plus(Duration.ofDays(2)).plusSeconds(3600))).isDone()).isTrue();
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Notifier hangs: the relay cuts the call off after its delivery timeout, interrupts it, "
             + "records TimeoutException and backs off, ends the pass so the other claimed row waits untouched, and "
             + "delivers everything once the notifier recovers")
-    void hangingNotifierIsCutOffByTheDeliveryTimeout(Store store) throws Exception {
-        World w = world(store);
-        Switchable notifier = new Switchable();
+    void hangingNotifierIsCutOffByTheDeliveryTimeout() throws Exception {
         notifier.mode.set("hang");
-        OutboxRelay relay = relay(w, notifier).deliveryTimeout(Duration.ofMillis(300)).build();
-        Booking booked = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
+        OutboxRelay relay = relay(notifier).deliveryTimeout(Duration.ofMillis(300)).build();
+        Booking booked = record(rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
 
         long started = System.nanoTime();
         int delivered = relay.deliverDue();
@@ -206,7 +199,7 @@ class OutboxNotifierFaultTest {
                 Duration.ofSeconds(3));
         assertThat(notifier.calls).as("the pass ended after the first timeout").hasValue(1);
         waitFor(() -> notifier.interrupted.get() == 1, "the hung call was interrupted");
-        List<Row> rows = rows(w.db());
+        List<Row> rows = rows();
         assertThat(rows).filteredOn(r -> r.attempts() == 1).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo("PENDING");
             assertThat(r.lastError()).isEqualTo(TIMEOUT);
@@ -218,46 +211,43 @@ class OutboxNotifierFaultTest {
         assertThat(relay.deliverDue()).as("the untouched row is tried next, and hangs too").isZero();
         assertThat(notifier.calls).hasValue(2);
         notifier.mode.set("deliver");
-        w.clock().add(Duration.ofSeconds(10));
+        clock.add(Duration.ofSeconds(10));
         assertThat(relay.deliverDue()).as("after the backoff both are delivered").isEqualTo(2);
 
-        assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
+        assertThat(rows()).extracting(Row::status).containsOnly("SENT");
         assertThat(notifier.delivered.keySet()).containsExactlyInAnyOrderElementsOf(
-                w.ledger().entries().values().stream().flatMap(e -> e.notificationIds().stream()).toList());
-        ConsistencyCheck.run(w.db().dataSource(), w.ledger()).assertConsistent();
+                ledger.entries().values().stream().flatMap(e -> e.notificationIds().stream()).toList());
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         assertThat(booked.version()).isEqualTo(1);
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Notifier is slow: while the relay is stuck in the notifier inside its pass, book, "
             + "reschedule and cancel on other threads complete at once, and their notifications are delivered "
             + "afterwards")
-    void slowNotifierDoesNotBlockBookingCommands(Store store) throws Exception {
-        World w = world(store);
-        Switchable notifier = new Switchable();
-        Booking first = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
+    void slowNotifierDoesNotBlockBookingCommands() throws Exception {
+        Booking first = record(rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START))).booking();
         notifier.mode.set("hang");
-        OutboxRelay relay = relay(w, notifier).deliveryTimeout(Duration.ofSeconds(20)).build();
+        OutboxRelay relay = relay(notifier).deliveryTimeout(Duration.ofSeconds(20)).build();
         ExecutorService relayThread = Executors.newSingleThreadExecutor();
         try {
             Future<Integer> pass = relayThread.submit(relay::deliverDue);
             assertThat(notifier.entered.await(10, TimeUnit.SECONDS)).as("the relay is in the notifier").isTrue();
 
             Map<String, Duration> took = new LinkedHashMap<>();
-            Booking second = timed(took, "book", () -> w.record(w.rules().book(ANA_ACTS,
+            Booking second = timed(took, "book", () -> record(rules.book(ANA_ACTS,
                     Clinic.request(ANA, DR_SOTO, START.plus(Duration.ofDays(1)))))).booking();
             Instant later = START.plus(Duration.ofDays(2));
-            timed(took, "reschedule", () -> w.record(w.rules().reschedule(ANA_ACTS, Clinic.ref(second),
+            timed(took, "reschedule", () -> record(rules.reschedule(ANA_ACTS, Clinic.ref(second),
                     RescheduleRequest.to(later, later.plus(Duration.ofHours(1))))));
-            timed(took, "cancel", () -> w.record(w.rules().cancel(ANA_ACTS, Clinic.ref(first),
+            timed(took, "cancel", () -> record(rules.cancel(ANA_ACTS, Clinic.ref(first),
                     ChangeRequest.because("cannot come"))));
             System.out.printf("[slow notifier %s] while the relay was stuck: %s%n", store, took);
 
             assertThat(pass.isDone()).as("the relay is still stuck").isFalse();
             assertThat(took.values()).as("no command waited for the relay").allSatisfy(d ->
                     assertThat(d).isLessThan(Duration.ofSeconds(2)));
-            assertThat(rows(w.db())).as("the new changes' notifications are queued").hasSize(8);
+            assertThat(rows()).as("the new changes' notifications are queued").hasSize(8);
 
             notifier.mode.set("deliver");
             release.countDown();
@@ -265,58 +255,54 @@ class OutboxNotifierFaultTest {
             while (relay.deliverDue() > 0) {
                 // drain
             }
-            assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
+            assertThat(rows()).extracting(Row::status).containsOnly("SENT");
             assertThat(notifier.delivered).hasSize(8);
-            ConsistencyCheck.run(w.db().dataSource(), w.ledger()).assertConsistent();
+            ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
         } finally {
             relayThread.shutdownNow();
         }
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Notifier hangs, given to the facade with JDBC: build() refuses it, naming the notifier and the "
             + "repository (the outbox's relay is the only way out); given to the relay instead, the command never "
             + "waits for it, its notifications wait in the outbox, and a healthy relay delivers them later")
-    void hangingNotifierOnTheFacadeIsRefusedAndTheOutboxKeepsTheNotifications(Store store) {
-        World w = world(store);
-        Switchable hanging = new Switchable();
-        hanging.mode.set("hang");
-        JdbcBookingRepository repository = JdbcBookingRepository.create(w.db().dataSource());
+    void hangingNotifierOnTheFacadeIsRefusedAndTheOutboxKeepsTheNotifications() {
+        notifier.mode.set("hang");
+        JdbcBookingRepository repository = JdbcBookingRepository.create(db.dataSource());
 
-        assertThatThrownBy(() -> BookingRules.builder().repository(repository).notifier(hanging)
-                .notificationTimeout(Duration.ofMillis(200)).clock(w.clock()).build())
+        assertThatThrownBy(() -> BookingRules.builder().repository(repository).notifier(notifier)
+                .notificationTimeout(Duration.ofMillis(200)).clock(clock).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("notifier")
                 .hasMessageContaining("JdbcBookingRepository");
 
-        OutboxRelay stuck = relay(w, hanging).deliveryTimeout(Duration.ofMillis(200)).build();
+        OutboxRelay stuck = relay(notifier).deliveryTimeout(Duration.ofMillis(200)).build();
         long started = System.nanoTime();
-        Outcome.Done done = w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
+        Outcome.Done done = record(rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).as("the command never waits for a notifier").isLessThan(Duration.ofSeconds(3));
         assertThat(stuck.deliverDue()).as("the hanging notifier is cut off").isZero();
-        assertThat(hanging.delivered).isEmpty();
+        assertThat(notifier.delivered).isEmpty();
 
         Switchable healthy = new Switchable();
-        w.clock().add(Duration.ofMinutes(5));
+        clock.add(Duration.ofMinutes(5));
         int delivered = 0;
-        for (int pass; (pass = relay(w, healthy).build().deliverDue()) > 0; ) {
+        for (int pass; (pass = relay(healthy).build().deliverDue()) > 0; ) {
             delivered += pass;
         }
         assertThat(delivered).isEqualTo(2);
         assertThat(healthy.delivered.keySet()).containsExactlyInAnyOrderElementsOf(
                 done.notifications().stream().map(Notification::id).collect(Collectors.toSet()));
-        assertThat(rows(w.db())).extracting(Row::status).containsOnly("SENT");
-        ConsistencyCheck.run(w.db().dataSource(), w.ledger()).assertConsistent();
+        assertThat(rows()).extracting(Row::status).containsOnly("SENT");
+        ConsistencyCheck.run(db.dataSource(), ledger).assertConsistent();
     }
 
     @Test
     @DisplayName("Notifier faults: the relay's delivery timeout defaults to 30 s, and a bad value fails at "
             + "once naming the setting and the value")
     void deliveryTimeoutSetting() {
-        JdbcDataSource ds = new JdbcDataSource();
-        Supplier<OutboxRelay.Builder> valid = () -> OutboxRelay.builder().dataSource(ds)
+        Supplier<OutboxRelay.Builder> valid = () -> OutboxRelay.builder().dataSource(db.dataSource())
                 .notifier(BookingNotifier.NONE);
 
         assertThat(OutboxRelay.DEFAULT_DELIVERY_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
@@ -336,21 +322,19 @@ class OutboxNotifierFaultTest {
     @DisplayName("Notifier faults: a caller-supplied executor runs the relay's deliveries, and one that "
             + "refuses them counts as a failed attempt")
     void callerSuppliedDeliveryExecutor() {
-        World w = world(Store.H2);
-        w.record(w.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
-        Switchable notifier = new Switchable();
+        record(rules.book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START)));
         AtomicInteger tasks = new AtomicInteger();
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            OutboxRelay refusing = relay(w, notifier).deliveryExecutor(task -> {
+            OutboxRelay refusing = relay(notifier).deliveryExecutor(task -> {
                 throw new RejectedExecutionException("full");
             }).build();
             assertThat(refusing.deliverDue()).isZero();
-            assertThat(rows(w.db())).extracting(Row::lastError)
+            assertThat(rows()).extracting(Row::lastError)
                     .containsOnly("java.util.concurrent.RejectedExecutionException");
 
-            w.clock().add(Duration.ofSeconds(10));
-            OutboxRelay counting = relay(w, notifier).deliveryExecutor(task -> {
+            clock.add(Duration.ofSeconds(10));
+            OutboxRelay counting = relay(notifier).deliveryExecutor(task -> {
                 tasks.incrementAndGet();
                 pool.execute(task);
             }).build();
@@ -364,7 +348,7 @@ class OutboxNotifierFaultTest {
 
     // ------------------------------------------------------------------------------- helpers
 
-    private static List<Row> rows(Database db) {
+    private List<Row> rows() {
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT notification_id, status, attempts, last_error FROM br_outbox ORDER BY notification_id");
              ResultSet r = s.executeQuery()) {

@@ -77,12 +77,7 @@ class SessionKillTest {
         Database db = DATABASES.get(store);
         Faulted f = Faulted.over(db);
         Ledger ledger = new Ledger();
-        Booking before = null;
-        if (command != Command.BOOK) {
-            Outcome booked = f.rules().book(ANA_ACTS, Clinic.request(ANA, DR_RUIZ, START));
-            ledger.record(booked);
-            before = booked.orElseThrow().booking();
-        }
+        Booking before = ConnectionFaultTest.target(f, ledger, command);
         List<Long> rowsBefore = ConnectionFaultTest.rowCounts(db);
         Sessions sessions = new Sessions(db);
         AtomicBoolean killed = new AtomicBoolean();
@@ -92,9 +87,8 @@ class SessionKillTest {
                 killed.set(sessions.kill(r.getLong(1)));
             }
         });
-        Booking target = before;
 
-        Throwable thrown = catchThrowable(() -> ConnectionFaultTest.run(f.rules(), command, target));
+        Throwable thrown = catchThrowable(() -> ConnectionFaultTest.run(f.rules(), command, before));
 
         assertThat(f.faults().fired()).as("the command reached %s", step).isEqualTo(1);
         assertThat(killed).as("its session was killed").isTrue();

@@ -37,7 +37,7 @@ import org.bookingrules.Outcome;
 import org.bookingrules.RescheduleRequest;
 import org.bookingrules.jdbc.JdbcBookingRepository;
 import org.bookingrules.jdbc.OutboxRelay;
-import org.bookingrules.jdbc.TestDatabases;
+import org.bookingrules.jdbc.SharedStoreTest;
 import org.bookingrules.jdbc.TestDatabases.Database;
 import org.bookingrules.jdbc.TestDatabases.Store;
 import org.bookingrules.model.Actor;
@@ -47,9 +47,7 @@ import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.testing.Race;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * The storm: 16 threads run mixed commands (book, confirm, revoke, cancel, reschedule,
@@ -68,10 +66,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * outcome are printed.
  */
 @DisplayName("Storm: 16 threads of mixed commands by customers and staff, then every invariant holds")
-class StormTest {
-
-    @RegisterExtension
-    static final TestDatabases DATABASES = new TestDatabases();
+class StormTest extends SharedStoreTest {
 
     /** System property: seconds the storm lasts on PostgreSQL and MariaDB. */
     static final String SECONDS_PROPERTY = "bookingrules.storm.seconds";
@@ -124,18 +119,17 @@ class StormTest {
         }
     }
 
-    @ParameterizedTest(name = "on {0}")
-    @EnumSource(Store.class)
+    @Test
     @DisplayName("Storm: 16 threads of book, confirm, revoke, cancel, reschedule and decline by customers "
             + "and staff over overlapping slots end with no overlapping active bookings, every version equal to its "
             + "history, every change with its events and notifications (all delivered), and no unexpected exception")
-    void storm(Store store) throws Exception {
-        Database db = DATABASES.get(store);
+    void storm() throws Exception {
+        Database db = db();
         Duration length = Duration.ofSeconds(store == Store.H2 ? Integer.getInteger(H2_SECONDS_PROPERTY,
                 DEFAULT_H2_SECONDS) : Integer.getInteger(SECONDS_PROPERTY, DEFAULT_SECONDS));
         // Time moves on from NOW as it does in the real world, by the storm's seconds.
         Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), NOW));
-        JdbcBookingRepository repository = db.emptyRepository(db.dataSource());
+        JdbcBookingRepository repository = db.emptyRepository();
         BookingRules rules = BookingRules.builder().repository(repository).clock(clock).build();
         CountingNotifier notifier = new CountingNotifier();
         OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock).build();
