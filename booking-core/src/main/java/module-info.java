@@ -25,6 +25,7 @@ module org.bookingrules.core {
     exports org.bookingrules.policy;
     exports org.bookingrules.rules;
     exports org.bookingrules.spi;
+    exports org.bookingrules.waitlist;
     // Not API: the notification delivery shared with the JDBC module's outbox relay.
     exports org.bookingrules.internal.delivery to org.bookingrules.jdbc;
     // Not API: the schedule the relay and the retention job share with the reminder sweep.

@@ -67,6 +67,7 @@ public final class BookingRules {
     private final FreeSlots freeSlots;
     private final PermissionCheck permissions;
     private final Erasure erasure;
+    private final Waitlist waitlist;
 
     BookingRules(BookingRulesBuilder b) {
         this.env = new Environment(b.repository(), b.policies(), new RuleBook(b.availability()), b.clock());
@@ -76,6 +77,8 @@ public final class BookingRules {
         this.freeSlots = new FreeSlots(env);
         this.permissions = new PermissionCheck(env);
         this.erasure = new Erasure(env, b.maxAttempts());
+        this.waitlist = new Waitlist(env, engine, planner, engine.delivery(), b);
+        engine.onFreedSlots((before, after, actor, choice) -> waitlist.slotFreed(before, actor, choice));
     }
 
     /**
@@ -85,6 +88,16 @@ public final class BookingRules {
      */
     public static BookingRulesBuilder builder() {
         return new BookingRulesBuilder();
+    }
+
+    /**
+     * The cancellation list: joining it, offers of freed slots, accepting and declining them, and
+     * staff's control of holds. Its policies are set with {@link BookingRulesBuilder#waitlist}.
+     *
+     * @return the cancellation list of this facade
+     */
+    public Waitlist waitlist() {
+        return waitlist;
     }
 
     // ---------------------------------------------------------------------------------- commands

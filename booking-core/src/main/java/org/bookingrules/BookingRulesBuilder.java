@@ -15,6 +15,10 @@ import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.BookingRepository;
 import org.bookingrules.spi.ManageLinkIssuer;
 import org.bookingrules.spi.OutboxBookingRepository;
+import org.bookingrules.waitlist.WaitlistNotice;
+import org.bookingrules.waitlist.WaitlistPolicies;
+import org.bookingrules.waitlist.WaitlistPolicy;
+import org.bookingrules.waitlist.WaitlistStore;
 
 /**
  * Builds {@link BookingRules}; get one from {@link BookingRules#builder()}. Only
@@ -46,6 +50,7 @@ public final class BookingRulesBuilder {
     private Executor notificationExecutor;
     private int reminderBatch = BookingRules.DEFAULT_REMINDER_BATCH;
     private Duration idempotencyKeyTtl = DEFAULT_IDEMPOTENCY_KEY_TTL;
+    private WaitlistPolicies waitlist = WaitlistPolicies.OFF;
 
     BookingRulesBuilder() {
     }
@@ -224,15 +229,51 @@ public final class BookingRulesBuilder {
     }
 
     /**
+     * The cancellation list's policy of each service (default: off for every service). With any
+     * service on, the repository must keep the list ({@link WaitlistStore}) and, unless it keeps an
+     * outbox, the notifier must deliver its notices ({@link BookingNotifier#deliver(WaitlistNotice)}).
+     *
+     * @param v not null
+     * @return this builder
+     */
+    public BookingRulesBuilder waitlist(WaitlistPolicies v) {
+        this.waitlist = Objects.requireNonNull(v, "waitlist");
+        return this;
+    }
+
+    /**
+     * One cancellation-list policy for every service.
+     *
+     * @param v not null
+     * @return this builder
+     */
+    public BookingRulesBuilder waitlist(WaitlistPolicy v) {
+        return waitlist(WaitlistPolicies.of(v));
+    }
+
+    /**
      * Builds the facade.
      *
      * @return the facade
      * @throws NullPointerException if no repository was set
      * @throws IllegalStateException if a notifier was set together with an
-     *     {@link OutboxBookingRepository}: its notifications leave through its relay only
+     *     {@link OutboxBookingRepository}: its notifications leave through its relay only; or if a
+     *     cancellation list is set on a repository that cannot keep one, or with a notifier that
+     *     cannot deliver its notices
      */
     public BookingRules build() {
         Objects.requireNonNull(repository, "repository");
+        if (waitlist != WaitlistPolicies.OFF) {
+            if (!(repository instanceof WaitlistStore)) {
+                throw new IllegalStateException("waitlist needs a repository that keeps a cancellation list ("
+                        + "WaitlistStore); " + repository.getClass().getSimpleName() + " does not");
+            }
+            if (!(repository instanceof OutboxBookingRepository) && notifier != BookingNotifier.NONE
+                    && !notifier.deliversNotices()) {
+                throw new IllegalStateException("waitlist needs a notifier that delivers cancellation-list notices: "
+                        + "override BookingNotifier.deliver(WaitlistNotice)");
+            }
+        }
         if (repository instanceof OutboxBookingRepository && notifier != BookingNotifier.NONE) {
             throw new IllegalStateException("notifier cannot be combined with repository "
                     + repository.getClass().getSimpleName() + ": it keeps an outbox, whose relay is the only "
@@ -242,6 +283,10 @@ public final class BookingRulesBuilder {
     }
 
     // Read by the facade when it is built.
+    WaitlistPolicies waitlist() {
+        return waitlist;
+    }
+
     BookingRepository repository() {
         return repository;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bookingrules.NotificationPlanner.Plan;
 import org.bookingrules.NotificationPlanner.Prepared;
@@ -62,8 +63,32 @@ final class CommandEngine {
         this.maxAttempts = maxAttempts;
     }
 
+    /** Told of every stored change that freed a slot: the booking before and after, and the staff's choice. */
+    interface FreedSlots {
+        void freed(Booking before, Booking after, Actor actor, NotificationChoice choice);
+    }
+
+    /** Set once, by the facade's constructor, before the facade is published. */
+    private FreedSlots freedSlots = (before, after, actor, choice) -> { };
+
+    void onFreedSlots(FreedSlots listener) {
+        this.freedSlots = listener;
+    }
+
+    Delivery delivery() {
+        return delivery;
+    }
+
     /** R1, R6, R10, R12: a new booking, idempotent when the request carries a key. */
     Outcome book(Actor actor, BookRequest request) {
+        return book(actor, request, env.repository::insert);
+    }
+
+    /**
+     * {@link #book(Actor, BookRequest)}, stored by {@code save} (the repository's insert, or the
+     * acceptance of an offer, which writes it with its hold).
+     */
+    Outcome book(Actor actor, BookRequest request, Function<BookingChange, SaveResult> save) {
         env.validator.checkNotNull("actor", actor);
         env.validator.check("request", request);
         Interval slot = env.slotOf(request.start(), request.end());
@@ -106,7 +131,7 @@ final class CommandEngine {
             IdempotencyKey key = fingerprint == null ? null
                     : idempotency.keyFor(request.idempotencyKey(), fingerprint, booked);
             Prepared prepared = planner.prepare(plan, 0, key);
-            SaveResult result = env.repository.insert(prepared.change());
+            SaveResult result = save.apply(prepared.change());
             switch (result) {
                 case SAVED:
                     return done(Action.BOOK, actor, prepared);
@@ -170,7 +195,11 @@ final class CommandEngine {
             SaveResult result = env.repository.update(prepared.change());
             switch (result) {
                 case SAVED:
-                    return done(action, actor, prepared);
+                    Outcome.Done done = done(action, actor, prepared);
+                    if (frees(booking, prepared.change().booking())) {
+                        freedSlots.freed(booking, prepared.change().booking(), actor, change.notification());
+                    }
+                    return done;
                 case SLOT_TAKEN:
                     return Environment.refused(action, booking.id(), actor,
                             context.refuse(RefusalReason.SLOT_UNAVAILABLE, null), language);
@@ -184,6 +213,12 @@ final class CommandEngine {
         }
         throw new BookingConflictException(action + " booking=" + ref.bookingId()
                 + ": changed concurrently on each of " + maxAttempts + " attempts");
+    }
+
+    /** Whether a change gave up a slot: the booking held it, active, and now is not active there. */
+    static boolean frees(Booking before, Booking after) {
+        return before.isActive() && (!after.isActive() || !after.slot().equals(before.slot())
+                || !after.resource().id().equals(before.resource().id()));
     }
 
     /** A stored change: its notifications handed over (if the facade delivers), then its outcome. */

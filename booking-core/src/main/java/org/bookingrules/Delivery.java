@@ -5,6 +5,7 @@ import org.bookingrules.internal.delivery.NotificationDispatcher;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.OutboxBookingRepository;
+import org.bookingrules.waitlist.WaitlistNotice;
 
 /**
  * The facade's delivery path, chosen once from the repository's type: a repository with an outbox
@@ -50,6 +51,12 @@ final class Delivery {
     void handOver(List<Notification> notifications) {
         if (dispatcher != null) {
             dispatcher.deliverAll(notifications);
+        }
+    }
+
+    void handOverNotices(List<WaitlistNotice> notices) {
+        if (dispatcher != null) {
+            dispatcher.deliverNotices(notices);
         }
     }
 }

@@ -1,9 +1,9 @@
 package org.bookingrules;
 
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.bookingrules.internal.Checks;
 import org.bookingrules.rules.Decision;
 
 /**
@@ -30,11 +30,8 @@ public record Permissions(Decision cancel, Decision reschedule, Decision confirm
      * @param reschedulesLeft customer reschedules left; empty for staff (no limit, R12)
      */
     public Permissions {
-        Objects.requireNonNull(cancel, "cancel");
-        Objects.requireNonNull(reschedule, "reschedule");
-        Objects.requireNonNull(confirm, "confirm");
-        Objects.requireNonNull(decline, "decline");
-        Objects.requireNonNull(reschedulesLeft, "reschedulesLeft");
+        Checks.nonNull("cancel, reschedule, confirm, decline, reschedulesLeft",
+                cancel, reschedule, confirm, decline, reschedulesLeft);
     }
 
     /** @return whether cancelling is allowed now */

@@ -1,7 +1,7 @@
 package org.bookingrules.links;
 
 import java.time.Instant;
-import java.util.Objects;
+import org.bookingrules.internal.Checks;
 
 /**
  * What a valid token says. Ids only: a token never carries personal data. Immutable.
@@ -27,10 +27,7 @@ public record LinkClaims(String keyId, LinkPurpose purpose, String tenantId, Str
      * @param expiresAt the last instant it is valid
      */
     public LinkClaims {
-        Objects.requireNonNull(keyId, "keyId");
-        Objects.requireNonNull(purpose, "purpose");
-        Objects.requireNonNull(tenantId, "tenantId");
-        Objects.requireNonNull(bookingId, "bookingId");
-        Objects.requireNonNull(expiresAt, "expiresAt");
+        Checks.nonNull("keyId, purpose, tenantId, bookingId, expiresAt",
+                keyId, purpose, tenantId, bookingId, expiresAt);
     }
 }

@@ -1,8 +1,8 @@
 package org.bookingrules.links;
 
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
+import org.bookingrules.internal.Checks;
 
 /**
  * A lock an identity check has just put on a booking's manage link, as told to a
@@ -41,10 +41,7 @@ public record LinkLock(String tenantId, String bookingId, Instant at, Instant lo
      * @param wrongAnswersLast30Days 0 or more
      */
     public LinkLock {
-        Objects.requireNonNull(tenantId, "tenantId");
-        Objects.requireNonNull(bookingId, "bookingId");
-        Objects.requireNonNull(at, "at");
-        Objects.requireNonNull(cause, "cause");
+        Checks.nonNull("tenantId, bookingId, at, cause", tenantId, bookingId, at, cause);
         if (needsNewLink == (lockedUntil != null)) {
             throw new IllegalArgumentException("lockedUntil must be null exactly when the link needs a new one");
         }

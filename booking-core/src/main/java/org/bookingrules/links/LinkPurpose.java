@@ -5,5 +5,7 @@ public enum LinkPurpose {
     /** The manage link in a confirmation or reminder message: opens the booking, asks who you are. */
     MANAGE,
     /** The short-lived grant a passed identity check yields: lets the holder act on the booking. */
-    GRANT
+    GRANT,
+    /** The link of a cancellation-list offer: names the offer, valid until its deadline. */
+    OFFER
 }

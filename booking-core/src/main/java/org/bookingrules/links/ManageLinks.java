@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bookingrules.model.Booking;
 import org.bookingrules.internal.Ids;
 import org.bookingrules.spi.ManageLinkIssuer;
+import org.bookingrules.waitlist.SlotOffer;
 
 /**
  * Issues and checks the signed tokens of self-service links (R8). A token is
@@ -89,6 +90,20 @@ public final class ManageLinks implements ManageLinkIssuer {
     public Optional<String> linkFor(Booking booking) {
         return booking.customer().isPresent() && booking.isActive()
                 ? Optional.of(baseUrl + issueManage(booking)) : Optional.empty();
+    }
+
+    /**
+     * The link of a cancellation-list offer: {@code baseUrl + token}, the token of purpose
+     * {@link LinkPurpose#OFFER} naming the offer, valid until its deadline.
+     *
+     * @param offer not null
+     * @return the link, or empty for an offer no longer open
+     */
+    @Override
+    public Optional<String> offerLinkFor(SlotOffer offer) {
+        return offer.status().isOpen()
+                ? Optional.of(baseUrl + issue(LinkPurpose.OFFER, offer.tenantId(), offer.id(), offer.deadline()))
+                : Optional.empty();
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.bookingrules.links;
 
 import java.time.ZonedDateTime;
-import java.util.Objects;
 import org.bookingrules.Permissions;
+import org.bookingrules.internal.Checks;
 import org.bookingrules.model.BookingStatus;
 
 /**
@@ -31,11 +31,7 @@ public record ManageView(String serviceName, String resourceName, ZonedDateTime 
      * @param permissions what the customer may do
      */
     public ManageView {
-        Objects.requireNonNull(serviceName, "serviceName");
-        Objects.requireNonNull(resourceName, "resourceName");
-        Objects.requireNonNull(start, "start");
-        Objects.requireNonNull(end, "end");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(permissions, "permissions");
+        Checks.nonNull("serviceName, resourceName, start, end, status, permissions",
+                serviceName, resourceName, start, end, status, permissions);
     }
 }

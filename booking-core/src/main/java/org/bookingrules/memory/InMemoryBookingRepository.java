@@ -12,6 +12,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
@@ -23,6 +24,17 @@ import org.bookingrules.spi.IdempotencyKey;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
+import org.bookingrules.waitlist.EntryChange;
+import org.bookingrules.waitlist.EntryStatus;
+import org.bookingrules.waitlist.HoldStatus;
+import org.bookingrules.waitlist.OfferRules;
+import org.bookingrules.waitlist.SlotHold;
+import org.bookingrules.waitlist.SlotOffer;
+import org.bookingrules.waitlist.WaitlistChange;
+import org.bookingrules.waitlist.WaitlistEntry;
+import org.bookingrules.waitlist.WaitlistEvent;
+import org.bookingrules.waitlist.WaitlistNotice;
+import org.bookingrules.waitlist.WaitlistStore;
 import org.threeten.extra.Interval;
 
 /**
@@ -36,8 +48,12 @@ import org.threeten.extra.Interval;
  * change handed over. Nothing is ever removed, except an expired idempotency key, which the
  * insert of a new booking with the same key replaces. Idempotency keys are kept with the booking's
  * creation instant, which {@link #findIdempotencyKey} returns.
+ *
+ * <p>It keeps a cancellation list too ({@link WaitlistStore}): a hold that is open at a change's
+ * instant keeps bookings off its slot under the same lock as the overlap check, and the notices
+ * of each stored change are kept ({@link #notices}).
  */
-public final class InMemoryBookingRepository implements BookingRepository {
+public final class InMemoryBookingRepository implements BookingRepository, WaitlistStore {
 
     private record Key(String tenantId, String id) {
     }
@@ -49,6 +65,11 @@ public final class InMemoryBookingRepository implements BookingRepository {
     private final Map<Key, List<BookingEvent>> events = new HashMap<>();
     private final Map<Key, List<Notification>> notifications = new HashMap<>();
     private final Map<Key, IdempotencyKey> idempotencyKeys = new HashMap<>();
+    private final Map<Key, WaitlistEntry> entries = new HashMap<>();
+    private final Map<Key, List<WaitlistEvent>> entryEvents = new HashMap<>();
+    private final Map<Key, SlotHold> holds = new HashMap<>();
+    private final Map<Key, SlotOffer> offers = new HashMap<>();
+    private final List<WaitlistNotice> notices = new ArrayList<>();
 
     /** An empty repository. */
     public InMemoryBookingRepository() {
@@ -76,31 +97,12 @@ public final class InMemoryBookingRepository implements BookingRepository {
         if (!change.isInsert()) {
             throw new IllegalArgumentException("insert needs a new booking (expectedVersion 0)");
         }
-        Booking booking = change.booking();
-        Key key = new Key(booking.tenantId(), booking.id());
         return writing(() -> {
-            if (bookings.containsKey(key)) {
-                throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
+            SaveResult refused = refusedInsert(change, null);
+            if (refused != null) {
+                return refused;
             }
-            if (idByCode.containsKey(new Key(booking.tenantId(), booking.confirmationCode()))) {
-                return SaveResult.CODE_TAKEN;
-            }
-            IdempotencyKey idempotency = change.idempotency();
-            IdempotencyKey storedKey = idempotency == null ? null
-                    : idempotencyKeys.get(new Key(booking.tenantId(), idempotency.key()));
-            if (storedKey != null && !idempotency.replaces(storedKey)) {
-                return SaveResult.IDEMPOTENCY_KEY_TAKEN;
-            }
-            if (overlapsAnother(change)) {
-                return SaveResult.SLOT_TAKEN;
-            }
-            if (idempotency != null) {
-                // Replaces an expired key of the same name, under the same write lock as the check.
-                idempotencyKeys.put(new Key(booking.tenantId(), idempotency.key()),
-                        idempotency.asStored(booking.createdAt()));
-            }
-            idByCode.put(new Key(booking.tenantId(), booking.confirmationCode()), booking.id());
-            write(key, null, change);
+            applyInsert(change);
             return SaveResult.SAVED;
         });
     }
@@ -108,19 +110,58 @@ public final class InMemoryBookingRepository implements BookingRepository {
     @Override
     public SaveResult update(BookingChange change) {
         Objects.requireNonNull(change, "change");
-        Booking booking = change.booking();
-        Key key = new Key(booking.tenantId(), booking.id());
         return writing(() -> {
-            Booking stored = bookings.get(key);
-            if (stored == null || stored.version() != change.expectedVersion()) {
-                return SaveResult.VERSION_CONFLICT;
+            SaveResult refused = refusedUpdate(change, null);
+            if (refused != null) {
+                return refused;
             }
-            if (overlapsAnother(change)) {
-                return SaveResult.SLOT_TAKEN;
-            }
-            write(key, stored, change);
+            applyUpdate(change);
             return SaveResult.SAVED;
         });
+    }
+
+    /** Why an insert cannot be written, or null if it can; {@code takenHold} is not in its way. */
+    private SaveResult refusedInsert(BookingChange change, String takenHold) {
+        Booking booking = change.booking();
+        if (bookings.containsKey(new Key(booking.tenantId(), booking.id()))) {
+            throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
+        }
+        if (idByCode.containsKey(new Key(booking.tenantId(), booking.confirmationCode()))) {
+            return SaveResult.CODE_TAKEN;
+        }
+        IdempotencyKey idempotency = change.idempotency();
+        IdempotencyKey storedKey = idempotency == null ? null
+                : idempotencyKeys.get(new Key(booking.tenantId(), idempotency.key()));
+        if (storedKey != null && !idempotency.replaces(storedKey)) {
+            return SaveResult.IDEMPOTENCY_KEY_TAKEN;
+        }
+        return overlapsAnother(change, takenHold) ? SaveResult.SLOT_TAKEN : null;
+    }
+
+    private void applyInsert(BookingChange change) {
+        Booking booking = change.booking();
+        IdempotencyKey idempotency = change.idempotency();
+        if (idempotency != null) {
+            // Replaces an expired key of the same name, under the same write lock as the check.
+            idempotencyKeys.put(new Key(booking.tenantId(), idempotency.key()),
+                    idempotency.asStored(booking.createdAt()));
+        }
+        idByCode.put(new Key(booking.tenantId(), booking.confirmationCode()), booking.id());
+        write(new Key(booking.tenantId(), booking.id()), null, change);
+    }
+
+    /** Why an update cannot be written, or null if it can; {@code takenHold} is not in its way. */
+    private SaveResult refusedUpdate(BookingChange change, String takenHold) {
+        Booking stored = bookings.get(new Key(change.booking().tenantId(), change.booking().id()));
+        if (stored == null || stored.version() != change.expectedVersion()) {
+            return SaveResult.VERSION_CONFLICT;
+        }
+        return overlapsAnother(change, takenHold) ? SaveResult.SLOT_TAKEN : null;
+    }
+
+    private void applyUpdate(BookingChange change) {
+        Key key = new Key(change.booking().tenantId(), change.booking().id());
+        write(key, bookings.get(key), change);
     }
 
     @Override
@@ -176,9 +217,7 @@ public final class InMemoryBookingRepository implements BookingRepository {
 
     @Override
     public List<Booking> dueReminders(Instant now, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
-        }
+        requireLimit(limit);
         return read(() -> bookings.values().stream()
                 .filter(b -> b.status() == BookingStatus.PENDING && b.reminder().isArmed())
                 .filter(b -> !b.reminder().dueAt().isAfter(now) && now.isBefore(b.start()))
@@ -208,15 +247,178 @@ public final class InMemoryBookingRepository implements BookingRepository {
         return read(() -> bookings.values().stream().filter(b -> b.tenantId().equals(tenantId)).toList());
     }
 
-    private boolean overlapsAnother(BookingChange change) {
+    // ------------------------------------------------------------------------------- waitlist
+
+    @Override
+    public Optional<WaitlistEntry> findEntry(String tenantId, String entryId) {
+        return read(() -> Optional.ofNullable(entries.get(new Key(tenantId, entryId))));
+    }
+
+    @Override
+    public List<WaitlistEntry> customerEntries(String tenantId, String customerId) {
+        return read(() -> entries.values().stream()
+                .filter(e -> e.tenantId().equals(tenantId) && e.customer().id().equals(customerId))
+                .sorted(OfferRules.ORDER)
+                .toList());
+    }
+
+    @Override
+    public List<WaitlistEntry> waitingFor(String tenantId, String serviceId, String resourceId, Interval slot,
+                                          int limit) {
+        requireLimit(limit);
+        return read(() -> entries.values().stream()
+                .filter(e -> e.tenantId().equals(tenantId) && e.status() == EntryStatus.WAITING)
+                .filter(e -> e.service().id().equals(serviceId))
+                .filter(e -> e.resourceId() == null || e.resourceId().equals(resourceId))
+                .filter(e -> e.window().encloses(slot))
+                .sorted(OfferRules.ORDER)
+                .limit(limit)
+                .toList());
+    }
+
+    @Override
+    public List<WaitlistEvent> entryHistory(String tenantId, String entryId) {
+        return read(() -> List.copyOf(entryEvents.getOrDefault(new Key(tenantId, entryId), List.of())));
+    }
+
+    @Override
+    public Optional<SlotHold> findHold(String tenantId, String holdId) {
+        return read(() -> Optional.ofNullable(holds.get(new Key(tenantId, holdId))));
+    }
+
+    @Override
+    public List<SlotHold> holds(String tenantId, String resourceId, Interval interval) {
+        return read(() -> holds.values().stream()
+                .filter(h -> h.tenantId().equals(tenantId) && h.resource().id().equals(resourceId))
+                .filter(h -> h.slot().overlaps(interval))
+                .sorted(Comparator.comparing((SlotHold h) -> h.slot().getStart()).thenComparing(SlotHold::createdAt))
+                .toList());
+    }
+
+    @Override
+    public Optional<SlotOffer> findOffer(String tenantId, String offerId) {
+        return read(() -> Optional.ofNullable(offers.get(new Key(tenantId, offerId))));
+    }
+
+    @Override
+    public List<SlotOffer> offers(String tenantId, String holdId) {
+        return read(() -> offers.values().stream()
+                .filter(o -> o.tenantId().equals(tenantId) && o.holdId().equals(holdId))
+                .sorted(Comparator.comparing(SlotOffer::offeredAt).thenComparing(SlotOffer::round)
+                        .thenComparing(SlotOffer::id))
+                .toList());
+    }
+
+    @Override
+    public List<SlotHold> endedRounds(Instant now, int limit) {
+        requireLimit(limit);
+        return read(() -> holds.values().stream()
+                .filter(h -> h.status() == HoldStatus.OPEN && !h.until().isAfter(now))
+                .sorted(Comparator.comparing(SlotHold::until))
+                .limit(limit)
+                .toList());
+    }
+
+    @Override
+    public List<WaitlistEntry> passedEntries(Instant now, int limit) {
+        requireLimit(limit);
+        return read(() -> entries.values().stream()
+                .filter(e -> e.status() == EntryStatus.WAITING
+                        && !e.window().getEnd().isAfter(now))
+                .sorted(Comparator.comparing((WaitlistEntry e) -> e.window().getEnd()))
+                .limit(limit)
+                .toList());
+    }
+
+    @Override
+    public SaveResult save(WaitlistChange change) {
+        Objects.requireNonNull(change, "change");
+        return writing(() -> {
+            SlotHold hold = change.hold();
+            if (hold != null && !versionMatches(holds.get(new Key(hold.tenantId(), hold.id())),
+                    change.holdExpectedVersion(), SlotHold::version)) {
+                return SaveResult.VERSION_CONFLICT;
+            }
+            for (EntryChange e : change.entries()) {
+                if (!versionMatches(entries.get(new Key(e.entry().tenantId(), e.entry().id())), e.expectedVersion(),
+                        WaitlistEntry::version)) {
+                    return SaveResult.VERSION_CONFLICT;
+                }
+            }
+            if (change.claimsSlot() && (overlapsBooking(hold.tenantId(), hold.resource().id(), hold.slot(), null)
+                    || overlapsHold(hold.tenantId(), hold.resource().id(), hold.slot(), change.at(), hold.id()))) {
+                return SaveResult.SLOT_TAKEN;
+            }
+            BookingChange booking = change.booking();
+            if (booking != null) {
+                SaveResult refused = booking.isInsert() ? refusedInsert(booking, hold.id())
+                        : refusedUpdate(booking, hold.id());
+                if (refused != null) {
+                    return refused;
+                }
+                if (booking.isInsert()) {
+                    applyInsert(booking);
+                } else {
+                    applyUpdate(booking);
+                }
+            }
+            if (hold != null) {
+                holds.put(new Key(hold.tenantId(), hold.id()), hold);
+            }
+            change.offers().forEach(o -> offers.put(new Key(o.tenantId(), o.id()), o));
+            for (EntryChange e : change.entries()) {
+                Key key = new Key(e.entry().tenantId(), e.entry().id());
+                entries.put(key, e.entry());
+                entryEvents.computeIfAbsent(key, k -> new ArrayList<>()).addAll(e.events());
+            }
+            notices.addAll(change.notices());
+            return SaveResult.SAVED;
+        });
+    }
+
+    /**
+     * The cancellation-list notices of every stored change, oldest first, as written.
+     *
+     * @return the notices
+     */
+    public List<WaitlistNotice> notices() {
+        return read(() -> List.copyOf(notices));
+    }
+
+    private static <T> boolean versionMatches(T stored, long expected, ToLongFunction<T> version) {
+        return expected == 0 ? stored == null : stored != null && version.applyAsLong(stored) == expected;
+    }
+
+    private static void requireLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+    }
+
+    private boolean overlapsAnother(BookingChange change, String takenHold) {
         Booking booking = change.booking();
         if (change.slotClaim() != SlotClaim.EXCLUSIVE || !booking.isActive()) {
             return false;
         }
-        for (String otherId : idsByResource.getOrDefault(new Key(booking.tenantId(), booking.resource().id()),
-                List.of())) {
-            Booking other = bookings.get(new Key(booking.tenantId(), otherId));
-            if (!other.id().equals(booking.id()) && other.isActive() && other.slot().overlaps(booking.slot())) {
+        return overlapsBooking(booking.tenantId(), booking.resource().id(), booking.slot(), booking.id())
+                || overlapsHold(booking.tenantId(), booking.resource().id(), booking.slot(), booking.updatedAt(),
+                        takenHold);
+    }
+
+    private boolean overlapsBooking(String tenantId, String resourceId, Interval slot, String except) {
+        for (String otherId : idsByResource.getOrDefault(new Key(tenantId, resourceId), List.of())) {
+            Booking other = bookings.get(new Key(tenantId, otherId));
+            if (!other.id().equals(except) && other.isActive() && other.slot().overlaps(slot)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean overlapsHold(String tenantId, String resourceId, Interval slot, Instant at, String except) {
+        for (SlotHold hold : holds.values()) {
+            if (hold.tenantId().equals(tenantId) && hold.resource().id().equals(resourceId) && !hold.id().equals(except)
+                    && hold.holdsAt(at) && hold.slot().overlaps(slot)) {
                 return true;
             }
         }

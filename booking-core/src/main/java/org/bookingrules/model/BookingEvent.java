@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.threeten.extra.Interval;
+import org.bookingrules.internal.Checks;
 import org.bookingrules.internal.Texts;
 
 /**
@@ -338,11 +339,8 @@ public sealed interface BookingEvent
          */
         public Rescheduled {
             Events.require(actor, at, to);
-            Objects.requireNonNull(from, "from");
-            Objects.requireNonNull(oldSlot, "oldSlot");
-            Objects.requireNonNull(newSlot, "newSlot");
-            Objects.requireNonNull(oldResourceId, "oldResourceId");
-            Objects.requireNonNull(newResourceId, "newResourceId");
+            Checks.nonNull("from, oldSlot, newSlot, oldResourceId, newResourceId",
+                    from, oldSlot, newSlot, oldResourceId, newResourceId);
             reason = Texts.optional(reason, "reason", Texts.MAX_REASON_LENGTH);
         }
 
@@ -541,8 +539,6 @@ final class Events {
     }
 
     static void require(Actor actor, Instant at, BookingStatus to) {
-        Objects.requireNonNull(actor, "actor");
-        Objects.requireNonNull(at, "at");
-        Objects.requireNonNull(to, "to");
+        Checks.nonNull("actor, at, to", actor, at, to);
     }
 }

@@ -42,7 +42,22 @@ public enum RefusalReason {
      * The request's idempotency key was already used for a request with other content: the client
      * reused a key it should not have. Nothing was booked.
      */
-    IDEMPOTENCY_KEY_REUSED;
+    IDEMPOTENCY_KEY_REUSED,
+    /**
+     * Cancellation list: no such offer for this actor (unknown, another tenant's, or another
+     * customer's: alike).
+     */
+    OFFER_NOT_FOUND,
+    /** Cancellation list: the offered slot went to someone else, or staff released it. */
+    OFFER_TAKEN,
+    /** Cancellation list: the offer's deadline passed, or it was declined. */
+    OFFER_EXPIRED,
+    /** Cancellation list: the service's list is off. */
+    WAITLIST_OFF,
+    /** Cancellation list: the customer already waits for this service and resource in an overlapping window. */
+    ALREADY_WAITING,
+    /** Cancellation list: no such entry for this actor (unknown, another tenant's, or another customer's). */
+    ENTRY_NOT_FOUND;
 
     /**
      * The message key of this reason in {@link org.bookingrules.i18n.Messages}.

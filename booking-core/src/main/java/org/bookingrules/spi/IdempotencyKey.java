@@ -2,6 +2,7 @@ package org.bookingrules.spi;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.bookingrules.internal.Checks;
 
 /**
  * A client's idempotency key for a new booking, with the fingerprint of the request it came with,
@@ -41,9 +42,7 @@ public record IdempotencyKey(String key, String fingerprint, String bookingId, I
      *     is not before {@code createdAt}
      */
     public IdempotencyKey {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(fingerprint, "fingerprint");
-        Objects.requireNonNull(bookingId, "bookingId");
+        Checks.nonNull("key, fingerprint, bookingId", key, fingerprint, bookingId);
         if (key.isEmpty() || key.length() > 128) {
             throw new IllegalArgumentException("key must be 1 to 128 characters, was " + key.length());
         }

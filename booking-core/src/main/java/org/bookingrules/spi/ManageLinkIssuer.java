@@ -2,6 +2,7 @@ package org.bookingrules.spi;
 
 import java.util.Optional;
 import org.bookingrules.model.Booking;
+import org.bookingrules.waitlist.SlotOffer;
 
 /**
  * Port: issues the customer's manage link (R8) that goes into customer notifications. The
@@ -20,4 +21,15 @@ public interface ManageLinkIssuer {
      * @return the link, or empty
      */
     Optional<String> linkFor(Booking booking);
+
+    /**
+     * The link of a cancellation-list offer, valid until its deadline, carrying no personal data.
+     * The default issues none.
+     *
+     * @param offer the offer, not null
+     * @return the link, or empty
+     */
+    default Optional<String> offerLinkFor(SlotOffer offer) {
+        return Optional.empty();
+    }
 }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.bookingrules.i18n.Messages;
+import org.bookingrules.internal.Checks;
 import org.bookingrules.model.Booking;
 import org.bookingrules.internal.Texts;
 
@@ -39,10 +40,7 @@ public record Notification(String id, NotificationKind kind, RecipientRole recip
      * @param locale the recipient's language, not null
      */
     public Notification {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(recipient, "recipient");
-        Objects.requireNonNull(booking, "booking");
+        Checks.nonNull("id, kind, recipient, booking", id, kind, recipient, booking);
         personalMessage = Texts.optional(personalMessage, "personalMessage", Texts.MAX_MESSAGE_LENGTH);
         Objects.requireNonNull(locale, "locale");
     }

@@ -7,15 +7,37 @@ import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.RecipientRole;
+import org.bookingrules.waitlist.WaitlistNotice;
 
-/** A notifier that keeps what it delivered, for assertions. Thread-safe. */
+/** A notifier that keeps what it delivered (notifications and cancellation-list notices), for assertions. Thread-safe. */
 public final class RecordingNotifier implements BookingNotifier {
 
     private final List<Notification> delivered = Collections.synchronizedList(new ArrayList<>());
+    private final List<WaitlistNotice> notices = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public void deliver(Notification notification) {
         delivered.add(notification);
+    }
+
+    @Override
+    public void deliver(WaitlistNotice notice) {
+        notices.add(notice);
+    }
+
+    /** @return every cancellation-list notice delivered so far, in order */
+    public List<WaitlistNotice> notices() {
+        synchronized (notices) {
+            return List.copyOf(notices);
+        }
+    }
+
+    /**
+     * @param kind the kind
+     * @return the notices of that kind, in order
+     */
+    public List<WaitlistNotice> notices(WaitlistNotice.Kind kind) {
+        return notices().stream().filter(n -> n.kind() == kind).toList();
     }
 
     /** @return everything delivered so far, in order */
@@ -45,5 +67,6 @@ public final class RecordingNotifier implements BookingNotifier {
     /** Forgets everything delivered so far. */
     public void clear() {
         delivered.clear();
+        notices.clear();
     }
 }

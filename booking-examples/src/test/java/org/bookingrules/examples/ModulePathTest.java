@@ -50,7 +50,8 @@ class ModulePathTest {
 
     private static final Set<String> CORE_API = Set.of("org.bookingrules", "org.bookingrules.i18n",
             "org.bookingrules.links", "org.bookingrules.memory", "org.bookingrules.model",
-            "org.bookingrules.policy", "org.bookingrules.rules", "org.bookingrules.spi");
+            "org.bookingrules.policy", "org.bookingrules.rules", "org.bookingrules.spi",
+            "org.bookingrules.waitlist");
 
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
 

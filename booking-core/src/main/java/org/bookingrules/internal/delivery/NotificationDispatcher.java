@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
+import org.bookingrules.waitlist.WaitlistNotice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ public final class NotificationDispatcher {
     /**
      * What became of one notification.
      *
-     * @param notification the notification, not null
+     * @param notification the notification; null only inside the dispatcher, for a notice
      * @param result what became of it, not null
      * @param failure the last failure (the notifier's exception, the executor's rejection or a
      *     {@link TimeoutException}), or null when delivered, never started or interrupted
@@ -71,12 +72,11 @@ public final class NotificationDispatcher {
         /**
          * Checks the fields.
          *
-         * @param notification not null
+         * @param notification or null, for a notice
          * @param result not null
          * @param failure or null
          */
         public Delivery {
-            Objects.requireNonNull(notification, "notification");
             Objects.requireNonNull(result, "result");
         }
     }
@@ -149,14 +149,34 @@ public final class NotificationDispatcher {
      * @return what became of each, in the given order
      */
     public List<Delivery> deliverAll(List<Notification> notifications) {
-        if (notifications.isEmpty()) {
+        List<Attempts> tasks = new ArrayList<>(notifications.size());
+        for (Notification n : notifications) {
+            tasks.add(new Attempts(n, n.id(), n.kind().name(), "booking=" + n.booking().id(), () -> notifier.deliver(n)));
+        }
+        return runAll(tasks);
+    }
+
+    /**
+     * Delivers cancellation-list notices as {@link #deliverAll} delivers notifications: concurrently,
+     * each with its attempts, all within the timeout.
+     *
+     * @param notices the notices, not null, possibly empty
+     * @return what became of each, in the given order
+     */
+    public List<Result> deliverNotices(List<WaitlistNotice> notices) {
+        List<Attempts> tasks = new ArrayList<>(notices.size());
+        for (WaitlistNotice n : notices) {
+            tasks.add(new Attempts(null, n.id(), n.kind().name(), "offer=" + n.offerId(), () -> notifier.deliver(n)));
+        }
+        return runAll(tasks).stream().map(Delivery::result).toList();
+    }
+
+    private List<Delivery> runAll(List<Attempts> running) {
+        if (running.isEmpty()) {
             return List.of();
         }
         long deadline = System.nanoTime() + saturatedNanos(timeout);
-        List<Attempts> running = new ArrayList<>(notifications.size());
-        for (Notification notification : notifications) {
-            Attempts task = new Attempts(notification);
-            running.add(task);
+        for (Attempts task : running) {
             try {
                 executor.execute(task.future);
             } catch (RejectedExecutionException e) {
@@ -169,31 +189,30 @@ public final class NotificationDispatcher {
         for (Attempts task : running) {
             Delivery delivery;
             if (task.rejected != null) {
-                delivery = new Delivery(task.notification, Result.FAILED, task.rejected);
+                delivery = task.ended(Result.FAILED, task.rejected);
             } else if (interrupted) {
                 delivery = cancel(task, Result.INTERRUPTED, null);
             } else {
                 try {
                     task.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    delivery = task.failure == null
-                            ? new Delivery(task.notification, Result.DELIVERED, null)
-                            : new Delivery(task.notification, Result.FAILED, task.failure);
+                    delivery = task.failure == null ? task.ended(Result.DELIVERED, null)
+                            : task.ended(Result.FAILED, task.failure);
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
                     if (cause instanceof Error thrown && error == null) {
                         error = thrown;
                     }
-                    delivery = new Delivery(task.notification, Result.FAILED, cause);
+                    delivery = task.ended(Result.FAILED, cause);
                 } catch (TimeoutException e) {
                     delivery = cancel(task, Result.TIMED_OUT, e);
                 } catch (CancellationException e) {
-                    delivery = new Delivery(task.notification, Result.NOT_STARTED, null);
+                    delivery = task.ended(Result.NOT_STARTED, null);
                 } catch (InterruptedException e) {
                     interrupted = true;
                     delivery = cancel(task, Result.INTERRUPTED, null);
                 }
             }
-            log(delivery);
+            log(task, delivery);
             results.add(delivery);
         }
         if (interrupted) {
@@ -212,21 +231,19 @@ public final class NotificationDispatcher {
             ownPool.remove(task.future);
         }
         if (!task.started) {
-            return new Delivery(task.notification, Result.NOT_STARTED, null);
+            return task.ended(Result.NOT_STARTED, null);
         }
-        return new Delivery(task.notification, ifStarted, failure);
+        return task.ended(ifStarted, failure);
     }
 
-    private void log(Delivery delivery) {
-        Notification n = delivery.notification();
+    private void log(Attempts task, Delivery delivery) {
         switch (delivery.result()) {
-            case DELIVERED -> LOG.trace("notification {} ({}, booking={}) delivered", n.id(), n.kind(),
-                    n.booking().id());
-            case NOT_STARTED, INTERRUPTED -> LOG.debug("notification {} ({}, booking={}) not delivered: {}", n.id(),
-                    n.kind(), n.booking().id(), delivery.result());
+            case DELIVERED -> LOG.trace("notification {} ({}, {}) delivered", task.id, task.kind, task.about);
+            case NOT_STARTED, INTERRUPTED -> LOG.debug("notification {} ({}, {}) not delivered: {}", task.id,
+                    task.kind, task.about, delivery.result());
             // FAILED and TIMED_OUT: each always carries its failure.
-            default -> LOG.warn("notification {} ({}, booking={}) not delivered: {} after {} attempt(s), {}; {}",
-                    n.id(), n.kind(), n.booking().id(), delivery.result(), attempts,
+            default -> LOG.warn("notification {} ({}, {}) not delivered: {} after {} attempt(s), {}; {}",
+                    task.id, task.kind, task.about, delivery.result(), attempts,
                     delivery.failure().getClass().getName(), afterwards);
         }
     }
@@ -239,30 +256,44 @@ public final class NotificationDispatcher {
         }
     }
 
-    /** The attempts of one notification, run as one task so they share its thread. */
+    /** The attempts of one notification (or notice), run as one task so they share its thread. */
     private final class Attempts {
+        /** The notification, or null for a notice (whose delivery is reported by its result only). */
         final Notification notification;
+        final String id;
+        final String kind;
+        /** What it is about, for the log: a booking or an offer id. */
+        final String about;
+        final Runnable send;
         final FutureTask<Void> future;
         volatile boolean started;
         volatile Throwable failure;
         RejectedExecutionException rejected;
 
-        Attempts(Notification notification) {
+        Attempts(Notification notification, String id, String kind, String about, Runnable send) {
             this.notification = notification;
+            this.id = id;
+            this.kind = kind;
+            this.about = about;
+            this.send = send;
             this.future = new FutureTask<>(this::run, null);
+        }
+
+        Delivery ended(Result result, Throwable cause) {
+            return new Delivery(notification, result, cause);
         }
 
         private void run() {
             started = true;
             for (int attempt = 1; attempt <= attempts; attempt++) {
                 try {
-                    notifier.deliver(notification);
+                    send.run();
                     failure = null;
                     return;
                 } catch (RuntimeException e) {
                     failure = e;
-                    LOG.debug("notification {} ({}) attempt {} of {} failed: {}", notification.id(),
-                            notification.kind(), attempt, attempts, e.getClass().getName());
+                    LOG.debug("notification {} ({}) attempt {} of {} failed: {}", id, kind, attempt, attempts,
+                            e.getClass().getName());
                 }
                 if (Thread.currentThread().isInterrupted()) {
                     return;

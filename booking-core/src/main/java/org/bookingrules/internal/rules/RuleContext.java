@@ -3,6 +3,7 @@ package org.bookingrules.internal.rules;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Objects;
+import org.bookingrules.internal.Checks;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.Resource;
@@ -39,11 +40,7 @@ public record RuleContext(String tenantId, Booking booking, Actor actor, Instant
      * @param zone the booking's display zone, not null
      */
     public RuleContext {
-        Objects.requireNonNull(tenantId, "tenantId");
-        Objects.requireNonNull(actor, "actor");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(zone, "zone");
+        Checks.nonNull("tenantId, actor, now, policy, zone", tenantId, actor, now, policy, zone);
         if ((targetSlot == null) != (targetResource == null)) {
             throw new IllegalArgumentException("targetSlot and targetResource go together");
         }

@@ -1,11 +1,11 @@
 package org.bookingrules.internal.schedule;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
+import org.bookingrules.internal.Checks;
 
 /**
  * Not API. The one way the library's periodic jobs (outbox relay, reminder sweep, retention) are
@@ -33,11 +33,7 @@ public final class Schedules {
      */
     public static ScheduledFuture<?> everyQuietly(Runnable job, Duration period, ScheduledExecutorService executor,
                                                   Logger log, String name) {
-        Objects.requireNonNull(job, "job");
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(executor, "executor");
-        Objects.requireNonNull(log, "log");
-        Objects.requireNonNull(name, "name");
+        Checks.nonNull("job, period, executor, log, name", job, period, executor, log, name);
         if (period.isZero() || period.isNegative()) {
             throw new IllegalArgumentException("period must be positive, was " + period);
         }
