@@ -264,7 +264,7 @@ public final class BookingRulesBuilder {
     public BookingRules build() {
         Objects.requireNonNull(repository, "repository");
         if (waitlist != WaitlistPolicies.OFF) {
-            if (!(repository instanceof WaitlistStore)) {
+            if (!(repository instanceof WaitlistStore store) || !store.keepsWaitlist()) {
                 throw new IllegalStateException("waitlist needs a repository that keeps a cancellation list ("
                         + "WaitlistStore); " + repository.getClass().getSimpleName() + " does not");
             }

@@ -19,6 +19,17 @@ public interface WaitlistStore {
     int MAX_CANDIDATES = 500;
 
     /**
+     * Whether this store keeps a cancellation list as configured: a repository that implements
+     * this interface but cannot keep one in some set-up (for example over a table it does not own)
+     * says so here, and the facade's builder refuses a list that is on.
+     *
+     * @return true by default
+     */
+    default boolean keepsWaitlist() {
+        return true;
+    }
+
+    /**
      * Finds an entry.
      *
      * @param tenantId not null
