@@ -15,6 +15,11 @@ import org.bookingrules.spi.BookingChange;
 import org.bookingrules.spi.CustomerErasure;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
+import org.bookingrules.waitlist.EntryChange;
+import org.bookingrules.waitlist.WaitlistChange;
+import org.bookingrules.waitlist.WaitlistEntry;
+import org.bookingrules.waitlist.WaitlistEvent;
+import org.bookingrules.waitlist.WaitlistStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +38,13 @@ final class Erasure {
     }
 
     private final Environment env;
+    /** The cancellation list's store, whose entries of the customer are erased too, or null. */
+    private final WaitlistStore store;
     private final int maxAttempts;
 
     Erasure(Environment env, int maxAttempts) {
         this.env = env;
+        this.store = env.repository instanceof WaitlistStore s && s.keepsWaitlist() ? s : null;
         this.maxAttempts = maxAttempts;
     }
 
@@ -50,11 +58,13 @@ final class Erasure {
         }
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             List<Booking> all = env.repository.customerBookings(tenantId, customerId);
-            if (all.isEmpty()) {
+            List<WaitlistEntry> entries = store == null ? List.of() : store.customerEntries(tenantId, customerId);
+            if (all.isEmpty() && entries.isEmpty()) {
                 return new ErasureResult(ErasureResult.Status.UNKNOWN_CUSTOMER, List.of(), null);
             }
             List<Booking> toErase = all.stream().filter(b -> !b.customer().orElseThrow().isErased()).toList();
-            if (toErase.isEmpty()) {
+            List<WaitlistEntry> entriesToErase = entries.stream().filter(e -> !e.customer().isErased()).toList();
+            if (toErase.isEmpty() && entriesToErase.isEmpty()) {
                 return new ErasureResult(ErasureResult.Status.ALREADY_ERASED, List.of(), null);
             }
             Instant now = env.now();
@@ -62,17 +72,26 @@ final class Erasure {
                 Transition t = b.eraseCustomer(actor, now);
                 return new BookingChange(t.booking(), b.version(), SlotClaim.NONE, List.of(t.event()), List.of());
             }).toList();
-            SaveResult result = env.repository.erase(new CustomerErasure(tenantId, customerId, changes));
+            SaveResult result = changes.isEmpty() ? SaveResult.SAVED
+                    : env.repository.erase(new CustomerErasure(tenantId, customerId, changes));
+            if (result == SaveResult.SAVED && !entriesToErase.isEmpty()) {
+                // The entries after the bookings: a conflict here leaves the bookings erased, and the next
+                // attempt finds only the entries to do.
+                WaitlistEvent erased = new WaitlistEvent(WaitlistEvent.Kind.ERASED, actor, now, null, null, null);
+                result = store.save(new WaitlistChange(now, null, 0, List.of(), entriesToErase.stream()
+                        .map(e -> EntryChange.of(e, e.withCustomerErased(), erased)).toList(), null, List.of()));
+            }
             if (result == SaveResult.SAVED) {
-                LOG.info("ERASE tenant={} actor={}: customer data erased from {} bookings", tenantId,
-                        Environment.describe(actor), changes.size());
+                LOG.info("ERASE tenant={} actor={}: customer data erased from {} bookings and {} waiting-list entries",
+                        tenantId, Environment.describe(actor), changes.size(), entriesToErase.size());
                 return new ErasureResult(ErasureResult.Status.ERASED,
                         changes.stream().map(BookingChange::booking).toList(), null);
             }
             if (result != SaveResult.VERSION_CONFLICT) {
                 throw new IllegalStateException("unexpected erase result " + result);
             }
-            LOG.debug("ERASE tenant={}: a booking changed meanwhile, deciding again (attempt {})", tenantId, attempt);
+            LOG.debug("ERASE tenant={}: a booking or an entry changed meanwhile, deciding again (attempt {})", tenantId,
+                    attempt);
         }
         throw new BookingConflictException("erase: the customer's bookings changed on each of " + maxAttempts
                 + " attempts");

@@ -793,7 +793,8 @@ public final class Waitlist {
                 || view.hold().status() == HoldStatus.TAKEN) {
             return Optional.of(RefusalReason.OFFER_TAKEN);
         }
-        if (!offer.status().isOpen() || !now.isBefore(offer.deadline()) || view.hold().status() != HoldStatus.OPEN) {
+        if (!offer.status().isOpen() || !now.isBefore(offer.deadline()) || view.hold().status() != HoldStatus.OPEN
+                || view.entry().status() != EntryStatus.OFFERED) {
             return Optional.of(RefusalReason.OFFER_EXPIRED);
         }
         return Optional.empty();

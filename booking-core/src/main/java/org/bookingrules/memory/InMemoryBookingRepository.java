@@ -370,6 +370,11 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
                 Key key = new Key(e.entry().tenantId(), e.entry().id());
                 entries.put(key, e.entry());
                 entryEvents.computeIfAbsent(key, k -> new ArrayList<>()).addAll(e.events());
+                if (e.entry().customer().isErased()) {
+                    // Kept notices were handed over already; only their copies lose the data.
+                    notices.replaceAll(n -> n.entryId().equals(e.entry().id()) && n.tenantId().equals(
+                            e.entry().tenantId()) ? n.withoutPersonalData() : n);
+                }
             }
             notices.addAll(change.notices());
             return SaveResult.SAVED;

@@ -88,13 +88,13 @@ public record WaitlistEntry(String tenantId, String id, CustomerDetails customer
 
     /**
      * This entry with the customer's personal data removed (name, e-mail, phone), one version on,
-     * as erasing the customer leaves it; it can no longer be offered a slot.
+     * as erasing the customer leaves it: off the list (LEFT) unless it had ended already.
      *
      * @return the erased entry
      */
     public WaitlistEntry withCustomerErased() {
-        return new WaitlistEntry(tenantId, id, customer.erased(), service, resourceId, window, bookingId, status,
-                joinedAt, version + 1);
+        return new WaitlistEntry(tenantId, id, customer.erased(), service, resourceId, window, bookingId,
+                status.isFinal() ? status : EntryStatus.LEFT, joinedAt, version + 1);
     }
 
     /** Ids and status only; never personal data. */

@@ -35,7 +35,9 @@ public record WaitlistEvent(Kind kind, Actor actor, Instant at, String offerId, 
         /** The entry was taken off the list. */
         LEFT,
         /** The entry's window passed. */
-        EXPIRED
+        EXPIRED,
+        /** Staff erased the customer's personal data; the entry left the list. */
+        ERASED
     }
 
     /**

@@ -100,6 +100,17 @@ public record WaitlistNotice(String id, Kind kind, String tenantId, String entry
                 resource.name(), Messages.dateTime(deadline, zone, locale));
     }
 
+    /**
+     * This notice without personal data, as erasing its customer leaves a stored copy: the
+     * customer's name, e-mail and phone gone.
+     *
+     * @return the notice without personal data
+     */
+    public WaitlistNotice withoutPersonalData() {
+        return new WaitlistNotice(id, kind, tenantId, entryId, offerId, customer.erased(), resource, service, slot, zone,
+                deadline, offerLink, locale);
+    }
+
     /** @return the offer's link, if one was issued */
     public Optional<String> link() {
         return Optional.ofNullable(offerLink);

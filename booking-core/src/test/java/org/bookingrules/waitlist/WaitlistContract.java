@@ -594,6 +594,32 @@ public abstract class WaitlistContract {
     }
 
     @Test
+    @DisplayName("Erasure: staff erasing a customer also erase their entries (name, e-mail, phone gone, off the "
+            + "list, ERASED in the history); their open offer can no longer be accepted; others are untouched")
+    void erasureReachesTheEntries() {
+        Clinic c = new Clinic(WaitlistPolicy.DEFAULT);
+        WaitlistEntry ana = c.join(ANA, TOMORROW);
+        WaitlistEntry carla = c.join(CARLA, TOMORROW);
+        c.bobCancels();
+        SlotOffer anas = c.offerOf(ana);
+
+        assertThat(c.rules.eraseCustomer(RECEPTION, TENANT, ANA.id()).status())
+                .isEqualTo(org.bookingrules.ErasureResult.Status.ERASED);
+        WaitlistEntry erased = c.entry(ana);
+        assertThat(erased.customer().isErased()).isTrue();
+        assertThat(erased.customer().id()).isEqualTo(ANA.id());
+        assertThat(erased.status()).isEqualTo(EntryStatus.LEFT);
+        assertThat(c.story(ana)).endsWith(WaitlistEvent.Kind.ERASED);
+        assertThat(Fixture.reason(c.list.accept(Fixture.ANA_ACTS, TENANT, anas.id())))
+                .isEqualTo(RefusalReason.OFFER_EXPIRED);
+        assertThat(c.entry(carla).customer()).isEqualTo(CARLA);
+        assertThat(c.rules.eraseCustomer(RECEPTION, TENANT, ANA.id()).status())
+                .isEqualTo(org.bookingrules.ErasureResult.Status.ALREADY_ERASED);
+        assertThat(c.rules.eraseCustomer(RECEPTION, TENANT, "cust-nobody").status())
+                .isEqualTo(org.bookingrules.ErasureResult.Status.UNKNOWN_CUSTOMER);
+    }
+
+    @Test
     @DisplayName("The builder refuses a list on a repository that keeps none, or with a notifier that cannot "
             + "deliver its notices, naming what is missing")
     void builderRefusals() {
