@@ -209,7 +209,6 @@ public final class Waitlist {
             Instant now = env.now();
             WaitlistEvent left = new WaitlistEvent(WaitlistEvent.Kind.LEFT, actor, now, null, null, null);
             Optional<SlotOffer> open = entry.status() == EntryStatus.OFFERED ? openOfferOf(entry) : Optional.empty();
-            SaveResult result;
             WaitlistChange change;
             if (open.isPresent()) {
                 SlotOffer offer = open.get();
@@ -223,16 +222,12 @@ public final class Waitlist {
                 change = new WaitlistChange(now, null, 0, List.of(),
                         List.of(EntryChange.of(entry, entry.withStatus(EntryStatus.LEFT), left)), null, List.of());
             }
-            result = saveMovingOn(change);
-            if (result == SaveResult.SAVED) {
-                delivered(change);
-                LOG.debug("waitlist leave entry={} tenant={}", entryId, tenantId);
-                return WaitlistOutcome.done(change.entries().get(0).entry());
+            Optional<WaitlistOutcome> done = savedEntry(change, "leave entry", entryId, attempt);
+            if (done.isPresent()) {
+                return done.get();
             }
-            LOG.debug("waitlist leave entry={}: {}, deciding again (attempt {})", entryId, result, attempt);
         }
-        throw new BookingConflictException("leave entry=" + entryId + ": changed concurrently on each of "
-                + maxAttempts + " attempts");
+        throw conflict("leave entry", entryId);
     }
 
     /**
@@ -331,8 +326,7 @@ public final class Waitlist {
             }
             LOG.debug("accept offer={}: the hold changed meanwhile, deciding again (attempt {})", offerId, attempt);
         }
-        throw new BookingConflictException("accept offer=" + offerId + ": changed concurrently on each of "
-                + maxAttempts + " attempts");
+        throw conflict("accept offer", offerId);
     }
 
     /**
@@ -365,16 +359,12 @@ public final class Waitlist {
                     view.hold().slot(), null);
             WaitlistChange change = moveOn(view.hold(), List.of(view.offer().endedAs(OfferStatus.DECLINED, now)),
                     List.of(EntryChange.of(entry, entry.withStatus(EntryStatus.WAITING), declined)), List.of(), now);
-            SaveResult result = saveMovingOn(change);
-            if (result == SaveResult.SAVED) {
-                delivered(change);
-                LOG.debug("waitlist decline offer={} tenant={}", offerId, tenantId);
-                return WaitlistOutcome.done(change.entries().get(0).entry());
+            Optional<WaitlistOutcome> done = savedEntry(change, "decline offer", offerId, attempt);
+            if (done.isPresent()) {
+                return done.get();
             }
-            LOG.debug("decline offer={}: {}, deciding again (attempt {})", offerId, result, attempt);
         }
-        throw new BookingConflictException("decline offer=" + offerId + ": changed concurrently on each of "
-                + maxAttempts + " attempts");
+        throw conflict("decline offer", offerId);
     }
 
     // ------------------------------------------------------------------------------------ staff
@@ -423,7 +413,7 @@ public final class Waitlist {
             List<SlotOffer> ended = new ArrayList<>();
             List<EntryChange> entries = new ArrayList<>();
             List<WaitlistNotice> notices = new ArrayList<>();
-            withdrawOpenOffers(hold, null, actor, now, ended, entries, notices);
+            endOpenOffers(hold, null, OfferStatus.WITHDRAWN, actor, now, ended, entries, notices);
             WaitlistChange change = new WaitlistChange(now, hold.withStatus(HoldStatus.RELEASED), hold.version(),
                     ended, entries, null, notices);
             if (s.save(change) == SaveResult.SAVED) {
@@ -432,8 +422,7 @@ public final class Waitlist {
                 return Optional.of(change.hold());
             }
         }
-        throw new BookingConflictException("release hold=" + holdId + ": changed concurrently on each of "
-                + maxAttempts + " attempts");
+        throw conflict("release hold", holdId);
     }
 
     /**
@@ -655,20 +644,7 @@ public final class Waitlist {
         List<SlotOffer> expired = new ArrayList<>();
         List<EntryChange> entries = new ArrayList<>();
         List<WaitlistNotice> notices = new ArrayList<>();
-        for (SlotOffer offer : store().offers(hold.tenantId(), hold.id())) {
-            if (!offer.status().isOpen()) {
-                continue;
-            }
-            SlotOffer ended = offer.endedAs(OfferStatus.EXPIRED, now);
-            expired.add(ended);
-            Optional<WaitlistEntry> entry = store().findEntry(hold.tenantId(), offer.entryId());
-            if (entry.isPresent() && entry.get().status() == EntryStatus.OFFERED) {
-                WaitlistEntry e = entry.get();
-                entries.add(EntryChange.of(e, e.withStatus(EntryStatus.WAITING), new WaitlistEvent(
-                        WaitlistEvent.Kind.OFFER_EXPIRED, SYSTEM, now, offer.id(), hold.slot(), null)));
-                notices.add(WaitlistNotice.of(WaitlistNotice.Kind.EXPIRED, hold, ended, e, null));
-            }
-        }
+        endOpenOffers(hold, null, OfferStatus.EXPIRED, SYSTEM, now, expired, entries, notices);
         WaitlistChange change = moveOn(hold, expired, entries, notices, now);
         SaveResult result = saveMovingOn(change);
         if (result == SaveResult.SAVED) {
@@ -706,7 +682,7 @@ public final class Waitlist {
                     entry.withStatus(EntryStatus.BOOKED), new WaitlistEvent(WaitlistEvent.Kind.BOOKED, actor, now,
                             accepted.id(), hold.slot(), booking.booking().id()))));
             List<WaitlistNotice> notices = new ArrayList<>();
-            withdrawOpenOffers(hold, accepted.id(), SYSTEM, now, offers, entries, notices);
+            endOpenOffers(hold, accepted.id(), OfferStatus.WITHDRAWN, SYSTEM, now, offers, entries, notices);
             WaitlistChange change = new WaitlistChange(now, hold.withStatus(HoldStatus.TAKEN), hold.version(), offers,
                     entries, booking, notices);
             SaveResult result = store().save(change);
@@ -765,21 +741,28 @@ public final class Waitlist {
         throw new IllegalStateException("unexpected result of an accepted offer's move: " + result);
     }
 
-    /** Ends every open offer of a hold but {@code keep}: WITHDRAWN, entries waiting again, customers told. */
-    private void withdrawOpenOffers(SlotHold hold, String keep, Actor actor, Instant now, List<SlotOffer> offers,
-                                    List<EntryChange> entries, List<WaitlistNotice> notices) {
-        for (SlotOffer other : store().offers(hold.tenantId(), hold.id())) {
-            if (!other.status().isOpen() || other.id().equals(keep)) {
+    /**
+     * Ends every open offer of a hold but {@code keep}, as {@code how} (EXPIRED at the round's end,
+     * WITHDRAWN when the slot went to someone else or staff released it): their entries wait again,
+     * and their customers are told.
+     */
+    private void endOpenOffers(SlotHold hold, String keep, OfferStatus how, Actor actor, Instant now,
+                               List<SlotOffer> offers, List<EntryChange> entries, List<WaitlistNotice> notices) {
+        boolean expired = how == OfferStatus.EXPIRED;
+        for (SlotOffer open : store().offers(hold.tenantId(), hold.id())) {
+            if (!open.status().isOpen() || open.id().equals(keep)) {
                 continue;
             }
-            SlotOffer withdrawn = other.endedAs(OfferStatus.WITHDRAWN, now);
-            offers.add(withdrawn);
-            Optional<WaitlistEntry> entry = store().findEntry(hold.tenantId(), other.entryId());
+            SlotOffer ended = open.endedAs(how, now);
+            offers.add(ended);
+            Optional<WaitlistEntry> entry = store().findEntry(hold.tenantId(), open.entryId());
             if (entry.isPresent() && entry.get().status() == EntryStatus.OFFERED) {
                 WaitlistEntry e = entry.get();
-                entries.add(EntryChange.of(e, e.withStatus(EntryStatus.WAITING), new WaitlistEvent(
-                        WaitlistEvent.Kind.OFFER_WITHDRAWN, actor, now, other.id(), hold.slot(), null)));
-                notices.add(WaitlistNotice.of(WaitlistNotice.Kind.TAKEN, hold, withdrawn, e, null));
+                entries.add(EntryChange.of(e, e.withStatus(EntryStatus.WAITING), new WaitlistEvent(expired
+                        ? WaitlistEvent.Kind.OFFER_EXPIRED : WaitlistEvent.Kind.OFFER_WITHDRAWN, actor, now, open.id(),
+                        hold.slot(), null)));
+                notices.add(WaitlistNotice.of(expired ? WaitlistNotice.Kind.EXPIRED : WaitlistNotice.Kind.TAKEN, hold,
+                        ended, e, null));
             }
         }
     }
@@ -830,6 +813,26 @@ public final class Waitlist {
         if (!change.notices().isEmpty()) {
             delivery.handOverNotices(change.notices());
         }
+    }
+
+    /**
+     * Saves a change of one entry that may move its hold on: the entry's outcome once stored, or
+     * empty when something changed meanwhile and the command decides again.
+     */
+    private Optional<WaitlistOutcome> savedEntry(WaitlistChange change, String command, String id, int attempt) {
+        SaveResult result = saveMovingOn(change);
+        if (result == SaveResult.SAVED) {
+            delivered(change);
+            LOG.debug("waitlist {}={} done", command, id);
+            return Optional.of(WaitlistOutcome.done(change.entries().get(0).entry()));
+        }
+        LOG.debug("waitlist {}={}: {}, deciding again (attempt {})", command, id, result, attempt);
+        return Optional.empty();
+    }
+
+    private BookingConflictException conflict(String command, String id) {
+        return new BookingConflictException(command + "=" + id + ": changed concurrently on each of " + maxAttempts
+                + " attempts");
     }
 
     private WaitlistStore store() {

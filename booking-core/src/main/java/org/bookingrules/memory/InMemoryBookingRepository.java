@@ -2,6 +2,7 @@ package org.bookingrules.memory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -97,25 +99,23 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
         if (!change.isInsert()) {
             throw new IllegalArgumentException("insert needs a new booking (expectedVersion 0)");
         }
-        return writing(() -> {
-            SaveResult refused = refusedInsert(change, null);
-            if (refused != null) {
-                return refused;
-            }
-            applyInsert(change);
-            return SaveResult.SAVED;
-        });
+        return writingUnless(() -> refusedInsert(change, null), () -> applyInsert(change));
     }
 
     @Override
     public SaveResult update(BookingChange change) {
         Objects.requireNonNull(change, "change");
+        return writingUnless(() -> refusedUpdate(change, null), () -> applyUpdate(change));
+    }
+
+    /** Under the write lock: the refusal if there is one, else the write, SAVED. */
+    private SaveResult writingUnless(Supplier<SaveResult> refusal, Runnable write) {
         return writing(() -> {
-            SaveResult refused = refusedUpdate(change, null);
+            SaveResult refused = refusal.get();
             if (refused != null) {
                 return refused;
             }
-            applyUpdate(change);
+            write.run();
             return SaveResult.SAVED;
         });
     }
@@ -203,11 +203,9 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
 
     @Override
     public List<Booking> customerBookings(String tenantId, String customerId) {
-        return read(() -> bookings.values().stream()
-                .filter(b -> b.tenantId().equals(tenantId))
-                .filter(b -> b.customer().filter(c -> c.id().equals(customerId)).isPresent())
-                .sorted(Comparator.comparing(Booking::start))
-                .toList());
+        return select(bookings.values(), b -> b.tenantId().equals(tenantId)
+                && b.customer().filter(c -> c.id().equals(customerId)).isPresent(),
+                Comparator.comparing(Booking::start), Integer.MAX_VALUE);
     }
 
     @Override
@@ -218,12 +216,9 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
     @Override
     public List<Booking> dueReminders(Instant now, int limit) {
         requireLimit(limit);
-        return read(() -> bookings.values().stream()
-                .filter(b -> b.status() == BookingStatus.PENDING && b.reminder().isArmed())
-                .filter(b -> !b.reminder().dueAt().isAfter(now) && now.isBefore(b.start()))
-                .sorted(Comparator.comparing((Booking b) -> b.reminder().dueAt()))
-                .limit(limit)
-                .toList());
+        return select(bookings.values(), b -> b.status() == BookingStatus.PENDING && b.reminder().isArmed()
+                && !b.reminder().dueAt().isAfter(now) && now.isBefore(b.start()),
+                Comparator.comparing((Booking b) -> b.reminder().dueAt()), limit);
     }
 
     /**
@@ -256,24 +251,18 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
 
     @Override
     public List<WaitlistEntry> customerEntries(String tenantId, String customerId) {
-        return read(() -> entries.values().stream()
-                .filter(e -> e.tenantId().equals(tenantId) && e.customer().id().equals(customerId))
-                .sorted(OfferRules.ORDER)
-                .toList());
+        return select(entries.values(), e -> e.tenantId().equals(tenantId) && e.customer().id().equals(customerId),
+                OfferRules.ORDER, Integer.MAX_VALUE);
     }
 
     @Override
     public List<WaitlistEntry> waitingFor(String tenantId, String serviceId, String resourceId, Interval slot,
                                           int limit) {
         requireLimit(limit);
-        return read(() -> entries.values().stream()
-                .filter(e -> e.tenantId().equals(tenantId) && e.status() == EntryStatus.WAITING)
-                .filter(e -> e.service().id().equals(serviceId))
-                .filter(e -> e.resourceId() == null || e.resourceId().equals(resourceId))
-                .filter(e -> e.window().encloses(slot))
-                .sorted(OfferRules.ORDER)
-                .limit(limit)
-                .toList());
+        return select(entries.values(), e -> e.tenantId().equals(tenantId) && e.status() == EntryStatus.WAITING
+                && e.service().id().equals(serviceId)
+                && (e.resourceId() == null || e.resourceId().equals(resourceId)) && e.window().encloses(slot),
+                OfferRules.ORDER, limit);
     }
 
     @Override
@@ -288,11 +277,10 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
 
     @Override
     public List<SlotHold> holds(String tenantId, String resourceId, Interval interval) {
-        return read(() -> holds.values().stream()
-                .filter(h -> h.tenantId().equals(tenantId) && h.resource().id().equals(resourceId))
-                .filter(h -> h.slot().overlaps(interval))
-                .sorted(Comparator.comparing((SlotHold h) -> h.slot().getStart()).thenComparing(SlotHold::createdAt))
-                .toList());
+        return select(holds.values(), h -> h.tenantId().equals(tenantId) && h.resource().id().equals(resourceId)
+                && h.slot().overlaps(interval),
+                Comparator.comparing((SlotHold h) -> h.slot().getStart())
+                        .thenComparing(SlotHold::createdAt), Integer.MAX_VALUE);
     }
 
     @Override
@@ -302,32 +290,23 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
 
     @Override
     public List<SlotOffer> offers(String tenantId, String holdId) {
-        return read(() -> offers.values().stream()
-                .filter(o -> o.tenantId().equals(tenantId) && o.holdId().equals(holdId))
-                .sorted(Comparator.comparing(SlotOffer::offeredAt).thenComparing(SlotOffer::round)
-                        .thenComparing(SlotOffer::id))
-                .toList());
+        return select(offers.values(), o -> o.tenantId().equals(tenantId) && o.holdId().equals(holdId),
+                Comparator.comparing(SlotOffer::offeredAt).thenComparing(SlotOffer::round)
+                        .thenComparing(SlotOffer::id), Integer.MAX_VALUE);
     }
 
     @Override
     public List<SlotHold> endedRounds(Instant now, int limit) {
         requireLimit(limit);
-        return read(() -> holds.values().stream()
-                .filter(h -> h.status() == HoldStatus.OPEN && !h.until().isAfter(now))
-                .sorted(Comparator.comparing(SlotHold::until))
-                .limit(limit)
-                .toList());
+        return select(holds.values(), h -> h.status() == HoldStatus.OPEN && !h.until().isAfter(now),
+                Comparator.comparing(SlotHold::until), limit);
     }
 
     @Override
     public List<WaitlistEntry> passedEntries(Instant now, int limit) {
         requireLimit(limit);
-        return read(() -> entries.values().stream()
-                .filter(e -> e.status() == EntryStatus.WAITING
-                        && !e.window().getEnd().isAfter(now))
-                .sorted(Comparator.comparing((WaitlistEntry e) -> e.window().getEnd()))
-                .limit(limit)
-                .toList());
+        return select(entries.values(), e -> e.status() == EntryStatus.WAITING && !e.window().getEnd().isAfter(now),
+                Comparator.comparing((WaitlistEntry e) -> e.window().getEnd()), limit);
     }
 
     @Override
@@ -392,6 +371,11 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
 
     private static <T> boolean versionMatches(T stored, long expected, ToLongFunction<T> version) {
         return expected == 0 ? stored == null : stored != null && version.applyAsLong(stored) == expected;
+    }
+
+    /** What a query reads: matching values, in order, at most {@code limit}, under the read lock. */
+    private <T> List<T> select(Collection<T> values, Predicate<T> where, Comparator<T> order, int limit) {
+        return read(() -> values.stream().filter(where).sorted(order).limit(limit).toList());
     }
 
     private static void requireLimit(int limit) {
