@@ -614,14 +614,29 @@ public final class Waitlist {
     }
 
     /**
-     * Saves a change that moves a hold on; if its next round cannot claim the slot any more (a
-     * booking took it after the hold's deadline), the hold is released instead.
+     * Saves a change that moves a hold on, and hands over the notices of what was stored; if its
+     * next round cannot claim the slot any more (a booking took it after the hold's deadline), the
+     * hold is released instead, without that round.
+     *
+     * @return the change stored, or null when nothing was (the hold or an entry changed meanwhile)
      */
-    private SaveResult saveMovingOn(WaitlistChange change) {
+    private WaitlistChange storeMovingOn(WaitlistChange change) {
         SaveResult result = store().save(change);
-        if (result != SaveResult.SLOT_TAKEN || change.hold() == null) {
-            return result;
+        WaitlistChange stored = change;
+        if (result == SaveResult.SLOT_TAKEN && change.hold() != null) {
+            stored = withoutNextRound(change);
+            result = store().save(stored);
         }
+        if (result != SaveResult.SAVED) {
+            LOG.debug("waitlist hold={}: {}", change.hold() == null ? "(none)" : change.hold().id(), result);
+            return null;
+        }
+        delivered(stored);
+        return stored;
+    }
+
+    /** A change whose next round could not claim the slot, as the release of its hold instead. */
+    private static WaitlistChange withoutNextRound(WaitlistChange change) {
         SlotHold before = change.hold();
         Set<String> nextRound = new HashSet<>();
         change.offers().stream().filter(o -> o.status().isOpen()).forEach(o -> nextRound.add(o.id()));
@@ -635,8 +650,7 @@ public final class Waitlist {
         SlotHold released = new SlotHold(before.tenantId(), before.id(), before.resource(), before.service(),
                 before.slot(), before.zone(), before.freedBy(), HoldStatus.RELEASED, before.until(),
                 Math.max(1, before.round() - 1), before.createdAt(), before.version());
-        return store().save(new WaitlistChange(change.at(), released, change.holdExpectedVersion(), offers, entries,
-                null, notices));
+        return new WaitlistChange(change.at(), released, change.holdExpectedVersion(), offers, entries, null, notices);
     }
 
     /** One hold whose round ended: expire its open offers, move on. */
@@ -645,16 +659,14 @@ public final class Waitlist {
         List<EntryChange> entries = new ArrayList<>();
         List<WaitlistNotice> notices = new ArrayList<>();
         endOpenOffers(hold, null, OfferStatus.EXPIRED, SYSTEM, now, expired, entries, notices);
-        WaitlistChange change = moveOn(hold, expired, entries, notices, now);
-        SaveResult result = saveMovingOn(change);
-        if (result == SaveResult.SAVED) {
-            delivered(change);
-            LOG.debug("waitlist hold={}: round {} ended, {}", hold.id(), hold.round(), change.hold().status()
-                    == HoldStatus.OPEN ? "round " + change.hold().round() + " offered" : "released");
-            return true;
+        WaitlistChange stored = storeMovingOn(moveOn(hold, expired, entries, notices, now));
+        if (stored == null) {
+            LOG.debug("waitlist hold={}: another node moved the round on", hold.id());
+            return false;
         }
-        LOG.debug("waitlist hold={}: round end {} (another node moved it on)", hold.id(), result);
-        return false;
+        LOG.debug("waitlist hold={}: round {} ended, {}", hold.id(), hold.round(), stored.hold().status()
+                == HoldStatus.OPEN ? "round " + stored.hold().round() + " offered" : "released");
+        return true;
     }
 
     // ------------------------------------------------------------------------------- acceptance
@@ -820,14 +832,13 @@ public final class Waitlist {
      * empty when something changed meanwhile and the command decides again.
      */
     private Optional<WaitlistOutcome> savedEntry(WaitlistChange change, String command, String id, int attempt) {
-        SaveResult result = saveMovingOn(change);
-        if (result == SaveResult.SAVED) {
-            delivered(change);
-            LOG.debug("waitlist {}={} done", command, id);
-            return Optional.of(WaitlistOutcome.done(change.entries().get(0).entry()));
+        WaitlistChange stored = storeMovingOn(change);
+        if (stored == null) {
+            LOG.debug("waitlist {}={}: changed meanwhile, deciding again (attempt {})", command, id, attempt);
+            return Optional.empty();
         }
-        LOG.debug("waitlist {}={}: {}, deciding again (attempt {})", command, id, result, attempt);
-        return Optional.empty();
+        LOG.debug("waitlist {}={} done", command, id);
+        return Optional.of(WaitlistOutcome.done(stored.entries().get(0).entry()));
     }
 
     private BookingConflictException conflict(String command, String id) {

@@ -48,13 +48,14 @@ public record WaitlistChange(Instant at, SlotHold hold, long holdExpectedVersion
     }
 
     /**
-     * Whether the change keeps a slot held: its hold is OPEN in it (new, in a new round, or with
-     * offers that changed). Such a change is refused if an active booking or another hold open at
-     * {@link #at()} overlaps the slot.
+     * Whether the change starts a round of offers, and so claims the slot from now on: its hold is
+     * OPEN and it sends open offers (a new hold, or the next round of one). Such a change is refused
+     * if an active booking or another hold open at {@link #at()} overlaps the slot. A change that
+     * only ends some offers of a hold whose other offers stay open claims nothing new.
      *
-     * @return true if the change has a hold and it is OPEN
+     * @return true if the change has an OPEN hold and open offers
      */
     public boolean claimsSlot() {
-        return hold != null && hold.status() == HoldStatus.OPEN;
+        return hold != null && hold.status() == HoldStatus.OPEN && offers.stream().anyMatch(o -> o.status().isOpen());
     }
 }

@@ -467,6 +467,30 @@ public abstract class WaitlistContract {
     }
 
     @Test
+    @DisplayName("A slot booked after the round's deadline, before the job ran: leaving still works, and the job "
+            + "expires the last offer and releases the hold instead of offering a taken slot")
+    void bookedAfterTheDeadline() {
+        Clinic c = new Clinic(WaitlistPolicy.DEFAULT.withOffersAtOnce(2));
+        WaitlistEntry ana = c.join(ANA, TOMORROW);
+        WaitlistEntry carla = c.join(CARLA, TOMORROW);
+        WaitlistEntry dan = c.join(DAN, TOMORROW);
+        c.bobCancels();
+        SlotOffer anas = c.offerOf(ana);
+        c.clock.setInstant(anas.deadline());
+        CustomerDetails eve = new CustomerDetails("cust-eve", "Eve", "eve@example.org", null, Locale.ENGLISH);
+        assertThat(c.bookDirectly(eve).isDone()).as("the hold ended at the deadline").isTrue();
+
+        assertThat(c.list.leave(Fixture.ANA_ACTS, TENANT, ana.id()).entry().status()).isEqualTo(EntryStatus.LEFT);
+        assertThat(c.list.endRounds()).isEqualTo(1);
+        assertThat(c.hold(anas).status()).isEqualTo(HoldStatus.RELEASED);
+        assertThat(c.store.offers(TENANT, anas.holdId())).noneMatch(o -> o.status().isOpen());
+        assertThat(c.entry(carla).status()).isEqualTo(EntryStatus.WAITING);
+        assertThat(c.entry(dan).status()).as("not offered a taken slot").isEqualTo(EntryStatus.WAITING);
+        assertThat(c.notices(WaitlistNotice.Kind.OFFERED)).extracting(WaitlistNotice::entryId)
+                .containsExactlyInAnyOrder(ana.id(), carla.id());
+    }
+
+    @Test
     @DisplayName("Offers to several at once: the first acceptance wins, a later one is refused OFFER_TAKEN, and "
             + "the other customers are told the slot is gone")
     void firstAcceptanceWins() {
