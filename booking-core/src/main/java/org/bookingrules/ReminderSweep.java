@@ -24,24 +24,17 @@ import org.slf4j.LoggerFactory;
  * R5: sends the reminders that are due, each recorded in its booking's history so it is never
  * sent twice for one slot, and keeps doing so on a schedule that survives a failed pass.
  * Immutable and thread-safe.
+ *
+ * @param env what the facade reads
+ * @param planner plans the reminder notifications
+ * @param engine hands over the notifications of each stored reminder
+ * @param batch most reminders one sweep sends, at least 1
  */
-final class ReminderSweep {
+record ReminderSweep(Environment env, NotificationPlanner planner, CommandEngine engine, int batch) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BookingRules.class);
     /** Most sweeps one scheduled run makes while each finds a full batch. */
     private static final int MAX_SWEEPS_PER_RUN = 100;
-
-    private final Environment env;
-    private final NotificationPlanner planner;
-    private final CommandEngine engine;
-    private final int batch;
-
-    ReminderSweep(Environment env, NotificationPlanner planner, CommandEngine engine, int batch) {
-        this.env = env;
-        this.planner = planner;
-        this.engine = engine;
-        this.batch = batch;
-    }
 
     List<Outcome.Done> sendDue() {
         Instant now = env.now();

@@ -63,9 +63,7 @@ class SameSlotRaceTest {
     @DisplayName("R1 R10: sixteen customers booking the same slot at once give exactly one booking, "
             + "fifteen SLOT_UNAVAILABLE, in every one of fifty rounds")
     void exactlyOneWinsTheSlot() throws Exception {
-        for (int round = 0; round < ROUNDS; round++) {
-            Fixture f = new Fixture();
-
+        Fixture.inFreshWorlds(ROUNDS, (round, f) -> {
             List<Outcome> outcomes = RACE.run(i -> () -> f.rules.book(Actor.customer(CUSTOMERS.get(i).id()),
                     BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, CUSTOMERS.get(i), SLOT.getStart(), SLOT.getEnd(),
                             ZONE)));
@@ -88,15 +86,14 @@ class SameSlotRaceTest {
             assertThat(f.notifier.delivered()).as("round %d: R14 only the winner's customer and resource", round)
                     .hasSize(2)
                     .allSatisfy(n -> assertThat(n.booking().id()).isEqualTo(winner.id()));
-        }
+        });
     }
 
     @Test
     @DisplayName("R10: sixteen customers moving their own bookings into the same free slot at once: exactly one "
             + "moves, fifteen SLOT_UNAVAILABLE and untouched")
     void exactlyOneRescheduleWinsTheSlot() throws Exception {
-        for (int round = 0; round < ROUNDS / 5; round++) {
-            Fixture f = new Fixture();
+        Fixture.inFreshWorlds(ROUNDS / 5, (round, f) -> {
             List<Booking> own = IntStream.range(0, RACERS)
                     .mapToObj(i -> f.rules.book(Actor.customer(CUSTOMERS.get(i).id()), BookRequest.of(TENANT, DR_RUIZ,
                             CONSULTATION, CUSTOMERS.get(i), START.plus(Duration.ofHours(2 + i)),
@@ -119,7 +116,7 @@ class SameSlotRaceTest {
                     .filteredOn(b -> !b.slot().equals(target))
                     .hasSize(RACERS - 1)
                     .allSatisfy(b -> assertThat(b.version()).isEqualTo(1));
-        }
+        });
     }
 
     @Test

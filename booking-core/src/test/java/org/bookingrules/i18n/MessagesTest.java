@@ -16,7 +16,7 @@ import java.security.SecureRandom;
 import java.text.MessageFormat;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.MissingResourceException;
@@ -69,13 +69,8 @@ class MessagesTest {
     }
 
     static Stream<Arguments> everyNotification() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (NotificationKind kind : NotificationKind.values()) {
-            for (RecipientRole role : RecipientRole.values()) {
-                pairs.add(arguments(kind, role));
-            }
-        }
-        return pairs.stream();
+        return Arrays.stream(NotificationKind.values())
+                .flatMap(kind -> Arrays.stream(RecipientRole.values()).map(role -> arguments(kind, role)));
     }
 
     @ParameterizedTest(name = "{0} to {1}")
@@ -120,29 +115,30 @@ class MessagesTest {
     @Test
     @DisplayName("R9 a language without a bundle (German) gets English even when the JVM's default is Spanish")
     void germanFallsBackToEnglishNotToTheDefaultLocale() {
-        Locale saved = Locale.getDefault();
-        try {
-            Locale.setDefault(SPANISH_LOCALE);
-
+        underASpanishDefault(() -> {
             assertThat(Messages.text(Locale.GERMAN, "refusal.CANCELLATION_NOTICE_PASSED"))
                     .isEqualTo("It is too late to cancel this booking online.");
             assertThat(Messages.text(Locale.GERMANY, "refusal.contact", "+49 30 000000"))
                     .isEqualTo("Please contact +49 30 000000.");
-        } finally {
-            Locale.setDefault(saved);
-        }
+        });
     }
 
     @Test
     @DisplayName("R9 a regional Spanish (es-MX) gets the Spanish bundle; English stays English under a Spanish default")
     void regionalSpanishAndEnglishUnderASpanishDefault() {
-        Locale saved = Locale.getDefault();
-        try {
-            Locale.setDefault(SPANISH_LOCALE);
-
+        underASpanishDefault(() -> {
             assertThat(Messages.text(Locale.forLanguageTag("es-MX"), "refusal.SLOT_IN_PAST"))
                     .isEqualTo("El horario elegido ya pasó.");
             assertThat(Messages.text(Locale.ENGLISH, "refusal.SLOT_IN_PAST")).isEqualTo(ENGLISH_SLOT_IN_PAST);
+        });
+    }
+
+    /** Runs the checks with the JVM's default locale Spanish, and restores the default after them. */
+    private static void underASpanishDefault(Runnable checks) {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(SPANISH_LOCALE);
+            checks.run();
         } finally {
             Locale.setDefault(saved);
         }
@@ -203,17 +199,12 @@ class MessagesTest {
     @DisplayName("R9 the language spoken: a bundle's language keeps the requested region; any other gets English, "
             + "whatever the JVM's default")
     void resolvedLocale() {
-        Locale saved = Locale.getDefault();
-        try {
-            Locale.setDefault(SPANISH_LOCALE);
-
+        underASpanishDefault(() -> {
             assertThat(Messages.resolvedLocale(Locale.GERMAN)).isEqualTo(Locale.forLanguageTag("en"));
             assertThat(Messages.resolvedLocale(Locale.forLanguageTag("es-CL"))).isEqualTo(Locale.forLanguageTag("es-CL"));
             assertThat(Messages.resolvedLocale(SPANISH_LOCALE)).isEqualTo(SPANISH_LOCALE);
             assertThat(Messages.resolvedLocale(Locale.UK)).isEqualTo(Locale.UK);
-        } finally {
-            Locale.setDefault(saved);
-        }
+        });
     }
 
     @Test
@@ -236,12 +227,13 @@ class MessagesTest {
     }
 
     static Stream<Arguments> everyText() {
-        List<Arguments> texts = new ArrayList<>();
-        ENGLISH.stringPropertyNames().stream().sorted()
-                .forEach(key -> texts.add(arguments("en " + key, ENGLISH.getProperty(key))));
-        SPANISH.stringPropertyNames().stream().sorted()
-                .forEach(key -> texts.add(arguments("es " + key, SPANISH.getProperty(key))));
-        return texts.stream();
+        return Stream.concat(textsOf("en", ENGLISH), textsOf("es", SPANISH));
+    }
+
+    /** Each text of a bundle, by key, labelled with the language. */
+    private static Stream<Arguments> textsOf(String language, Properties bundle) {
+        return bundle.stringPropertyNames().stream().sorted()
+                .map(key -> arguments(language + " " + key, bundle.getProperty(key)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -242,19 +242,17 @@ class IdentityCheckTest {
     @Test
     @DisplayName("R8: the lock is the booking's: a newly issued link is LOCKED too; another booking is not; revokeLinks voids the old links and the new generation starts unlocked")
     void r8_lock_holds_for_every_link_of_the_booking() {
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        Booking other = f.bookForAna(Duration.ofDays(4));
-        String token = f.tokenFromNotification(booking, NotificationKind.BOOKED);
-        answerWrongly(token, 5);
+        SelfServiceFixture.TwoBookings ana = f.twoBookingsForAna();
+        answerWrongly(ana.firstToken(), 5);
 
-        assertThat(denied(f.selfService.verifyIdentity(f.links.issueManage(booking), ANA.email())).denial())
+        assertThat(denied(f.selfService.verifyIdentity(f.links.issueManage(ana.first()), ANA.email())).denial())
                 .isEqualTo(LinkDenial.LOCKED);
-        assertThat(f.selfService.verifyIdentity(f.tokenFromNotification(other, NotificationKind.BOOKED), ANA.email()))
+        assertThat(f.selfService.verifyIdentity(ana.secondToken(), ANA.email()))
                 .as("control: Ana's other booking").isInstanceOf(LinkResult.Ok.class);
-        f.selfService.revokeLinks(TENANT, booking.id());
-        assertThat(denied(f.selfService.verifyIdentity(token, ANA.email())).denial()).as("the old link after revokeLinks")
-                .isEqualTo(LinkDenial.LINK_INVALID);
-        assertThat(f.selfService.verifyIdentity(f.links.issueManage(booking), ANA.email()))
+        f.selfService.revokeLinks(TENANT, ana.first().id());
+        assertThat(denied(f.selfService.verifyIdentity(ana.firstToken(), ANA.email())).denial())
+                .as("the old link after revokeLinks").isEqualTo(LinkDenial.LINK_INVALID);
+        assertThat(f.selfService.verifyIdentity(f.links.issueManage(ana.first()), ANA.email()))
                 .as("a link of the new generation").isInstanceOf(LinkResult.Ok.class);
     }
 

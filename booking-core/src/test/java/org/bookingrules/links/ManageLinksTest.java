@@ -69,18 +69,18 @@ class ManageLinksTest {
 
     // ------------------------------------------------------------------------------ 1: tampering
 
-    /** What the links made of many tokens and one flipped copy of each. Not thread-safe. */
+    /**
+     * What the links made of many tokens and one flipped copy of each, with the random numbers that
+     * chose the tokens and flips, drawn from a fresh seed (see {@code seed()}). Not thread-safe.
+     */
     private static final class FlipTally {
-        private final long seed;
+        private final long seed = seed();
+        private final Random random = new Random(seed);
         private final Map<TokenCheck.Reason, Integer> reasons = new EnumMap<>(TokenCheck.Reason.class);
         private int originalsAccepted;
         private int rejected;
         private int accepted;
         private String firstAccepted;
-
-        FlipTally(long seed) {
-            this.seed = seed;
-        }
 
         /** Negative control: the untouched token is accepted, so a rejection of its copy is the flip's doing. */
         void original(TokenCheck check) {
@@ -112,23 +112,21 @@ class ManageLinksTest {
     @Test
     @DisplayName("R8: 10,000 tokens with one random bit of their text flipped: all rejected")
     void r8_ten_thousand_tokens_with_one_text_bit_flipped_are_all_rejected() {
-        long seed = seed();
-        Random random = new Random(seed);
-        FlipTally tally = new FlipTally(seed);
+        FlipTally tally = new FlipTally();
         for (int i = 0; i < TOKENS; i++) {
             String token = links.issue(LinkPurpose.MANAGE, TENANT, "booking-" + i,
-                    EXPIRY.plusSeconds(random.nextInt(86_400)));
+                    EXPIRY.plusSeconds(tally.random.nextInt(86_400)));
             tally.original(links.verify(token, LinkPurpose.MANAGE));
             byte[] text = token.getBytes(StandardCharsets.US_ASCII);
-            int position = random.nextInt(text.length);
-            text[position] ^= (byte) (1 << random.nextInt(8));
+            int position = tally.random.nextInt(text.length);
+            text[position] ^= (byte) (1 << tally.random.nextInt(8));
             String flipped = new String(text, StandardCharsets.ISO_8859_1);
             assertThat(flipped).isNotEqualTo(token);
 
             tally.flipped(links.verify(flipped, LinkPurpose.MANAGE), "token " + i + " flipped at " + position + ": "
                     + flipped);
         }
-        System.out.printf("text bit flips, seed %d: rejected by reason %s%n", seed, tally.reasons);
+        System.out.printf("text bit flips, seed %d: rejected by reason %s%n", tally.seed, tally.reasons);
 
         tally.assertEveryFlipRejected();
     }
@@ -136,13 +134,11 @@ class ManageLinksTest {
     @Test
     @DisplayName("R8: 10,000 tokens with one random bit of the decoded payload or signature flipped and re-encoded: all rejected")
     void r8_ten_thousand_tokens_with_one_decoded_bit_flipped_are_all_rejected() {
-        long seed = seed();
-        Random random = new Random(seed);
-        FlipTally tally = new FlipTally(seed);
+        FlipTally tally = new FlipTally();
         int payloadFlips = 0;
         for (int i = 0; i < TOKENS; i++) {
-            String token = links.issue(random.nextBoolean() ? LinkPurpose.MANAGE : LinkPurpose.GRANT, TENANT,
-                    "booking-" + i, EXPIRY.plusSeconds(random.nextInt(86_400)));
+            String token = links.issue(tally.random.nextBoolean() ? LinkPurpose.MANAGE : LinkPurpose.GRANT, TENANT,
+                    "booking-" + i, EXPIRY.plusSeconds(tally.random.nextInt(86_400)));
             int dot = token.indexOf('.');
             byte[] payload = B64D.decode(token.substring(0, dot));
             byte[] signature = B64D.decode(token.substring(dot + 1));
@@ -150,7 +146,7 @@ class ManageLinksTest {
             // Re-encoding the untouched parts gives back the token, and it is accepted: negative control.
             assertThat(B64.encodeToString(payload) + "." + B64.encodeToString(signature)).isEqualTo(token);
             tally.original(links.verify(token, purpose));
-            int bit = random.nextInt((payload.length + signature.length) * 8);
+            int bit = tally.random.nextInt((payload.length + signature.length) * 8);
             if (bit < payload.length * 8) {
                 payload[bit / 8] ^= (byte) (1 << (bit % 8));
                 payloadFlips++;
@@ -162,10 +158,10 @@ class ManageLinksTest {
 
             tally.flipped(links.verify(flipped, purpose), "token " + i + ": " + flipped);
         }
-        System.out.printf("decoded bit flips, seed %d: %d in payloads; rejected by reason %s%n", seed, payloadFlips,
-                tally.reasons);
+        System.out.printf("decoded bit flips, seed %d: %d in payloads; rejected by reason %s%n", tally.seed,
+                payloadFlips, tally.reasons);
 
-        assertThat(payloadFlips).as("both parts were flipped (seed %d)", seed).isBetween(1, TOKENS - 1);
+        assertThat(payloadFlips).as("both parts were flipped (seed %d)", tally.seed).isBetween(1, TOKENS - 1);
         tally.assertEveryFlipRejected();
     }
 
@@ -341,13 +337,11 @@ class ManageLinksTest {
     @Test
     @DisplayName("R8: revokeLinks makes every earlier link and grant REVOKED; links issued after it work")
     void r8_revoke_links() {
-        Booking booking = f.bookForAna(Duration.ofDays(3));
-        Booking other = f.bookForAna(Duration.ofDays(4));
-        String before = f.tokenFromNotification(booking, NotificationKind.BOOKED);
+        SelfServiceFixture.TwoBookings ana = f.twoBookingsForAna();
+        String before = ana.firstToken();
         Grant grantBefore = f.anaVerifies(before);
-        String otherBefore = f.tokenFromNotification(other, NotificationKind.BOOKED);
 
-        f.selfService.revokeLinks(TENANT, booking.id());
+        f.selfService.revokeLinks(TENANT, ana.first().id());
 
         assertThat(reasonOf(f.links.verify(before, LinkPurpose.MANAGE))).isEqualTo(TokenCheck.Reason.REVOKED);
         assertThat(reasonOf(f.links.verify(grantBefore.token(), LinkPurpose.GRANT)))
@@ -355,10 +349,10 @@ class ManageLinksTest {
         assertThat(f.selfService.open(before)).isEqualTo(new LinkResult.Denied<>(LinkDenial.LINK_INVALID, null, -1));
         assertThat(f.selfService.cancel(grantBefore.token(), null))
                 .isEqualTo(new LinkResult.Denied<>(LinkDenial.LINK_INVALID, null, -1));
-        assertThat(f.links.verify(otherBefore, LinkPurpose.MANAGE)).as("other bookings' links are untouched")
+        assertThat(f.links.verify(ana.secondToken(), LinkPurpose.MANAGE)).as("other bookings' links are untouched")
                 .isInstanceOf(TokenCheck.Valid.class);
 
-        String after = f.links.issueManage(booking);
+        String after = f.links.issueManage(ana.first());
         assertThat(claimsOf(f.links.verify(after, LinkPurpose.MANAGE)).generation()).isEqualTo(1);
         assertThat(f.selfService.open(after)).isInstanceOf(LinkResult.Ok.class);
         Grant grantAfter = f.anaVerifies(after);

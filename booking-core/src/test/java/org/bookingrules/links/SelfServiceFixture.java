@@ -184,6 +184,31 @@ final class SelfServiceFixture {
     }
 
     /**
+     * Two bookings of Ana's, in 3 and in 4 days, each with the manage token of its BOOKED
+     * notification.
+     *
+     * @param first the booking in 3 days
+     * @param firstToken the manage token of the first booking
+     * @param second the booking in 4 days
+     * @param secondToken the manage token of the second booking
+     */
+    record TwoBookings(Booking first, String firstToken, Booking second, String secondToken) {
+    }
+
+    /**
+     * Books one hour for Ana, by Ana, in 3 days and another in 4 days, and takes the manage token of
+     * each from its BOOKED notification.
+     *
+     * @return the two bookings and their tokens
+     */
+    TwoBookings twoBookingsForAna() {
+        Booking first = bookForAna(Duration.ofDays(3));
+        Booking second = bookForAna(Duration.ofDays(4));
+        return new TwoBookings(first, tokenFromNotification(first, NotificationKind.BOOKED),
+                second, tokenFromNotification(second, NotificationKind.BOOKED));
+    }
+
+    /**
      * The manage token of the latest customer notification of a kind about a booking, taken from
      * its link as a customer would click it.
      *

@@ -525,11 +525,10 @@ class SelfServiceTest {
     @Test
     @DisplayName("R8: an unknown booking, a booking cancelled by staff and another tenant's booking id look exactly alike: LINK_INVALID, no lock time, no attempts, same message")
     void r8_no_existence_leak() {
-        Booking active = f.bookForAna(Duration.ofDays(3));
-        Booking toCancel = f.bookForAna(Duration.ofDays(4));
-        String cancelledManage = f.tokenFromNotification(toCancel, NotificationKind.BOOKED);
-        String cancelledGrant = f.anaVerifies(cancelledManage).token();
-        f.rules.cancel(RECEPTION, ref(toCancel), ChangeRequest.because("doctor ill")).orElseThrow();
+        SelfServiceFixture.TwoBookings ana = f.twoBookingsForAna();
+        Booking active = ana.first();
+        String cancelledGrant = f.anaVerifies(ana.secondToken()).token();
+        f.rules.cancel(RECEPTION, ref(ana.second()), ChangeRequest.because("doctor ill")).orElseThrow();
         Booking noCustomer = f.rules.book(RECEPTION, Fixture.request(null, Duration.ofDays(5))).orElseThrow().booking();
         Instant linkExpiry = NOW.plus(Duration.ofDays(30));
         Instant grantExpiry = NOW.plus(Duration.ofMinutes(15));
@@ -541,7 +540,7 @@ class SelfServiceTest {
         answers.put("unknown booking", probe(f,
                 f.links.issue(LinkPurpose.MANAGE, TENANT, "no-such-id", linkExpiry),
                 f.links.issue(LinkPurpose.GRANT, TENANT, "no-such-id", grantExpiry)));
-        answers.put("cancelled by staff", probe(f, cancelledManage, cancelledGrant));
+        answers.put("cancelled by staff", probe(f, ana.secondToken(), cancelledGrant));
         answers.put("another tenant's", probe(f,
                 f.links.issue(LinkPurpose.MANAGE, "other-clinic", active.id(), linkExpiry),
                 f.links.issue(LinkPurpose.GRANT, "other-clinic", active.id(), grantExpiry)));
@@ -560,7 +559,7 @@ class SelfServiceTest {
                         "es:" + d.message(Locale.forLanguageTag("es"))))
                 .collect(Collectors.toSet());
         assertThat(messages).as("one message per language").hasSize(2);
-        assertThat(f.stored(toCancel).status()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(f.stored(ana.second()).status()).isEqualTo(BookingStatus.CANCELLED);
         assertThat(f.stored(active).status()).isEqualTo(BookingStatus.PENDING);
         assertThat(f.stored(noCustomer).status()).isEqualTo(BookingStatus.PENDING);
 

@@ -149,6 +149,32 @@ public final class Fixture {
         return BookingRef.of(booking.tenantId(), booking.id());
     }
 
+    /** One round of a repeated test, given its number and a world of its own. */
+    @FunctionalInterface
+    public interface Round {
+        /**
+         * Runs the round.
+         *
+         * @param round the round's number, from 0
+         * @param world a fresh fixture with the default policy
+         * @throws Exception whatever the round throws, failing the test
+         */
+        void run(int round, Fixture world) throws Exception;
+    }
+
+    /**
+     * Runs a round {@code rounds} times, each in a fresh world, so no round sees another's bookings.
+     *
+     * @param rounds how many rounds, 0 or more
+     * @param round the round
+     * @throws Exception the first round's failure
+     */
+    public static void inFreshWorlds(int rounds, Round round) throws Exception {
+        for (int i = 0; i < rounds; i++) {
+            round.run(i, new Fixture());
+        }
+    }
+
     /**
      * The refusal reason of an outcome, or null if done.
      *
