@@ -6,6 +6,6 @@ public enum LinkPurpose {
     MANAGE,
     /** The short-lived grant a passed identity check yields: lets the holder act on the booking. */
     GRANT,
-    /** The link of a cancellation-list offer: names the offer, valid until its deadline. */
+    /** The link of a cancellation-list offer: names the offer, valid a week after its deadline. */
     OFFER
 }

@@ -94,16 +94,16 @@ public final class ManageLinks implements ManageLinkIssuer {
 
     /**
      * The link of a cancellation-list offer: {@code baseUrl + token}, the token of purpose
-     * {@link LinkPurpose#OFFER} naming the offer, valid until its deadline.
+     * {@link LinkPurpose#OFFER} naming the offer, valid until its deadline plus the configured
+     * validity, so a page can still say why a late answer is refused.
      *
      * @param offer not null
      * @return the link, or empty for an offer no longer open
      */
     @Override
     public Optional<String> offerLinkFor(SlotOffer offer) {
-        return offer.status().isOpen()
-                ? Optional.of(baseUrl + issue(LinkPurpose.OFFER, offer.tenantId(), offer.id(), offer.deadline()))
-                : Optional.empty();
+        return offer.status().isOpen() ? Optional.of(baseUrl + issue(LinkPurpose.OFFER, offer.tenantId(), offer.id(),
+                offer.deadline().plus(validityAfterEnd))) : Optional.empty();
     }
 
     /**

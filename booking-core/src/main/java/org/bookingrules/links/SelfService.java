@@ -20,6 +20,10 @@ import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.internal.Ids;
 import org.bookingrules.spi.BookingRepository;
+import org.bookingrules.waitlist.OfferView;
+import org.bookingrules.waitlist.SlotHold;
+import org.bookingrules.waitlist.WaitlistOutcome;
+import org.bookingrules.waitlist.WaitlistStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.threeten.extra.Interval;
@@ -332,6 +336,72 @@ public final class SelfService {
         Ids.require(bookingId, "bookingId");
         guards.update(tenantId, bookingId, GuardState::revoked);
         LOG.info("links of booking={} revoked", bookingId);
+    }
+
+    // --------------------------------------------------------------------- cancellation-list offers
+
+    /**
+     * Opens the link of a cancellation-list offer: the slot, until when, and whether it is still
+     * open. Offer links need no identity check: they show no personal data, expire a week after the
+     * offer's deadline, and accepting does only what the customer asked for when joining the list.
+     *
+     * @param offerToken the token from the link, may be null
+     * @return the page, or {@link LinkDenial#LINK_INVALID} for every kind of invalid link
+     */
+    public LinkResult<OfferPage> openOffer(String offerToken) {
+        return offerOf(offerToken).<LinkResult<OfferPage>>map(view -> {
+            SlotHold hold = view.hold();
+            return new LinkResult.Ok<>(new OfferPage(hold.service().name(), hold.resource().name(),
+                    ZonedDateTime.ofInstant(hold.slot().getStart(), hold.zone()),
+                    ZonedDateTime.ofInstant(hold.slot().getEnd(), hold.zone()),
+                    ZonedDateTime.ofInstant(view.offer().deadline(), hold.zone()), view.offer().status(),
+                    view.entry().bookingId() != null));
+        }).orElseGet(() -> denied(LinkDenial.LINK_INVALID));
+    }
+
+    /**
+     * Accepts the offer a link names, as its customer ({@link org.bookingrules.Waitlist#accept}).
+     *
+     * @param offerToken the token from the link, may be null
+     * @return the outcome (the booking made or moved, or a refusal such as OFFER_TAKEN or
+     *     OFFER_EXPIRED), or {@link LinkDenial#LINK_INVALID}
+     */
+    public LinkResult<Outcome> acceptOffer(String offerToken) {
+        return offerOf(offerToken).<LinkResult<Outcome>>map(view -> new LinkResult.Ok<>(rules.waitlist().accept(
+                Actor.customer(view.entry().customer().id()), view.offer().tenantId(), view.offer().id())))
+                .orElseGet(() -> denied(LinkDenial.LINK_INVALID));
+    }
+
+    /**
+     * Declines the offer a link names, as its customer ({@link org.bookingrules.Waitlist#decline}):
+     * the customer keeps their place on the list.
+     *
+     * @param offerToken the token from the link, may be null
+     * @return the outcome, or {@link LinkDenial#LINK_INVALID}
+     */
+    public LinkResult<WaitlistOutcome> declineOffer(String offerToken) {
+        return offerOf(offerToken).<LinkResult<WaitlistOutcome>>map(view -> new LinkResult.Ok<>(rules.waitlist()
+                .decline(Actor.customer(view.entry().customer().id()), view.offer().tenantId(), view.offer().id())))
+                .orElseGet(() -> denied(LinkDenial.LINK_INVALID));
+    }
+
+    /** The offer a valid offer token names, with its hold and entry, or empty for every kind of invalid. */
+    private Optional<OfferView> offerOf(String token) {
+        TokenCheck check = links.verify(token, LinkPurpose.OFFER);
+        if (check instanceof TokenCheck.Invalid invalid) {
+            LOG.info("OFFER link rejected: {}", invalid.reason());
+            return Optional.empty();
+        }
+        LinkClaims claims = ((TokenCheck.Valid) check).claims();
+        Optional<OfferView> view = repository instanceof WaitlistStore store
+                ? store.findOffer(claims.tenantId(), claims.bookingId()).flatMap(o -> store.findHold(o.tenantId(),
+                        o.holdId()).flatMap(h -> store.findEntry(o.tenantId(), o.entryId())
+                        .map(e -> new OfferView(o, h, e))))
+                : Optional.empty();
+        if (view.isEmpty()) {
+            LOG.info("OFFER link of offer={} rejected: no such offer", claims.bookingId());
+        }
+        return view;
     }
 
     private LinkResult<Outcome> act(String grantToken, Function<Booking, Outcome> action) {
