@@ -34,6 +34,17 @@ import org.bookingrules.spi.OutboxBookingRepository;
 import org.bookingrules.spi.RecipientRole;
 import org.bookingrules.spi.SaveResult;
 import org.bookingrules.spi.SlotClaim;
+import org.bookingrules.waitlist.EntryChange;
+import org.bookingrules.waitlist.EntryStatus;
+import org.bookingrules.waitlist.HoldStatus;
+import org.bookingrules.waitlist.OfferStatus;
+import org.bookingrules.waitlist.SlotHold;
+import org.bookingrules.waitlist.SlotOffer;
+import org.bookingrules.waitlist.WaitlistChange;
+import org.bookingrules.waitlist.WaitlistEntry;
+import org.bookingrules.waitlist.WaitlistEvent;
+import org.bookingrules.waitlist.WaitlistNotice;
+import org.bookingrules.waitlist.WaitlistStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.threeten.extra.Interval;
@@ -77,8 +88,17 @@ import org.threeten.extra.Interval;
  * created (in its own statement) only the first time this repository meets the resource, and a taken
  * id or confirmation code is found by the table's unique constraints rather than looked up first;
  * the violation rolls the transaction back and is then told apart by a lookup.
+ *
+ * <p><b>The cancellation list.</b> Over its own tables the repository keeps the list too
+ * ({@link WaitlistStore}: {@code br_waitlist_entry}, {@code br_waitlist_event}, {@code br_slot_hold},
+ * {@code br_slot_offer}). A slot-claiming write of a booking is refused as {@link SaveResult#SLOT_TAKEN}
+ * when an open hold of the resource overlaps the slot at the booking's {@code updatedAt}, checked under
+ * the resource's lock after the overlapping bookings. A {@link WaitlistChange} is one transaction on
+ * the same write path, under the lock of its hold's resource; its notices become outbox rows that
+ * {@link OutboxRelay} delivers. Over an {@link AppointmentTable} it keeps no list
+ * ({@link #keepsWaitlist()} is false and the list's methods throw {@link UnsupportedOperationException}).
  */
-public final class JdbcBookingRepository implements OutboxBookingRepository {
+public final class JdbcBookingRepository implements OutboxBookingRepository, WaitlistStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBookingRepository.class);
     private static final int MAX_TRANSACTION_ATTEMPTS = 5;
@@ -112,6 +132,12 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         static LockKey of(Booking booking) {
             return new LockKey(booking.tenantId(), booking.resource().id());
         }
+    }
+
+    /** Tells a refused write's uniqueness violation apart, after the rollback. */
+    @FunctionalInterface
+    private interface DuplicateKeys {
+        SaveResult classify(SQLException violation);
     }
 
     /** Own transactions: detects the dialect and the pool's isolation level on one connection, then closes it. */
@@ -402,38 +428,46 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         if (!change.isInsert()) {
             throw new IllegalArgumentException("insert needs a new booking (expectedVersion 0)");
         }
+        return write("insert", change, c -> insertWork(c, change, null));
+    }
+
+    /**
+     * The work of an insert, in the write path's transaction, under the resource's lock when it claims
+     * the slot.
+     *
+     * @param takenHold the hold the booking takes, which is not in its way, or null
+     */
+    private SaveResult insertWork(Connection c, BookingChange change, String takenHold) throws SQLException {
         Booking booking = change.booking();
-        return write("insert", change, c -> {
-            // A taken id or code is not looked up here: the primary key and the code's unique constraint
-            // refuse it at the insert below, and write() rolls back and tells which (classifyDuplicate).
-            // Two lookups fewer on every booking; a clash is rare (random ids, 8.5e11 codes).
-            IdempotencyKey idempotency = change.idempotency();
-            if (idempotency != null && keyTaken(c, booking.tenantId(), idempotency)) {
-                return SaveResult.IDEMPOTENCY_KEY_TAKEN;
+        // A taken id or code is not looked up here: the primary key and the code's unique constraint
+        // refuse it at the insert below, and write() rolls back and tells which (classifyDuplicate).
+        // Two lookups fewer on every booking; a clash is rare (random ids, 8.5e11 codes).
+        IdempotencyKey idempotency = change.idempotency();
+        if (idempotency != null && keyTaken(c, booking.tenantId(), idempotency)) {
+            return SaveResult.IDEMPOTENCY_KEY_TAKEN;
+        }
+        if (appointments != null) {
+            SaveResult inserted = appointments.insert(c, change);
+            if (inserted != SaveResult.SAVED) {
+                return inserted;
             }
-            if (appointments != null) {
-                SaveResult inserted = appointments.insert(c, change);
-                if (inserted != SaveResult.SAVED) {
-                    return inserted;
-                }
-            } else if (claims(change) && overlaps(c, booking)) {
-                return SaveResult.SLOT_TAKEN;
-            } else {
-                insertBooking(c, booking, change.slotClaim() == SlotClaim.EXCLUSIVE);
+        } else if (claims(change) && (overlaps(c, booking) || held(c, booking, takenHold))) {
+            return SaveResult.SLOT_TAKEN;
+        } else {
+            insertBooking(c, booking, change.slotClaim() == SlotClaim.EXCLUSIVE);
+        }
+        if (idempotency != null) {
+            try (PreparedStatement s = c.prepareStatement(sql.insertIdempotencyKey)) {
+                s.setString(1, booking.tenantId());
+                s.setString(2, idempotency.key());
+                s.setString(3, idempotency.fingerprint());
+                s.setString(4, booking.id());
+                sql.bindInstant(s, 5, idempotency.asStored(booking.createdAt()).createdAt());
+                s.executeUpdate();
             }
-            if (idempotency != null) {
-                try (PreparedStatement s = c.prepareStatement(sql.insertIdempotencyKey)) {
-                    s.setString(1, booking.tenantId());
-                    s.setString(2, idempotency.key());
-                    s.setString(3, idempotency.fingerprint());
-                    s.setString(4, booking.id());
-                    sql.bindInstant(s, 5, idempotency.asStored(booking.createdAt()).createdAt());
-                    s.executeUpdate();
-                }
-            }
-            appendEventsAndNotifications(c, change);
-            return SaveResult.SAVED;
-        });
+        }
+        appendEventsAndNotifications(c, change);
+        return SaveResult.SAVED;
     }
 
     @Override
@@ -442,21 +476,29 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         if (change.isInsert()) {
             throw new IllegalArgumentException("update needs an expected version above 0");
         }
+        return write("update", change, c -> updateWork(c, change, null));
+    }
+
+    /**
+     * The work of an update, in the write path's transaction, under the resource's lock when it claims
+     * the slot.
+     *
+     * @param takenHold the hold the booking takes, which is not in its way, or null
+     */
+    private SaveResult updateWork(Connection c, BookingChange change, String takenHold) throws SQLException {
         Booking booking = change.booking();
-        return write("update", change, c -> {
-            if (appointments != null) {
-                SaveResult updated = appointments.update(c, change);
-                if (updated != SaveResult.SAVED) {
-                    return updated;
-                }
-            } else if (claims(change) && overlaps(c, booking)) {
-                return SaveResult.SLOT_TAKEN;
-            } else if (updateBooking(c, change) == 0) {
-                return SaveResult.VERSION_CONFLICT;
+        if (appointments != null) {
+            SaveResult updated = appointments.update(c, change);
+            if (updated != SaveResult.SAVED) {
+                return updated;
             }
-            appendEventsAndNotifications(c, change);
-            return SaveResult.SAVED;
-        });
+        } else if (claims(change) && (overlaps(c, booking) || held(c, booking, takenHold))) {
+            return SaveResult.SLOT_TAKEN;
+        } else if (updateBooking(c, change) == 0) {
+            return SaveResult.VERSION_CONFLICT;
+        }
+        appendEventsAndNotifications(c, change);
+        return SaveResult.SAVED;
     }
 
     /**
@@ -565,25 +607,599 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         }
     }
 
+    // ------------------------------------------------------------------------------- waitlist
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return true over the library's own tables; false over an {@link AppointmentTable}, whose
+     *     bookings live in a table the library does not own
+     */
+    @Override
+    public boolean keepsWaitlist() {
+        return appointments == null;
+    }
+
+    /** Refuses the list's methods over an appointment table, naming what to use instead. */
+    private void requireOwnTables(String operation) {
+        if (appointments != null) {
+            throw new UnsupportedOperationException(operation + ": a JdbcBookingRepository over an AppointmentTable "
+                    + "keeps no cancellation list (keepsWaitlist() is false); the list needs the library's own "
+                    + "booking tables (JdbcBookingRepository.create(dataSource))");
+        }
+    }
+
+    @Override
+    public Optional<WaitlistEntry> findEntry(String tenantId, String entryId) {
+        requireOwnTables("findEntry");
+        if (!storable(tenantId, entryId)) {
+            return Optional.empty();
+        }
+        return read("findEntry", c -> first(entries(c, sql.findEntry, tenantId, entryId)));
+    }
+
+    @Override
+    public List<WaitlistEntry> customerEntries(String tenantId, String customerId) {
+        requireOwnTables("customerEntries");
+        if (!storable(tenantId, customerId)) {
+            return List.of();
+        }
+        return read("customerEntries", c -> entries(c, sql.customerEntries, tenantId, customerId));
+    }
+
+    @Override
+    public List<WaitlistEntry> waitingFor(String tenantId, String serviceId, String resourceId, Interval slot,
+                                          int limit) {
+        requireOwnTables("waitingFor");
+        if (limit < 1 || limit > MAX_CANDIDATES) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_CANDIDATES + ", was " + limit);
+        }
+        if (!storable(tenantId, serviceId, resourceId)) {
+            return List.of();
+        }
+        return read("waitingFor", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.waitingFor)) {
+                s.setString(1, tenantId);
+                s.setString(2, serviceId);
+                s.setString(3, resourceId);
+                sql.bindInstant(s, 4, slot.getStart());
+                sql.bindInstant(s, 5, slot.getEnd());
+                s.setInt(6, limit);
+                return entries(s);
+            }
+        });
+    }
+
+    @Override
+    public List<WaitlistEvent> entryHistory(String tenantId, String entryId) {
+        requireOwnTables("entryHistory");
+        if (!storable(tenantId, entryId)) {
+            return List.of();
+        }
+        return read("entryHistory", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.entryHistory)) {
+                s.setString(1, tenantId);
+                s.setString(2, entryId);
+                List<WaitlistEvent> events = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        Instant start = sql.readInstant(r, "slot_start");
+                        Instant end = sql.readInstant(r, "slot_end");
+                        events.add(new WaitlistEvent(WaitlistEvent.Kind.valueOf(r.getString("kind")),
+                                Codec.actor(r.getString("actor_kind"), r.getString("actor_id")),
+                                sql.readInstant(r, "at"), r.getString("offer_id"),
+                                start == null ? null : Interval.of(start, end), r.getString("booking_id")));
+                    }
+                }
+                return List.copyOf(events);
+            }
+        });
+    }
+
+    @Override
+    public Optional<SlotHold> findHold(String tenantId, String holdId) {
+        requireOwnTables("findHold");
+        if (!storable(tenantId, holdId)) {
+            return Optional.empty();
+        }
+        return read("findHold", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.findHold)) {
+                s.setString(1, tenantId);
+                s.setString(2, holdId);
+                return first(holds(s));
+            }
+        });
+    }
+
+    @Override
+    public List<SlotHold> holds(String tenantId, String resourceId, Interval interval) {
+        requireOwnTables("holds");
+        if (!storable(tenantId, resourceId)) {
+            return List.of();
+        }
+        return read("holds", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.holdsOfResource)) {
+                s.setString(1, tenantId);
+                s.setString(2, resourceId);
+                sql.bindInstant(s, 3, interval.getEnd());
+                sql.bindInstant(s, 4, interval.getStart());
+                return holds(s);
+            }
+        });
+    }
+
+    @Override
+    public Optional<SlotOffer> findOffer(String tenantId, String offerId) {
+        requireOwnTables("findOffer");
+        if (!storable(tenantId, offerId)) {
+            return Optional.empty();
+        }
+        return read("findOffer", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.findOffer)) {
+                s.setString(1, tenantId);
+                s.setString(2, offerId);
+                return first(offers(s));
+            }
+        });
+    }
+
+    @Override
+    public List<SlotOffer> offers(String tenantId, String holdId) {
+        requireOwnTables("offers");
+        if (!storable(tenantId, holdId)) {
+            return List.of();
+        }
+        return read("offers", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.offersOfHold)) {
+                s.setString(1, tenantId);
+                s.setString(2, holdId);
+                return offers(s);
+            }
+        });
+    }
+
+    @Override
+    public List<SlotHold> endedRounds(Instant now, int limit) {
+        requireOwnTables("endedRounds");
+        Objects.requireNonNull(now, "now");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        return read("endedRounds", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.endedRounds)) {
+                sql.bindInstant(s, 1, now);
+                s.setInt(2, limit);
+                return holds(s);
+            }
+        });
+    }
+
+    @Override
+    public List<WaitlistEntry> passedEntries(Instant now, int limit) {
+        requireOwnTables("passedEntries");
+        Objects.requireNonNull(now, "now");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        return read("passedEntries", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.passedEntries)) {
+                sql.bindInstant(s, 1, now);
+                s.setInt(2, limit);
+                return entries(s);
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One transaction on the write path of bookings, under the lock of the hold's resource when the
+     * change has a hold. In order: the hold and each entry, version-checked ({@code UPDATE ... WHERE
+     * version = ?}, or an insert for a new one, whose taken key is a {@link SaveResult#VERSION_CONFLICT});
+     * the slot, when the change claims it (an active booking or another hold open at
+     * {@link WaitlistChange#at()}); the booking, written as {@link #insert} or {@link #update} write it
+     * (its overlap check ignores the hold it takes); the offers, by id; each entry's events; and each
+     * notice as an outbox row ({@code docs/OUTBOX.md}). Anything but SAVED undoes it all.
+     *
+     * @throws UnsupportedOperationException over an {@link AppointmentTable}
+     */
+    @Override
+    public SaveResult save(WaitlistChange change) {
+        Objects.requireNonNull(change, "change");
+        requireOwnTables("save");
+        SlotHold hold = change.hold();
+        LockKey lock = hold == null ? null : new LockKey(hold.tenantId(), hold.resource().id());
+        String about = hold != null ? "hold=" + hold.id()
+                : change.entries().isEmpty() ? "waitlist change" : "entry=" + change.entries().get(0).entry().id();
+        return transaction("save", lock, about, c -> saveWork(c, change), violation -> classifyDuplicate(change,
+                violation));
+    }
+
+    private SaveResult saveWork(Connection c, WaitlistChange change) throws SQLException {
+        SlotHold hold = change.hold();
+        if (hold != null && !writeHold(c, hold, change.holdExpectedVersion())) {
+            return SaveResult.VERSION_CONFLICT;
+        }
+        for (EntryChange e : change.entries()) {
+            if (!writeEntry(c, e.entry(), e.expectedVersion())) {
+                return SaveResult.VERSION_CONFLICT;
+            }
+        }
+        if (change.claimsSlot() && (overlapsSlot(c, hold)
+                || heldSlot(c, hold.tenantId(), hold.resource().id(), hold.slot(), change.at(), hold.id()))) {
+            return SaveResult.SLOT_TAKEN;
+        }
+        BookingChange booking = change.booking();
+        if (booking != null) {
+            SaveResult written = booking.isInsert() ? insertWork(c, booking, hold.id())
+                    : updateWork(c, booking, hold.id());
+            if (written != SaveResult.SAVED) {
+                return written;
+            }
+        }
+        for (SlotOffer offer : change.offers()) {
+            writeOffer(c, offer);
+        }
+        for (EntryChange e : change.entries()) {
+            appendEntryEvents(c, e);
+            if (e.entry().customer().isErased()) {
+                eraseNotices(c, e.entry());
+            }
+        }
+        appendNotices(c, change);
+        return SaveResult.SAVED;
+    }
+
+    /**
+     * The outbox rows of an entry whose customer was erased: undelivered notices dropped, delivered
+     * ones rewritten without personal data. Its rows are named by the entry's id.
+     */
+    private void eraseNotices(Connection c, WaitlistEntry entry) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql.outboxForErasure);
+             PreparedStatement rewrite = c.prepareStatement(sql.eraseOutboxPayload);
+             PreparedStatement drop = c.prepareStatement(sql.dropOutboxRow)) {
+            select.setString(1, entry.tenantId());
+            select.setString(2, entry.id());
+            int dropped = 0;
+            int rewritten = 0;
+            try (ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    String id = r.getString("notification_id");
+                    PreparedStatement s = "SENT".equals(r.getString("status")) ? rewrite : drop;
+                    if (s == rewrite) {
+                        rewrite.setString(1, OutboxDocument.writeNotice(OutboxDocument.readNotice(r.getString("body"))
+                                .withoutPersonalData()));
+                        rewrite.setNull(2, Types.VARCHAR);
+                        rewrite.setString(3, entry.tenantId());
+                        rewrite.setString(4, id);
+                        rewritten++;
+                    } else {
+                        drop.setString(1, entry.tenantId());
+                        drop.setString(2, id);
+                        dropped++;
+                    }
+                    s.addBatch();
+                }
+            }
+            if (rewritten > 0) {
+                rewrite.executeBatch();
+            }
+            if (dropped > 0) {
+                drop.executeBatch();
+            }
+            LOG.debug("erase entry={}: {} undelivered notices dropped, {} rewritten", entry.id(), dropped, rewritten);
+        }
+    }
+
+    /** Whether an active booking of the hold's resource overlaps its slot. */
+    private boolean overlapsSlot(Connection c, SlotHold hold) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.overlapExists)) {
+            s.setString(1, hold.tenantId());
+            s.setString(2, hold.resource().id());
+            // No booking is excepted: no stored id is empty.
+            s.setString(3, "");
+            sql.bindInstant(s, 4, hold.slot().getEnd());
+            sql.bindInstant(s, 5, hold.slot().getStart());
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Writes a hold if the stored one is at the expected version (0: none stored); false if it is not. */
+    private boolean writeHold(Connection c, SlotHold h, long expectedVersion) throws SQLException {
+        if (expectedVersion == 0) {
+            // A taken id fails on the primary key: classifyDuplicate answers VERSION_CONFLICT.
+            try (PreparedStatement s = c.prepareStatement(sql.insertHold)) {
+                s.setString(1, h.tenantId());
+                s.setString(2, h.id());
+                bindHoldBody(s, 3, h);
+                s.executeUpdate();
+                return true;
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(sql.updateHold)) {
+            int next = bindHoldBody(s, 1, h);
+            s.setString(next, h.tenantId());
+            s.setString(next + 1, h.id());
+            s.setLong(next + 2, expectedVersion);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Binds a hold's columns from resource_id to version, in {@link Sql#HOLD_COLUMNS} order. */
+    private int bindHoldBody(PreparedStatement s, int first, SlotHold h) throws SQLException {
+        int i = first;
+        s.setString(i++, h.resource().id());
+        s.setString(i++, h.resource().name());
+        s.setString(i++, h.resource().contact());
+        s.setString(i++, h.service().id());
+        s.setString(i++, h.service().name());
+        sql.bindInstant(s, i++, h.slot().getStart());
+        sql.bindInstant(s, i++, h.slot().getEnd());
+        s.setString(i++, h.zone().getId());
+        s.setString(i++, h.freedBy());
+        s.setString(i++, h.status().name());
+        sql.bindInstant(s, i++, h.until());
+        s.setInt(i++, h.round());
+        sql.bindInstant(s, i++, h.createdAt());
+        s.setLong(i++, h.version());
+        return i;
+    }
+
+    /** Writes an entry if the stored one is at the expected version (0: none stored); false if it is not. */
+    private boolean writeEntry(Connection c, WaitlistEntry e, long expectedVersion) throws SQLException {
+        if (expectedVersion == 0) {
+            try (PreparedStatement s = c.prepareStatement(sql.insertEntry)) {
+                s.setString(1, e.tenantId());
+                s.setString(2, e.id());
+                bindEntryBody(s, 3, e);
+                s.executeUpdate();
+                return true;
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(sql.updateEntry)) {
+            int next = bindEntryBody(s, 1, e);
+            s.setString(next, e.tenantId());
+            s.setString(next + 1, e.id());
+            s.setLong(next + 2, expectedVersion);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Binds an entry's columns from customer_id to version, in {@link Sql#ENTRY_COLUMNS} order. */
+    private int bindEntryBody(PreparedStatement s, int first, WaitlistEntry e) throws SQLException {
+        int i = first;
+        CustomerDetails customer = e.customer();
+        s.setString(i++, customer.id());
+        s.setString(i++, customer.name());
+        s.setString(i++, customer.email());
+        s.setString(i++, customer.phone());
+        s.setString(i++, customer.language().toLanguageTag());
+        s.setString(i++, e.service().id());
+        s.setString(i++, e.service().name());
+        s.setString(i++, e.resourceId());
+        sql.bindInstant(s, i++, e.window().getStart());
+        sql.bindInstant(s, i++, e.window().getEnd());
+        s.setString(i++, e.bookingId());
+        s.setString(i++, e.status().name());
+        sql.bindInstant(s, i++, e.joinedAt());
+        s.setLong(i++, e.version());
+        return i;
+    }
+
+    /** Stores an offer by its id: changed in place, or new. */
+    private void writeOffer(Connection c, SlotOffer o) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.updateOffer)) {
+            int next = bindOfferBody(s, 1, o);
+            s.setString(next, o.tenantId());
+            s.setString(next + 1, o.id());
+            if (s.executeUpdate() == 1) {
+                return;
+            }
+        }
+        // New: the hold's version check under the resource's lock keeps a second writer of it out.
+        try (PreparedStatement s = c.prepareStatement(sql.insertOffer)) {
+            s.setString(1, o.tenantId());
+            s.setString(2, o.id());
+            bindOfferBody(s, 3, o);
+            s.executeUpdate();
+        }
+    }
+
+    /** Binds an offer's columns from hold_id to ended_at, in {@link Sql#OFFER_COLUMNS} order. */
+    private int bindOfferBody(PreparedStatement s, int first, SlotOffer o) throws SQLException {
+        int i = first;
+        s.setString(i++, o.holdId());
+        s.setString(i++, o.entryId());
+        s.setInt(i++, o.round());
+        s.setString(i++, o.status().name());
+        sql.bindInstant(s, i++, o.offeredAt());
+        sql.bindInstant(s, i++, o.deadline());
+        sql.bindInstant(s, i++, o.endedAt());
+        return i;
+    }
+
+    /** Appends an entry's events after its last one; the entry's row, written above, is locked meanwhile. */
+    private void appendEntryEvents(Connection c, EntryChange change) throws SQLException {
+        WaitlistEntry entry = change.entry();
+        long seq = 0;
+        if (change.expectedVersion() > 0) {
+            try (PreparedStatement s = c.prepareStatement(sql.lastEntryEvent)) {
+                s.setString(1, entry.tenantId());
+                s.setString(2, entry.id());
+                try (ResultSet r = s.executeQuery()) {
+                    seq = r.next() ? r.getLong(1) : 0;
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(sql.insertEntryEvent)) {
+            for (WaitlistEvent event : change.events()) {
+                s.setString(1, entry.tenantId());
+                s.setString(2, entry.id());
+                s.setLong(3, ++seq);
+                s.setString(4, event.kind().name());
+                s.setString(5, Codec.actorKind(event.actor()));
+                s.setString(6, event.actor().id());
+                sql.bindInstant(s, 7, event.at());
+                s.setString(8, event.offerId());
+                sql.bindInstant(s, 9, event.slot() == null ? null : event.slot().getStart());
+                sql.bindInstant(s, 10, event.slot() == null ? null : event.slot().getEnd());
+                s.setString(11, event.bookingId());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /**
+     * Each notice as an outbox row of its own: {@code booking_id} holds the entry's id, {@code kind}
+     * {@code WAITLIST_<kind>}, the recipient the customer, the body the notice's document; due at the
+     * change's instant.
+     */
+    private void appendNotices(Connection c, WaitlistChange change) throws SQLException {
+        if (change.notices().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(sql.insertOutbox)) {
+            for (WaitlistNotice n : change.notices()) {
+                s.setString(1, n.tenantId());
+                s.setString(2, n.id());
+                s.setString(3, n.entryId());
+                s.setString(4, OutboxDocument.noticeKind(n));
+                s.setString(5, RecipientRole.CUSTOMER.name());
+                s.setString(6, OutboxDocument.writeNotice(n));
+                sql.bindInstant(s, 7, change.at());
+                sql.bindInstant(s, 8, change.at());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /**
+     * Which unique key a refused waitlist change hit, looked up after the rollback: a new hold's or a
+     * new entry's id already stored is a {@link SaveResult#VERSION_CONFLICT}; otherwise the booking's,
+     * told apart as for {@link #insert}.
+     */
+    private SaveResult classifyDuplicate(WaitlistChange change, SQLException violation) {
+        SlotHold hold = change.hold();
+        if (hold != null && change.holdExpectedVersion() == 0 && findHold(hold.tenantId(), hold.id()).isPresent()) {
+            return SaveResult.VERSION_CONFLICT;
+        }
+        for (EntryChange e : change.entries()) {
+            if (e.expectedVersion() == 0 && findEntry(e.entry().tenantId(), e.entry().id()).isPresent()) {
+                return SaveResult.VERSION_CONFLICT;
+            }
+        }
+        if (change.booking() != null && change.booking().isInsert()) {
+            return classifyDuplicate(change.booking(), violation);
+        }
+        // A new offer or a notice written by a concurrent change of the same hold: decided again on fresh state.
+        throw fault("save", violation);
+    }
+
+    private static <T> Optional<T> first(List<T> found) {
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    private List<WaitlistEntry> entries(Connection c, String query, String tenantId, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(query)) {
+            s.setString(1, tenantId);
+            s.setString(2, key);
+            return entries(s);
+        }
+    }
+
+    private List<WaitlistEntry> entries(PreparedStatement s) throws SQLException {
+        List<WaitlistEntry> result = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                result.add(new WaitlistEntry(r.getString("tenant_id"), r.getString("id"),
+                        new CustomerDetails(r.getString("customer_id"), r.getString("customer_name"),
+                                r.getString("customer_email"), r.getString("customer_phone"),
+                                Codec.language(r.getString("customer_language"))),
+                        new Service(r.getString("service_id"), r.getString("service_name")),
+                        r.getString("resource_id"),
+                        Interval.of(sql.readInstant(r, "window_start"), sql.readInstant(r, "window_end")),
+                        r.getString("booking_id"), EntryStatus.valueOf(r.getString("status")),
+                        sql.readInstant(r, "joined_at"), r.getLong("version")));
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private List<SlotHold> holds(PreparedStatement s) throws SQLException {
+        List<SlotHold> result = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                result.add(new SlotHold(r.getString("tenant_id"), r.getString("id"),
+                        new Resource(r.getString("resource_id"), r.getString("resource_name"),
+                                r.getString("resource_contact")),
+                        new Service(r.getString("service_id"), r.getString("service_name")),
+                        Interval.of(sql.readInstant(r, "slot_start"), sql.readInstant(r, "slot_end")),
+                        Codec.zone(r.getString("zone_id")), r.getString("freed_by"),
+                        HoldStatus.valueOf(r.getString("status")), sql.readInstant(r, "until_at"), r.getInt("round"),
+                        sql.readInstant(r, "created_at"), r.getLong("version")));
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private List<SlotOffer> offers(PreparedStatement s) throws SQLException {
+        List<SlotOffer> result = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                result.add(new SlotOffer(r.getString("tenant_id"), r.getString("id"), r.getString("hold_id"),
+                        r.getString("entry_id"), r.getInt("round"), OfferStatus.valueOf(r.getString("status")),
+                        sql.readInstant(r, "offered_at"), sql.readInstant(r, "deadline"),
+                        sql.readInstant(r, "ended_at")));
+            }
+        }
+        return List.copyOf(result);
+    }
+
     private static boolean claims(BookingChange change) {
         return change.slotClaim() == SlotClaim.EXCLUSIVE && change.booking().isActive();
     }
 
-    /** The write path: lock the resource if the change claims a slot, run the work, commit or undo. */
+    /** The write path of a booking: lock the resource if the change claims a slot, run the work, commit or undo. */
     private SaveResult write(String operation, BookingChange change, SqlWork<SaveResult> work) {
         Booking booking = change.booking();
-        LockKey lockKey = LockKey.of(booking);
+        return transaction(operation, claims(change) ? LockKey.of(booking) : null, "booking=" + booking.id(), work,
+                violation -> {
+                    if (appointments != null && !change.isInsert()) {
+                        // An appointment adopted by two writers at once: the loser decides again.
+                        return SaveResult.VERSION_CONFLICT;
+                    }
+                    // A taken id, code or key, stored before or by a concurrent insert.
+                    return classifyDuplicate(change, violation);
+                });
+    }
+
+    /**
+     * The write path: lock the resource's row if there is one to lock, run the work, commit if it
+     * answered SAVED, undo otherwise; run it again on a deadlock or serialization failure (own
+     * transactions).
+     *
+     * @param lockKey the resource to lock, or null for a write that claims no slot
+     * @param about what is written, for the log: ids only
+     * @param duplicates what a uniqueness violation means, told apart after the rollback
+     */
+    private SaveResult transaction(String operation, LockKey lockKey, String about, SqlWork<SaveResult> work,
+                                   DuplicateKeys duplicates) {
+        boolean locks = lockKey != null;
         for (int attempt = 1; ; attempt++) {
             Connection c = null;
             Savepoint savepoint = null;
             boolean committed = false;
             try {
                 c = open();
-                if (claims(change) && joined == null && !knownLockRows.contains(lockKey)) {
+                if (locks && joined == null && !knownLockRows.contains(lockKey)) {
                     // Created in its own auto-commit statement: on MariaDB two transactions that both
                     // insert-ignore the same new row and then lock it would deadlock.
                     c.setAutoCommit(true);
-                    ensureLockRow(c, booking);
+                    ensureLockRow(c, lockKey);
                 }
                 if (joined == null) {
                     c.setAutoCommit(false);
@@ -594,24 +1210,24 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
                     requireTransaction(c, operation);
                     savepoint = c.setSavepoint();
                 }
-                if (claims(change)) {
+                if (locks) {
                     if (joined != null && !knownLockRows.contains(lockKey)) {
-                        ensureLockRow(c, booking);
+                        ensureLockRow(c, lockKey);
                     }
-                    if (!lockResource(c, booking)) {
+                    if (!lockResource(c, lockKey)) {
                         // Remembered, but gone since (deleted by hand): create it again, then lock.
                         knownLockRows.remove(lockKey);
                         if (joined == null) {
                             if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
                                 throw new IllegalStateException("lock row missing for resource "
-                                        + booking.resource().id());
+                                        + lockKey.resourceId());
                             }
                             // In its own statement again (see above): undone and given back in finally.
                             continue;
                         }
-                        ensureLockRow(c, booking);
-                        if (!lockResource(c, booking)) {
-                            throw new IllegalStateException("lock row missing for resource " + booking.resource().id());
+                        ensureLockRow(c, lockKey);
+                        if (!lockResource(c, lockKey)) {
+                            throw new IllegalStateException("lock row missing for resource " + lockKey.resourceId());
                         }
                     }
                     remember(lockKey);
@@ -635,21 +1251,15 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
                     throw fault(operation, e);
                 }
                 if (sql.isOverlapViolation(e)) {
-                    LOG.warn("booking={}: the database's overlap constraint refused a slot the lock check allowed",
-                            booking.id());
+                    LOG.warn("{}: the database's overlap constraint refused a slot the lock check allowed", about);
                     return SaveResult.SLOT_TAKEN;
                 }
                 if (sql.isUniqueViolation(e)) {
-                    if (appointments != null && !change.isInsert()) {
-                        // An appointment adopted by two writers at once: the loser decides again.
-                        return SaveResult.VERSION_CONFLICT;
-                    }
-                    // A taken id, code or key, stored before or by a concurrent insert.
-                    return classifyDuplicate(change, e);
+                    return duplicates.classify(e);
                 }
                 if (joined == null && sql.isRetryable(e) && attempt < MAX_TRANSACTION_ATTEMPTS) {
-                    LOG.debug("{} booking={}: {} (SQLState {}), running the transaction again", operation,
-                            booking.id(), e.getClass().getSimpleName(), e.getSQLState());
+                    LOG.debug("{} {}: {} (SQLState {}), running the transaction again", operation, about,
+                            e.getClass().getSimpleName(), e.getSQLState());
                     LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000L, 5_000_000L) * attempt);
                     continue;
                 }
@@ -697,19 +1307,19 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
         knownLockRows.add(key);
     }
 
-    private void ensureLockRow(Connection c, Booking booking) throws SQLException {
+    private void ensureLockRow(Connection c, LockKey key) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.ensureResourceLock())) {
-            s.setString(1, booking.tenantId());
-            s.setString(2, booking.resource().id());
+            s.setString(1, key.tenantId());
+            s.setString(2, key.resourceId());
             s.executeUpdate();
         }
     }
 
     /** Locks the resource's row for this transaction; false if there is no such row. */
-    private boolean lockResource(Connection c, Booking booking) throws SQLException {
+    private boolean lockResource(Connection c, LockKey key) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.lockResource)) {
-            s.setString(1, booking.tenantId());
-            s.setString(2, booking.resource().id());
+            s.setString(1, key.tenantId());
+            s.setString(2, key.resourceId());
             try (ResultSet rows = s.executeQuery()) {
                 return rows.next();
             }
@@ -723,6 +1333,31 @@ public final class JdbcBookingRepository implements OutboxBookingRepository {
             s.setString(3, booking.id());
             sql.bindInstant(s, 4, booking.end());
             sql.bindInstant(s, 5, booking.start());
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /**
+     * Whether an open hold of the booking's resource, other than {@code takenHold}, keeps bookings off
+     * its slot at the booking's {@code updatedAt}: the instant of the change.
+     */
+    private boolean held(Connection c, Booking booking, String takenHold) throws SQLException {
+        return heldSlot(c, booking.tenantId(), booking.resource().id(), booking.slot(), booking.updatedAt(),
+                takenHold);
+    }
+
+    private boolean heldSlot(Connection c, String tenantId, String resourceId, Interval slot, Instant at,
+                             String except) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.heldSlotExists)) {
+            s.setString(1, tenantId);
+            s.setString(2, resourceId);
+            sql.bindInstant(s, 3, slot.getEnd());
+            sql.bindInstant(s, 4, slot.getStart());
+            sql.bindInstant(s, 5, at);
+            // Never NULL: "id <> NULL" would match no hold at all. No stored id is empty.
+            s.setString(6, except == null ? "" : except);
             try (ResultSet rows = s.executeQuery()) {
                 return rows.next();
             }

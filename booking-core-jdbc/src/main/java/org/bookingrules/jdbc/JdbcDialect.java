@@ -18,15 +18,15 @@ public enum JdbcDialect {
     /** H2 2.x, the embedded default. */
     H2("h2", List.of("V1__booking_tables.sql", "V2__link_guard.sql", "V3__schema_version.sql",
             "V4__active_bookings_index.sql", "V5__outbox_json.sql", "V6__link_lockout.sql",
-            "V7__appointment_tables.sql")),
+            "V7__appointment_tables.sql", "V8__cancellation_list.sql")),
     /** PostgreSQL 12 or later. {@code V2__overlap_guard.sql} needs the btree_gist extension. */
     POSTGRESQL("postgresql", List.of("V1__booking_tables.sql", "V2__overlap_guard.sql", "V3__link_guard.sql",
             "V4__schema_version.sql", "V5__active_bookings_index.sql", "V6__outbox_json.sql",
-            "V7__link_lockout.sql", "V8__appointment_tables.sql")),
+            "V7__link_lockout.sql", "V8__appointment_tables.sql", "V9__cancellation_list.sql")),
     /** MariaDB 10.6 or later (InnoDB). */
     MARIADB("mariadb", List.of("V1__booking_tables.sql", "V2__link_guard.sql", "V3__schema_version.sql",
             "V4__active_bookings_index.sql", "V5__outbox_json.sql", "V6__link_lockout.sql",
-            "V7__appointment_tables.sql"));
+            "V7__appointment_tables.sql", "V8__cancellation_list.sql"));
 
     private final String folder;
     private final List<String> scripts;

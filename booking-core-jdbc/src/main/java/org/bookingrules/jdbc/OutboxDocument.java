@@ -18,6 +18,7 @@ import org.bookingrules.model.Service;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.NotificationKind;
 import org.bookingrules.spi.RecipientRole;
+import org.bookingrules.waitlist.WaitlistNotice;
 import org.threeten.extra.Interval;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -32,6 +33,11 @@ import tools.jackson.core.json.JsonFactory;
  * differs per recipient (id, recipient, locale, manage link). Every outbox row of the change stores
  * the same document in {@code br_outbox.body}; a row's own notification is the element whose id is
  * the row's {@code notification_id}. Stateless and thread-safe.
+ *
+ * <p>A cancellation-list notice ({@link WaitlistNotice}) is stored as a document of its own, in the
+ * same format: a top-level {@code notice} object instead of {@code booking} and
+ * {@code notifications} ({@link #writeNotice}, {@link #readNotice}); its row's {@code kind} starts
+ * with {@value #NOTICE_KIND_PREFIX}.
  *
  * <p>Written by hand into one {@code StringBuilder}, with the escaping of Jackson's generator: the
  * text is the one that generator wrote, character for character, without a generator, its context
@@ -48,6 +54,9 @@ final class OutboxDocument {
 
     /** The name of the version field. */
     static final String FORMAT_FIELD = "format";
+
+    /** The start of the {@code kind} of a notice's document and outbox row, e.g. {@code WAITLIST_OFFERED}. */
+    static final String NOTICE_KIND_PREFIX = "WAITLIST_";
 
     /** For reading; shared: a factory is thread-safe once built. */
     private static final JsonFactory JSON = new JsonFactory();
@@ -126,6 +135,76 @@ final class OutboxDocument {
         return out.append("]}").toString();
     }
 
+    /**
+     * The outbox kind of a cancellation-list notice: {@value #NOTICE_KIND_PREFIX} and the notice's kind.
+     *
+     * @param notice the notice
+     * @return for example {@code WAITLIST_OFFERED}
+     */
+    static String noticeKind(WaitlistNotice notice) {
+        return NOTICE_KIND_PREFIX + notice.kind().name();
+    }
+
+    /**
+     * Whether an outbox row's kind is a cancellation-list notice's, whose body {@link #readNotice} reads.
+     *
+     * @param kind the row's kind, may be null
+     * @return true for {@code WAITLIST_*}
+     */
+    static boolean isNoticeKind(String kind) {
+        return kind != null && kind.startsWith(NOTICE_KIND_PREFIX);
+    }
+
+    /**
+     * The document of one cancellation-list notice: {@code format}, {@code kind} (as the row's) and a
+     * {@code notice} object (docs/OUTBOX.md).
+     *
+     * @param notice the notice, not null
+     * @return the JSON text
+     */
+    static String writeNotice(WaitlistNotice notice) {
+        StringBuilder out = new StringBuilder(INITIAL_CAPACITY);
+        out.append("{\"").append(FORMAT_FIELD).append("\":").append(FORMAT);
+        name(out, "kind");
+        string(out, noticeKind(notice));
+        out.append(",\"notice\":{\"id\":");
+        string(out, notice.id());
+        name(out, "kind");
+        string(out, notice.kind().name());
+        name(out, "tenantId");
+        string(out, notice.tenantId());
+        name(out, "entryId");
+        string(out, notice.entryId());
+        name(out, "offerId");
+        string(out, notice.offerId());
+        name(out, "customer");
+        writeCustomer(out, notice.customer());
+        out.append(",\"resource\":{\"id\":");
+        string(out, notice.resource().id());
+        name(out, "name");
+        string(out, notice.resource().name());
+        name(out, "contact");
+        string(out, notice.resource().contact());
+        out.append("},\"service\":{\"id\":");
+        string(out, notice.service().id());
+        name(out, "name");
+        string(out, notice.service().name());
+        out.append("},\"slot\":{\"start\":");
+        string(out, notice.slot().getStart().toString());
+        name(out, "end");
+        string(out, notice.slot().getEnd().toString());
+        out.append('}');
+        name(out, "zone");
+        string(out, notice.zone().getId());
+        name(out, "deadline");
+        string(out, notice.deadline().toString());
+        name(out, "offerLink");
+        string(out, notice.offerLink());
+        name(out, "locale");
+        string(out, notice.locale().toLanguageTag());
+        return out.append("}}").toString();
+    }
+
     private static boolean sameChange(Notification a, Notification b) {
         return a.kind() == b.kind() && Objects.equals(a.personalMessage(), b.personalMessage())
                 && (a.booking() == b.booking() || a.booking().equals(b.booking()));
@@ -149,22 +228,7 @@ final class OutboxDocument {
         name(out, "name");
         string(out, b.service().name());
         out.append("},\"customer\":");
-        CustomerDetails c = b.customer().orElse(null);
-        if (c == null) {
-            out.append("null");
-        } else {
-            out.append("{\"id\":");
-            string(out, c.id());
-            name(out, "name");
-            string(out, c.name());
-            name(out, "email");
-            string(out, c.email());
-            name(out, "phone");
-            string(out, c.phone());
-            name(out, "language");
-            string(out, c.language().toLanguageTag());
-            out.append('}');
-        }
+        writeCustomer(out, b.customer().orElse(null));
         out.append(",\"slot\":{\"start\":");
         string(out, b.slot().getStart().toString());
         name(out, "end");
@@ -200,6 +264,25 @@ final class OutboxDocument {
         string(out, b.createdAt().toString());
         name(out, "updatedAt");
         string(out, b.updatedAt().toString());
+        out.append('}');
+    }
+
+    /** A customer object, or {@code null}. */
+    private static void writeCustomer(StringBuilder out, CustomerDetails c) {
+        if (c == null) {
+            out.append("null");
+            return;
+        }
+        out.append("{\"id\":");
+        string(out, c.id());
+        name(out, "name");
+        string(out, c.name());
+        name(out, "email");
+        string(out, c.email());
+        name(out, "phone");
+        string(out, c.phone());
+        name(out, "language");
+        string(out, c.language().toLanguageTag());
         out.append('}');
     }
 
@@ -294,6 +377,84 @@ final class OutboxDocument {
             throw new IllegalArgumentException("not an outbox document of format " + FORMAT + " ("
                     + e.getClass().getSimpleName() + ")", e);
         }
+    }
+
+    /**
+     * The cancellation-list notice of a notice's document ({@link #writeNotice}).
+     *
+     * @param json the document, not null
+     * @return the notice
+     * @throws IllegalArgumentException if the text is not a notice document of this format (the
+     *     message names the field, never a value)
+     */
+    static WaitlistNotice readNotice(String json) {
+        Objects.requireNonNull(json, "json");
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
+            p.nextToken();
+            start(p, "document");
+            Integer format = null;
+            WaitlistNotice notice = null;
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                switch (name) {
+                    case FORMAT_FIELD -> format = integer(p, FORMAT_FIELD);
+                    case "notice" -> notice = notice(p);
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw invalid("text after the document");
+            }
+            if (format == null || format != FORMAT) {
+                throw invalid(format == null ? "no " + FORMAT_FIELD + " field" : "format " + format);
+            }
+            return required(notice, "notice");
+        } catch (JacksonException | DateTimeException | NullPointerException e) {
+            throw new IllegalArgumentException("not an outbox document of format " + FORMAT + " ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static WaitlistNotice notice(JsonParser p) {
+        start(p, "notice");
+        String id = null;
+        WaitlistNotice.Kind kind = null;
+        String tenantId = null;
+        String entryId = null;
+        String offerId = null;
+        CustomerDetails customer = null;
+        Resource resource = null;
+        Service service = null;
+        Interval slot = null;
+        ZoneId zone = null;
+        Instant deadline = null;
+        String offerLink = null;
+        Locale locale = null;
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case "id" -> id = string(p, "notice.id");
+                case "kind" -> kind = named(WaitlistNotice.Kind.class, string(p, "notice.kind"), "notice.kind");
+                case "tenantId" -> tenantId = string(p, "notice.tenantId");
+                case "entryId" -> entryId = string(p, "notice.entryId");
+                case "offerId" -> offerId = string(p, "notice.offerId");
+                case "customer" -> customer = customer(p);
+                case "resource" -> resource = resource(p);
+                case "service" -> service = service(p);
+                case "slot" -> slot = slot(p);
+                case "zone" -> zone = ZoneId.of(required(string(p, "notice.zone"), "notice.zone"));
+                case "deadline" -> deadline = instant(p, "notice.deadline");
+                case "offerLink" -> offerLink = string(p, "notice.offerLink");
+                case "locale" -> locale = locale(string(p, "notice.locale"));
+                default -> p.skipChildren();
+            }
+        }
+        return new WaitlistNotice(required(id, "notice.id"), required(kind, "notice.kind"),
+                required(tenantId, "notice.tenantId"), required(entryId, "notice.entryId"),
+                required(offerId, "notice.offerId"), required(customer, "notice.customer"),
+                required(resource, "notice.resource"), required(service, "notice.service"),
+                required(slot, "notice.slot"), required(zone, "notice.zone"), required(deadline, "notice.deadline"),
+                offerLink, required(locale, "notice.locale"));
     }
 
     /** What a document holds, as read. */

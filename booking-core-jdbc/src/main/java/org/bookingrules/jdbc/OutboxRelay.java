@@ -22,6 +22,7 @@ import org.bookingrules.internal.schedule.Schedules;
 import org.bookingrules.internal.settings.Settings;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
+import org.bookingrules.waitlist.WaitlistNotice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,13 @@ import org.slf4j.LoggerFactory;
  * {@code docs/OUTBOX.md}); a row written by a release before that format holds the older key=value
  * {@code payload} instead and is delivered all the same. A row the relay cannot read (a document of
  * another format version, or one that lists no notification with the row's id) is parked at once.
+ *
+ * <p>A row of a cancellation-list notice ({@code kind} {@code WAITLIST_*}, a notice document; see
+ * {@code docs/OUTBOX.md}) goes to {@link BookingNotifier#deliver(org.bookingrules.waitlist.WaitlistNotice)}
+ * with the same attempts, backoff and parking. A notifier that does not deliver notices
+ * ({@link BookingNotifier#deliversNotices()} false) is not called for them: each attempt counts as
+ * failed ({@code java.lang.UnsupportedOperationException}) until the row is parked, so no notice is
+ * lost while the notifier is replaced.
  *
  * <p>The relay records the failure's exception class name only, in {@code last_error} and in the
  * log, never the exception's message, which could quote personal data. Logs carry notification
@@ -112,12 +120,15 @@ public final class OutboxRelay {
     private final Config config;
     /** Calls the notifier: on the caller's executor or the relay's own pool, one attempt per pass. */
     private final NotificationDispatcher dispatcher;
+    /** Whether the notifier delivers cancellation-list notices; asked once, it looks at the class. */
+    private final boolean deliversNotices;
 
     /** Detected on the first connection; a race detects it twice, harmlessly, with the same result. */
     private volatile JdbcDialect dialect;
 
     private OutboxRelay(Config config) {
         this.config = config;
+        this.deliversNotices = config.notifier().deliversNotices();
         // One attempt per pass: a failed row is retried by a later pass, after its backoff.
         this.dispatcher = config.deliveryExecutor() != null
                 ? NotificationDispatcher.on(config.notifier(), config.deliveryExecutor(), 1, config.deliveryTimeout(),
@@ -259,7 +270,21 @@ public final class OutboxRelay {
      * One claimed outbox row: its change's JSON document ({@code body}), or, for a row written before
      * that format, the old payload ({@code body} null).
      */
-    private record Claimed(String tenantId, String notificationId, String body, String payload, int attempts) {
+    private record Claimed(String tenantId, String notificationId, String kind, String body, String payload,
+                           int attempts) {
+
+        /** Whether the row holds a cancellation-list notice (its own document) rather than a notification. */
+        boolean isNotice() {
+            return OutboxDocument.isNoticeKind(kind);
+        }
+
+        /** The row's cancellation-list notice. */
+        WaitlistNotice notice() {
+            if (body == null) {
+                throw new IllegalStateException("outbox row of a notice has no document");
+            }
+            return OutboxDocument.readNotice(body);
+        }
 
         /** The row's notification, from whichever format it has. */
         Notification notification() {
@@ -305,7 +330,8 @@ public final class OutboxRelay {
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     claimed.add(new Claimed(rows.getString("tenant_id"), rows.getString("notification_id"),
-                            rows.getString("body"), rows.getString("payload"), rows.getInt("attempts")));
+                            rows.getString("kind"), rows.getString("body"), rows.getString("payload"),
+                            rows.getInt("attempts")));
                 }
             }
         }
@@ -319,6 +345,9 @@ public final class OutboxRelay {
      */
     private Result deliver(Sql sql, Claimed row, PreparedStatement sent, PreparedStatement retry)
             throws SQLException {
+        if (row.isNotice()) {
+            return deliverNotice(sql, row, sent, retry);
+        }
         Notification notification;
         try {
             notification = row.notification();
@@ -366,6 +395,81 @@ public final class OutboxRelay {
         LOG.debug("notification {} ({}, booking={}) delivered after {} failed attempts", notification.id(),
                 notification.kind(), notification.booking().id(), row.attempts());
         return Result.DELIVERED;
+    }
+
+    /**
+     * Delivers one claimed row holding a cancellation-list notice, as {@link #deliver} does a
+     * notification: the same attempts, backoff and parking. A notifier that does not deliver notices
+     * ({@link BookingNotifier#deliversNotices()} false) is not called: each attempt fails with
+     * {@link UnsupportedOperationException}, so the notice is retried, then parked, never lost.
+     *
+     * @return what became of the row
+     */
+    private Result deliverNotice(Sql sql, Claimed row, PreparedStatement sent, PreparedStatement retry)
+            throws SQLException {
+        WaitlistNotice notice;
+        try {
+            notice = row.notice();
+        } catch (RuntimeException e) {
+            LOG.warn("outbox notice {} (tenant {}) cannot be decoded: {}; parked", row.notificationId(),
+                    row.tenantId(), e.getClass().getName());
+            queueFailure(sql, retry, row, PARKED, row.attempts() + 1, now(), e);
+            return Result.FAILED;
+        }
+        Throwable failure;
+        if (!deliversNotices) {
+            failure = new UnsupportedOperationException("the notifier does not deliver cancellation-list notices");
+        } else {
+            NotificationDispatcher.Result result = dispatcher.deliverNotices(List.of(notice)).get(0);
+            switch (result) {
+                case DELIVERED -> failure = null;
+                case FAILED -> failure = new NoticeDeliveryFailed();
+                case TIMED_OUT -> failure = new TimeoutException();
+                case INTERRUPTED -> {
+                    LOG.warn("notice {} ({}, offer={}): relay interrupted while delivering; left due", notice.id(),
+                            notice.kind(), notice.offerId());
+                    return Result.INTERRUPTED;
+                }
+                default -> {
+                    return Result.NOT_STARTED;
+                }
+            }
+        }
+        if (failure != null) {
+            int attempts = row.attempts() + 1;
+            Instant now = now();
+            if (attempts >= config.maxAttempts()) {
+                LOG.warn("notice {} ({}, offer={}) failed attempt {} of {}: {}; parked, not retried", notice.id(),
+                        notice.kind(), notice.offerId(), attempts, config.maxAttempts(), failure.getClass().getName());
+                queueFailure(sql, retry, row, PARKED, attempts, now, failure);
+            } else {
+                Duration wait = backoff(attempts);
+                LOG.debug("notice {} ({}, offer={}) failed attempt {} of {}: {}; next attempt in {}", notice.id(),
+                        notice.kind(), notice.offerId(), attempts, config.maxAttempts(), failure.getClass().getName(),
+                        wait);
+                queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), failure);
+            }
+            return failure instanceof TimeoutException ? Result.TIMED_OUT : Result.FAILED;
+        }
+        sql.bindInstant(sent, 1, now());
+        sent.setString(2, row.tenantId());
+        sent.setString(3, row.notificationId());
+        sent.addBatch();
+        LOG.debug("notice {} ({}, offer={}) delivered after {} failed attempts", notice.id(), notice.kind(),
+                notice.offerId(), row.attempts());
+        return Result.DELIVERED;
+    }
+
+    /**
+     * The recorded failure of a notice the notifier threw on: the dispatcher reports the result and
+     * logs the notifier's exception class; {@code last_error} names this class. No stack trace.
+     */
+    private static final class NoticeDeliveryFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoticeDeliveryFailed() {
+            super("the notifier threw; its exception class is in the log", null, false, false);
+        }
     }
 
     private static void queueFailure(Sql sql, PreparedStatement retry, Claimed row, String status, int attempts,

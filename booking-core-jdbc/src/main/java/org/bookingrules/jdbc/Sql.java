@@ -181,6 +181,93 @@ abstract class Sql {
     final String deleteExpiredIdempotencyKey = "DELETE FROM br_idempotency_key "
             + "WHERE tenant_id = ? AND idem_key = ? AND created_at <= ?";
 
+    // The cancellation list (WaitlistStore): entries with their history, holds and offers.
+
+    static final String ENTRY_COLUMNS = "tenant_id, id, customer_id, customer_name, customer_email, customer_phone, "
+            + "customer_language, service_id, service_name, resource_id, window_start, window_end, booking_id, status, "
+            + "joined_at, version";
+
+    static final String HOLD_COLUMNS = "tenant_id, id, resource_id, resource_name, resource_contact, service_id, "
+            + "service_name, slot_start, slot_end, zone_id, freed_by, status, until_at, round, created_at, version";
+
+    static final String OFFER_COLUMNS = "tenant_id, id, hold_id, entry_id, round, status, offered_at, deadline, "
+            + "ended_at";
+
+    final String findEntry = read("SELECT " + ENTRY_COLUMNS + " FROM br_waitlist_entry WHERE tenant_id = ? AND id = ?");
+
+    final String customerEntries = read("SELECT " + ENTRY_COLUMNS
+            + " FROM br_waitlist_entry WHERE tenant_id = ? AND customer_id = ? ORDER BY joined_at, id");
+
+    /**
+     * The candidates of a freed slot, earliest joined first: parameters (tenant_id, service_id,
+     * resource_id, slot start, slot end, limit). Reads {@code br_waitlist_entry_candidates_ix} in its
+     * order, so it stops at the limit instead of sorting every waiting entry of the service.
+     */
+    final String waitingFor = read("SELECT " + ENTRY_COLUMNS + " FROM br_waitlist_entry" + candidatesIndex()
+            + " WHERE tenant_id = ? AND service_id = ? AND status = 'WAITING' AND (resource_id IS NULL OR resource_id = ?) "
+            + "AND window_start <= ? AND window_end >= ? ORDER BY joined_at, id LIMIT ?");
+
+    /** Waiting entries of every tenant whose window has passed: parameters (now, limit). */
+    final String passedEntries = read("SELECT " + ENTRY_COLUMNS + " FROM br_waitlist_entry "
+            + "WHERE status = 'WAITING' AND window_end <= ? ORDER BY window_end, tenant_id, id LIMIT ?");
+
+    final String insertEntry = "INSERT INTO br_waitlist_entry (" + ENTRY_COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Version-checked: the columns after (tenant_id, id) in {@link #ENTRY_COLUMNS} order, then tenant, id, version. */
+    final String updateEntry = "UPDATE br_waitlist_entry SET customer_id = ?, customer_name = ?, customer_email = ?, "
+            + "customer_phone = ?, customer_language = ?, service_id = ?, service_name = ?, resource_id = ?, "
+            + "window_start = ?, window_end = ?, booking_id = ?, status = ?, joined_at = ?, version = ? "
+            + "WHERE tenant_id = ? AND id = ? AND version = ?";
+
+    /** An entry's last event's sequence number (none: no row). */
+    final String lastEntryEvent = read("SELECT seq FROM br_waitlist_event WHERE tenant_id = ? AND entry_id = ? "
+            + "ORDER BY seq DESC LIMIT 1");
+
+    final String insertEntryEvent = "INSERT INTO br_waitlist_event (tenant_id, entry_id, seq, kind, actor_kind, "
+            + "actor_id, at, offer_id, slot_start, slot_end, booking_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    final String entryHistory = read("SELECT kind, actor_kind, actor_id, at, offer_id, slot_start, slot_end, booking_id "
+            + "FROM br_waitlist_event WHERE tenant_id = ? AND entry_id = ? ORDER BY seq");
+
+    final String findHold = read("SELECT " + HOLD_COLUMNS + " FROM br_slot_hold WHERE tenant_id = ? AND id = ?");
+
+    /** A resource's holds whose slot overlaps [start, end): parameters (tenant_id, resource_id, end, start). */
+    final String holdsOfResource = read("SELECT " + HOLD_COLUMNS + " FROM br_slot_hold "
+            + "WHERE tenant_id = ? AND resource_id = ? AND slot_start < ? AND slot_end > ? "
+            + "ORDER BY slot_start, created_at, id");
+
+    /** Open holds of every tenant whose round has ended: parameters (now, limit). */
+    final String endedRounds = read("SELECT " + HOLD_COLUMNS + " FROM br_slot_hold "
+            + "WHERE status = 'OPEN' AND until_at <= ? ORDER BY until_at, tenant_id, id LIMIT ?");
+
+    /**
+     * Another hold of the resource that keeps bookings off [start, end) at an instant: open, not yet
+     * at its end, overlapping. Parameters (tenant_id, resource_id, end, start, at, except hold id, ''
+     * for none). Reads {@code br_slot_hold_resource_ix}: the resource's open holds only.
+     */
+    final String heldSlotExists = read("SELECT 1 FROM br_slot_hold WHERE tenant_id = ? AND resource_id = ? "
+            + "AND status = 'OPEN' AND slot_start < ? AND slot_end > ? AND until_at > ? AND id <> ? LIMIT 1");
+
+    final String insertHold = "INSERT INTO br_slot_hold (" + HOLD_COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Version-checked: the columns after (tenant_id, id) in {@link #HOLD_COLUMNS} order, then tenant, id, version. */
+    final String updateHold = "UPDATE br_slot_hold SET resource_id = ?, resource_name = ?, resource_contact = ?, "
+            + "service_id = ?, service_name = ?, slot_start = ?, slot_end = ?, zone_id = ?, freed_by = ?, status = ?, "
+            + "until_at = ?, round = ?, created_at = ?, version = ? WHERE tenant_id = ? AND id = ? AND version = ?";
+
+    final String findOffer = read("SELECT " + OFFER_COLUMNS + " FROM br_slot_offer WHERE tenant_id = ? AND id = ?");
+
+    final String offersOfHold = read("SELECT " + OFFER_COLUMNS + " FROM br_slot_offer WHERE tenant_id = ? AND hold_id = ? "
+            + "ORDER BY offered_at, round, id");
+
+    final String insertOffer = "INSERT INTO br_slot_offer (" + OFFER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** The columns after (tenant_id, id) in {@link #OFFER_COLUMNS} order, then tenant, id. */
+    final String updateOffer = "UPDATE br_slot_offer SET hold_id = ?, entry_id = ?, round = ?, status = ?, "
+            + "offered_at = ?, deadline = ?, ended_at = ? WHERE tenant_id = ? AND id = ?";
+
     static final String LINK_GUARD_COLUMNS = "generation, failures, window_start, locked_until, failure_times, "
             + "grant_times, lock_count, needs_new_link";
 
@@ -235,6 +322,17 @@ abstract class Sql {
     }
 
     /**
+     * What follows the table in {@link #waitingFor} so that the database reads the candidates through
+     * {@code br_waitlist_entry_candidates_ix}, in the order of joining: nothing, except on H2. Called
+     * while the fields above are initialized, so implementations must not use any state.
+     *
+     * @return the table hint, or empty
+     */
+    String candidatesIndex() {
+        return "";
+    }
+
+    /**
      * Creates the lock row of a resource if it is missing, without failing or waiting long when it
      * exists.
      *
@@ -256,10 +354,10 @@ abstract class Sql {
      * are skipped, not waited for, so two relays never take the same row.
      *
      * @return the statement, with parameters (now, limit), selecting
-     *     (tenant_id, notification_id, body, payload, attempts)
+     *     (tenant_id, notification_id, kind, body, payload, attempts)
      */
     String claimOutbox() {
-        return "SELECT tenant_id, notification_id, body, payload, attempts FROM br_outbox "
+        return "SELECT tenant_id, notification_id, kind, body, payload, attempts FROM br_outbox "
                 + "WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? "
                 + "FOR UPDATE SKIP LOCKED";
     }
@@ -427,6 +525,16 @@ abstract class Sql {
             return "active_resource_id = ?";
         }
 
+        /**
+         * H2 costs the passed-entries index (status, window_end) as cheaper, reads every waiting entry
+         * whose window ends after the slot, of every tenant and service, and sorts them; the candidates
+         * index yields the tenant's and service's waiting entries already in order and stops at the limit.
+         */
+        @Override
+        String candidatesIndex() {
+            return " USE INDEX (br_waitlist_entry_candidates_ix)";
+        }
+
         /** A plain marker would store the text as one JSON string; FORMAT JSON parses it (and checks it). */
         @Override
         String json() {
@@ -456,7 +564,7 @@ abstract class Sql {
             // the other finds none. Without ORDER BY the scan stops at the LIMIT and skips locked
             // rows as it goes. The (status, next_attempt_at) index it scans still yields the oldest
             // rows first in practice; exactly-once does not depend on the order.
-            return "SELECT tenant_id, notification_id, body, payload, attempts FROM br_outbox "
+            return "SELECT tenant_id, notification_id, kind, body, payload, attempts FROM br_outbox "
                     + "WHERE status = 'PENDING' AND next_attempt_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED";
         }
 

@@ -113,7 +113,8 @@ public final class TestDatabases implements AfterAllCallback {
 
     /** Every table of the adapter, emptied by {@link Database#clean()}. */
     public static final List<String> TABLES = List.of("br_booking", "br_booking_event", "br_outbox",
-            "br_resource_lock", "br_idempotency_key", "br_link_guard");
+            "br_resource_lock", "br_idempotency_key", "br_link_guard", "br_waitlist_entry", "br_waitlist_event",
+            "br_slot_hold", "br_slot_offer");
 
     private static final Pattern MARIADB_DATABASE =
             Pattern.compile("^(jdbc:(?:mariadb|mysql)://[^/?]+)(/[^?]*)?(\\?.*)?$");

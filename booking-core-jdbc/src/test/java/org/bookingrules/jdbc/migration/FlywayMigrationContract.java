@@ -58,7 +58,8 @@ abstract class FlywayMigrationContract {
 
     /** The library's tables, as every schema file of this release leaves them. */
     private static final List<String> LIBRARY_TABLES = List.of("br_booking", "br_booking_event", "br_outbox",
-            "br_resource_lock", "br_idempotency_key", "br_link_guard", "br_schema_version");
+            "br_resource_lock", "br_idempotency_key", "br_link_guard", "br_waitlist_entry", "br_waitlist_event",
+            "br_slot_hold", "br_slot_offer", "br_schema_version");
     /** The test application's tables, from its V1__app_tables.sql. */
     private static final List<String> APP_TABLES = List.of("app_patient", "app_invoice");
     /** Flyway's default history table, the application's. */

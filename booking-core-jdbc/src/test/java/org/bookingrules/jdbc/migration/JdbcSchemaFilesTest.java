@@ -86,7 +86,13 @@ class JdbcSchemaFilesTest {
             Map.entry("org/bookingrules/jdbc/schema/mariadb/V7__appointment_tables.sql",
                     "a208e5c544a0f2075e435a09306da8e2b56c12a4eb9fb7e717e2df64ef1a7f74"),
             Map.entry("org/bookingrules/jdbc/schema/postgresql/V8__appointment_tables.sql",
-                    "0922092da28955d5dca5b57153a8d6057509075fbdc9501d34403cd43daaaa49"));
+                    "0922092da28955d5dca5b57153a8d6057509075fbdc9501d34403cd43daaaa49"),
+            Map.entry("org/bookingrules/jdbc/schema/h2/V8__cancellation_list.sql",
+                    "63b064d5afbfa54822d47ae0d53300c67db5bdc66bc25db516fa377e5ef2fab6"),
+            Map.entry("org/bookingrules/jdbc/schema/mariadb/V8__cancellation_list.sql",
+                    "ba2b0f9ab78dbb84a47fda8b24a74fa1ea29233d6e5b99301b3b0ff00e9d7d33"),
+            Map.entry("org/bookingrules/jdbc/schema/postgresql/V9__cancellation_list.sql",
+                    "e7739096a6fdc8cdd8a626f5169ba6e055b007225b1f7a351299f7a93f1f3672"));
 
     private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
     /**
@@ -159,9 +165,9 @@ class JdbcSchemaFilesTest {
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/postgresql");
         assertThat(JdbcSchema.location(JdbcDialect.MARIADB))
                 .isEqualTo("classpath:org/bookingrules/jdbc/schema/mariadb");
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(7);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(8);
-        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(7);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.H2)).isEqualTo(8);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.POSTGRESQL)).isEqualTo(9);
+        assertThat(JdbcSchema.latestVersion(JdbcDialect.MARIADB)).isEqualTo(8);
         assertThat(JdbcSchema.HISTORY_TABLE).isEqualTo("br_schema_history");
         assertThat(JdbcSchema.VERSION_TABLE).isEqualTo("br_schema_version");
     }
