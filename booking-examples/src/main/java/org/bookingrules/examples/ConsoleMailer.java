@@ -26,12 +26,14 @@ import org.bookingrules.model.CustomerDetails;
 import org.bookingrules.spi.BookingNotifier;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.RecipientRole;
+import org.bookingrules.waitlist.WaitlistNotice;
 
 /**
- * The demo's "mail server": a {@link BookingNotifier} that keeps what it is handed until the demo
- * prints it on the timeline ({@link #printDelivered}), and writes each notification as a plain-text
- * {@code .eml} file a person can open in a mail client. Drops a repeat of a notification id it has
- * already delivered, as every notifier should (delivery is at least once). Thread-safe.
+ * The demo's "mail server": a {@link BookingNotifier} that keeps what it is handed (notifications,
+ * and the cancellation list's notices) until the demo prints it on the timeline
+ * ({@link #printDelivered}), and writes each one as a plain-text {@code .eml} file a person can open
+ * in a mail client. Drops a repeat of an id it has already delivered, as every notifier should
+ * (delivery is at least once). Thread-safe.
  *
  * <p>The addresses are the demo's fictional customers; a real notifier would look the resource's
  * address up in the product.
@@ -47,6 +49,8 @@ final class ConsoleMailer implements BookingNotifier {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final List<Notification> pending = new ArrayList<>();
     private final Map<String, String> lastLinks = new ConcurrentHashMap<>();
+    private final List<WaitlistNotice> pendingNotices = new ArrayList<>();
+    private final Map<String, WaitlistNotice> lastOffers = new ConcurrentHashMap<>();
     private int written;
     private boolean writeFailed;
 
@@ -68,6 +72,33 @@ final class ConsoleMailer implements BookingNotifier {
             pending.add(notification);
         }
         notification.link().ifPresent(link -> lastLinks.put(notification.booking().id(), link));
+    }
+
+    /**
+     * Delivers a cancellation-list notice: a slot offered (with its link and deadline), taken or
+     * expired. Overriding this is what lets the relay hand notices on instead of parking them.
+     */
+    @Override
+    public void deliver(WaitlistNotice notice) {
+        if (!seen.add(notice.id())) {
+            return;
+        }
+        synchronized (pending) {
+            pendingNotices.add(notice);
+        }
+        if (notice.kind() == WaitlistNotice.Kind.OFFERED) {
+            lastOffers.put(notice.customer().id(), notice);
+        }
+    }
+
+    /**
+     * The latest offer a customer on the cancellation list was sent.
+     *
+     * @param customerId the customer
+     * @return the OFFERED notice, if one was delivered
+     */
+    Optional<WaitlistNotice> lastOffer(String customerId) {
+        return Optional.ofNullable(lastOffers.get(customerId));
     }
 
     /**
@@ -115,9 +146,12 @@ final class ConsoleMailer implements BookingNotifier {
      */
     void printDelivered(PrintStream out, String prefix, Instant now) {
         List<Notification> batch;
+        List<WaitlistNotice> notices;
         synchronized (pending) {
             batch = new ArrayList<>(pending);
             pending.clear();
+            notices = new ArrayList<>(pendingNotices);
+            pendingNotices.clear();
         }
         batch.sort(Comparator.comparing((Notification n) -> n.booking().id())
                 .thenComparing(n -> n.kind().ordinal())
@@ -127,6 +161,12 @@ final class ConsoleMailer implements BookingNotifier {
                     + n.locale().toLanguageTag() + "]: \"" + n.subject() + "\"");
             n.message().ifPresent(m -> out.println(prefix + "        personal message: \"" + m + "\""));
             usableLink(n).ifPresent(l -> out.println(prefix + "        manage link: " + shorten(l)));
+            write(n, now);
+        }
+        for (WaitlistNotice n : notices) {
+            out.println(prefix + "   mail " + n.kind() + " -> CUSTOMER " + addressee(n.customer()) + " ["
+                    + n.locale().toLanguageTag() + "]: \"" + n.subject() + "\"");
+            n.link().ifPresent(l -> out.println(prefix + "        offer link: " + shorten(l)));
             write(n, now);
         }
     }
@@ -143,7 +183,10 @@ final class ConsoleMailer implements BookingNotifier {
         if (n.recipient() == RecipientRole.RESOURCE) {
             return n.booking().resource().name();
         }
-        CustomerDetails c = n.booking().customer().orElseThrow();
+        return addressee(n.booking().customer().orElseThrow());
+    }
+
+    private static String addressee(CustomerDetails c) {
         String address = c.email() != null ? "<" + c.email() + ">" : "(SMS " + c.phone() + ")";
         return c.name() == null ? address : c.name() + " " + address;
     }
@@ -168,6 +211,52 @@ final class ConsoleMailer implements BookingNotifier {
             writeFailed = true;
             written--;
         }
+    }
+
+    private void write(WaitlistNotice n, Instant now) {
+        if (mailDir == null || writeFailed) {
+            return;
+        }
+        try {
+            Files.createDirectories(mailDir);
+            written++;
+            String name = String.format(Locale.ROOT, "%02d-%s-waitlist-%s-customer.eml", written, n.offerId(),
+                    n.kind().name().toLowerCase(Locale.ROOT));
+            Files.writeString(mailDir.resolve(name), eml(n, now), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            writeFailed = true;
+            written--;
+        }
+    }
+
+    /** A cancellation-list notice in RFC 5322 form, as {@link #eml(Notification, Instant)}. */
+    String eml(WaitlistNotice n, Instant now) {
+        CustomerDetails c = n.customer();
+        String address = c.email() != null ? c.email() : "sms-" + c.phone().replaceAll("[^0-9+]", "") + "@sms.invalid";
+        boolean es = "es".equals(Messages.resolvedLocale(n.locale()).getLanguage());
+        StringBuilder text = new StringBuilder();
+        text.append(es ? "Hola" : "Hello").append(c.name() == null ? "" : " " + c.name()).append(es ? ":" : ",")
+                .append("\n\n").append(n.subject()).append(".\n");
+        n.link().ifPresent(link -> text.append('\n')
+                .append(es ? "Acepte la hora o diga que no (conserva su lugar en la lista):\n  "
+                        : "Accept the time or say no thanks (you keep your place on the list):\n  ")
+                .append(link).append('\n'));
+        text.append('\n').append(CLINIC).append('\n');
+        StringBuilder m = new StringBuilder();
+        m.append("From: ").append(word(CLINIC)).append(" <").append(FROM).append(">\r\n");
+        m.append("To: ").append(c.name() == null ? "" : word(c.name()) + " ").append("<").append(address).append(">\r\n");
+        m.append("Subject: ").append(word(n.subject())).append("\r\n");
+        m.append("Date: ").append(RFC_DATE.format(now.atZone(zone))).append("\r\n");
+        m.append("Message-ID: <").append(n.id()).append("@clinica-sol.example>\r\n");
+        m.append("X-Waitlist-Kind: ").append(n.kind()).append("\r\n");
+        m.append("MIME-Version: 1.0\r\n");
+        m.append("Content-Type: text/plain; charset=UTF-8\r\n");
+        m.append("Content-Transfer-Encoding: 8bit\r\n");
+        m.append("\r\n");
+        for (String line : text.toString().split("\n", -1)) {
+            m.append(line).append("\r\n");
+        }
+        return m.toString();
     }
 
     /** The message in RFC 5322 form: headers (non-ASCII ones as RFC 2047 encoded words), a blank line, the body. */

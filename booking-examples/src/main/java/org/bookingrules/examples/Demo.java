@@ -39,6 +39,7 @@ import org.bookingrules.links.IdentityCheck;
 import org.bookingrules.links.LinkResult;
 import org.bookingrules.links.ManageLinks;
 import org.bookingrules.links.ManageView;
+import org.bookingrules.links.OfferPage;
 import org.bookingrules.links.SelfService;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
@@ -49,6 +50,11 @@ import org.bookingrules.model.Service;
 import org.bookingrules.policy.BookingPolicy;
 import org.bookingrules.policy.PolicyTable;
 import org.bookingrules.rules.Refusal;
+import org.bookingrules.waitlist.HeldSlot;
+import org.bookingrules.waitlist.JoinRequest;
+import org.bookingrules.waitlist.WaitlistEntry;
+import org.bookingrules.waitlist.WaitlistNotice;
+import org.bookingrules.waitlist.WaitlistPolicy;
 import org.h2.jdbcx.JdbcDataSource;
 import org.threeten.extra.Interval;
 import org.threeten.extra.MutableClock;
@@ -58,7 +64,9 @@ import org.threeten.extra.MutableClock;
  * as a timeline of the scenarios of the rules (R1 to R15): a booking inside the reminder window
  * confirmed at once, a reminder sent, a late decline from the reminder's link, a late customer
  * cancel refused (in English and Spanish), the same cancel by staff with a personal message, a
- * staff reschedule reviving the cancelled booking, and that booking's full history.
+ * staff reschedule reviving the cancelled booking, and that booking's full history; then the
+ * cancellation list: a cancel frees a slot, which is held and offered to a waiting customer with a
+ * deadline, and her acceptance books it.
  *
  * <p>Run it from the project's root with:
  * <pre>
@@ -138,6 +146,7 @@ public final class Demo {
                 .manageLinks(links)
                 .idGenerator(() -> String.format(Locale.ROOT, "bk-%d", ids.incrementAndGet()))
                 .confirmationCodes(repeatableCodes())
+                .waitlist(WaitlistPolicy.DEFAULT)            // offers last 1 h; slots 2 h or more ahead
                 .build();
         this.relay = OutboxRelay.builder().dataSource(dataSource).notifier(mailer).clock(clock).build();
         this.selfService = SelfService.builder()
@@ -288,9 +297,56 @@ public final class Demo {
             out.println(history(event));
         }
 
+        cancellationList();
+
         out.println();
         out.println("Done: " + mailer.written() + " notifications written"
                 + (mailer.mailDir() == null ? "." : " to " + mailer.mailDir()));
+    }
+
+    /** Section 8: a cancel frees a slot; it is held and offered to the customer waiting for it, who accepts. */
+    private void cancellationList() {
+        header("8. The cancellation list: a cancel frees a slot, offered to a waiting customer, who accepts it");
+        at("2026-03-06T12:00");
+        Instant mondayTen = local("2026-03-09T10:00");
+        line("Tom Baker books a " + CONSULTATION.name() + " for " + stamp(mondayTen));
+        Booking tomsMonday = book(TOM, CONSULTATION, mondayTen);
+        deliver();
+        at("2026-03-06T12:05");
+        Interval monday = Interval.of(local("2026-03-09T08:00"), local("2026-03-09T20:00"));
+        WaitlistEntry entry = rules.waitlist().join(Actor.customer(ANA.id()),
+                JoinRequest.anyResource(TENANT, ANA, CONSULTATION, monday, ZONE)).entry();
+        line("Ana Pérez would like a " + CONSULTATION.name() + " on Mon 09 Mar, any time: she joins the cancellation "
+                + "list -> " + entry.status());
+
+        at("2026-03-06T16:00");
+        line("Tom cancels his " + CONSULTATION.name() + " of " + stamp(mondayTen) + " online");
+        Outcome.Done tomCancels = rules.cancel(Actor.customer(TOM.id()), ref(tomsMonday),
+                ChangeRequest.because("Plans changed")).orElseThrow();
+        HeldSlot held = rules.waitlist().holds(MARIA, TENANT, DR_RUIZ.id(), Interval.of(mondayTen,
+                mondayTen.plus(Duration.ofMinutes(30)))).get(0);
+        line("-> " + tomCancels.booking().status() + "; the freed slot " + slot(held.hold().slot())
+                + " is held and offered to Ana Pérez, first on the list: accept by "
+                + stamp(held.offers().get(0).deadline()));
+        deliver();
+        Outcome heldOff = rules.book(MARIA, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, TOM, mondayTen,
+                mondayTen.plus(Duration.ofMinutes(30)), ZONE));
+        line("Tom changes his mind and phones; María tries to book the slot back for him -> Refused: "
+                + heldOff.refusalReason().map(Enum::name).orElse("(booked)") + ": it is held while the offer is open");
+
+        at("2026-03-06T16:20");
+        WaitlistNotice offered = mailer.lastOffer(ANA.id()).orElseThrow();
+        String offerToken = tokenOf(offered.link().orElseThrow());
+        OfferPage offer = selfService.openOffer(offerToken).orElseThrow();
+        line("Ana opens the offer link (no identity check: the offer shows nothing personal): " + offer.serviceName()
+                + " with " + offer.resourceName() + ", " + STAMP.format(offer.start()) + ", " + offer.status()
+                + " until " + STAMP.format(offer.deadline()));
+        Outcome.Done accepted = selfService.acceptOffer(offerToken).orElseThrow().orElseThrow();
+        line("She accepts -> BOOKED for " + accepted.booking().customer().map(CustomerDetails::name).orElse("-") + ": "
+                + slot(Interval.of(accepted.booking().start(), accepted.booking().end())) + ", "
+                + accepted.booking().status() + "; her place on the list is done: "
+                + rules.waitlist().entry(MARIA, TENANT, entry.id()).map(e -> e.status().name()).orElse("-"));
+        deliver();
     }
 
     // ---------------------------------------------------------------------------------- actions
@@ -302,10 +358,12 @@ public final class Demo {
 
     /**
      * Moves the clock, then does what the product's scheduler does every minute: sends the reminders
-     * that are due (R5) and lets the relay deliver the outbox.
+     * that are due (R5), ends the cancellation list's rounds whose deadline passed, and lets the
+     * relay deliver the outbox.
      */
     private void at(String localDateTime) {
         clock.setInstant(local(localDateTime));
+        rules.waitlist().endRounds();
         for (Outcome.Done reminded : rules.sendDueReminders()) {
             Booking b = reminded.booking();
             line("Scheduler: Reminder sent to " + b.customer().map(CustomerDetails::name).orElse("-") + " for "

@@ -140,8 +140,8 @@ class DemoTest {
         try (Stream<Path> listing = Files.list(mailDir)) {
             files = listing.filter(p -> p.toString().endsWith(".eml")).sorted().toList();
         }
-        assertThat(files).hasSize(16);
-        assertThat(output).contains("Done: 16 notifications written to " + mailDir);
+        assertThat(files).hasSize(23);
+        assertThat(output).contains("Done: 23 notifications written to " + mailDir);
         String first = Files.readString(files.get(0), StandardCharsets.UTF_8);
         assertThat(files.get(0).getFileName().toString()).isEqualTo("01-bk-1-booked-customer.eml");
         assertThat(first).startsWith("From: ")
@@ -152,6 +152,48 @@ class DemoTest {
         String cancelled = Files.readString(mailDir.resolve("11-bk-3-cancelled-customer.eml"), StandardCharsets.UTF_8);
         assertThat(cancelled).contains("To: Tom Baker <tom@example.com>")
                 .contains("A message from the clinic:\r\n  Get well soon, Tom.");
+    }
+
+    @Test
+    @DisplayName("Cancellation list: a cancel frees a slot, held and offered to the waiting customer with its deadline; "
+            + "a booking over the hold is refused; her acceptance books the freed slot")
+    void cancellationList() {
+        assertOnTimeline("Fri 06 Mar 12:05", "she joins the cancellation list -> WAITING");
+        assertOnTimeline("Fri 06 Mar 16:00", "-> CANCELLED; the freed slot Mon 09 Mar 10:00-10:30 is held and offered "
+                + "to Ana Pérez, first on the list: accept by Fri 06 Mar 17:00");
+        assertOnTimeline("Fri 06 Mar 16:00", "mail OFFERED -> CUSTOMER Ana Pérez <ana@example.org> [es]: \"Se liberó "
+                + "una hora de Consultation el 9 mar 2026", "es tuya si la aceptas hasta el 6 mar 2026 17:00\"");
+        assertOnTimeline("Fri 06 Mar 16:00", "offer link: https://clinica-sol.example/manage#");
+        assertOnTimeline("Fri 06 Mar 16:00", "-> Refused: SLOT_UNAVAILABLE: it is held while the offer is open");
+        assertOnTimeline("Fri 06 Mar 16:20", "Ana opens the offer link", "OPEN until Fri 06 Mar 17:00");
+        assertOnTimeline("Fri 06 Mar 16:20", "She accepts -> BOOKED for Ana Pérez: Mon 09 Mar 10:00-10:30, PENDING");
+        assertOnTimeline("Fri 06 Mar 16:20", "mail BOOKED -> CUSTOMER Ana Pérez <ana@example.org> [es]");
+        int cancel = indexOf("-> CANCELLED; the freed slot");
+        assertThat(cancel).isLessThan(indexOf("mail OFFERED")).isLessThan(indexOf("She accepts -> BOOKED"));
+    }
+
+    @Test
+    @DisplayName("The offer is written as an .eml file too, with its link")
+    void offerEmlFile() throws IOException {
+        Path offer;
+        try (Stream<Path> listing = Files.list(mailDir)) {
+            offer = listing.filter(p -> p.getFileName().toString().endsWith("-waitlist-offered-customer.eml"))
+                    .findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(offer, StandardCharsets.UTF_8))
+                .contains("\r\nTo: =?UTF-8?B?QW5hIFDDqXJleg==?= <ana@example.org>\r\n")
+                .contains("\r\n\r\nHola Ana Pérez:\r\n")
+                .contains("Acepte la hora o diga que no (conserva su lugar en la lista):\r\n  "
+                        + "https://clinica-sol.example/manage#");
+    }
+
+    private static int indexOf(String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with " + text);
     }
 
     /** Some line of the timeline is stamped at {@code stamp} (simulated local time) and holds every text given. */

@@ -15,6 +15,7 @@ import org.bookingrules.Outcome;
 import org.bookingrules.Permissions;
 import org.bookingrules.links.LinkResult;
 import org.bookingrules.links.ManageView;
+import org.bookingrules.links.OfferPage;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingEvent;
 import org.bookingrules.model.BookingStatus;
@@ -23,6 +24,7 @@ import org.bookingrules.rules.Decision;
 import org.bookingrules.rules.Refusal;
 import org.bookingrules.spi.Notification;
 import org.bookingrules.spi.RecipientRole;
+import org.bookingrules.waitlist.OfferStatus;
 import org.threeten.extra.Interval;
 
 /**
@@ -274,6 +276,138 @@ final class Pages {
     }
 
     /**
+     * Where an offer of the cancellation list stands for its page: open to an answer, or closed
+     * for one of the reasons the page explains.
+     */
+    enum OfferState {
+        /** Open and before its deadline: the page shows the two forms. */
+        OPEN,
+        /** Accepted by this customer. */
+        ACCEPTED,
+        /** Declined by this customer. */
+        DECLINED,
+        /** Its deadline passed unanswered. */
+        EXPIRED,
+        /** The slot went to someone else, or staff released it. */
+        TAKEN;
+
+        /**
+         * @param status the offer's status, not null
+         * @param deadlinePassed whether the clock is past the offer's deadline
+         * @return the state: an offer still marked open after its deadline is expired, even before
+         *     the list's job ends its round
+         */
+        static OfferState of(OfferStatus status, boolean deadlinePassed) {
+            return switch (status) {
+                case OPEN -> deadlinePassed ? EXPIRED : OPEN;
+                case ACCEPTED -> ACCEPTED;
+                case DECLINED -> DECLINED;
+                case EXPIRED -> EXPIRED;
+                case WITHDRAWN -> TAKEN;
+            };
+        }
+    }
+
+    /**
+     * The page of a cancellation-list offer: the slot, until when it is held for the customer, and,
+     * while the offer is open, the forms to accept it or say no thanks. Offer links need no
+     * identity check, so the page shows nothing personal: service, professional and times only.
+     *
+     * @param t the language
+     * @param offer the offer
+     * @param state where it stands now
+     * @param csrf the forms' CSRF token
+     * @return the page
+     */
+    static String offer(PageText t, OfferPage offer, OfferState state, String csrf) {
+        String title = t.get(state == OfferState.OPEN ? "offer.title" : "offer.closed.title");
+        StringBuilder main = new StringBuilder();
+        main.append("<h1>").append(esc(title)).append("</h1>\n");
+        boolean sameDay = offer.deadline().toLocalDate().equals(offer.start().toLocalDate());
+        String until = sameDay ? t.time(offer.deadline()) : t.dateTime(offer.deadline().toInstant(), offer.start().getZone());
+        main.append("<div class=\"message\"><p id=\"offer-text\">")
+                .append(esc(t.get(sameDay ? "offer.intro" : "offer.introDated", t.time(offer.start()),
+                        offer.resourceName(), t.day(offer.start().toLocalDate()), until)))
+                .append("</p></div>\n");
+        main.append(offerDetails(t, offer));
+        if (state == OfferState.OPEN) {
+            main.append("<section class=\"card\" aria-labelledby=\"offer-heading\">\n<h2 id=\"offer-heading\">")
+                    .append(esc(t.get("offer.heading"))).append("</h2>\n");
+            if (offer.movesBooking()) {
+                main.append("<p class=\"note\">").append(esc(t.get("offer.moves"))).append("</p>\n");
+            }
+            main.append("<div class=\"actions step\">\n")
+                    .append("<form method=\"post\" action=\"/offer/accept\" class=\"inline\">\n").append(csrfField(csrf))
+                    .append("<button type=\"submit\" class=\"button\" id=\"offer-accept\">")
+                    .append(esc(t.get("offer.accept"))).append("</button>\n</form>\n")
+                    .append("<form method=\"post\" action=\"/offer/decline\" class=\"inline\">\n").append(csrfField(csrf))
+                    .append("<button type=\"submit\" class=\"button secondary\" id=\"offer-decline\">")
+                    .append(esc(t.get("offer.decline"))).append("</button>\n</form>\n</div>\n")
+                    .append("<p class=\"note\">").append(esc(t.get("offer.declineNote"))).append("</p>\n")
+                    .append("</section>\n");
+        } else {
+            main.append("<p class=\"refusal\" id=\"offer-closed\">")
+                    .append(esc(t.get("offer.closed." + state.name()))).append("</p>\n");
+        }
+        return Html.page(t, title, main.toString());
+    }
+
+    /**
+     * The answer to an accepted offer: the booking made (or moved) and its new time. No
+     * confirmation code: whoever holds an offer link sees this page without an identity check,
+     * and the code may be a booking's identity answer.
+     *
+     * @param t the language
+     * @param done the outcome
+     * @param moved whether the offer moved an existing booking
+     * @return the page
+     */
+    static String offerBooked(PageText t, Outcome.Done done, boolean moved) {
+        Booking b = done.booking();
+        String title = t.get("offer.booked.title");
+        StringBuilder main = new StringBuilder();
+        main.append("<div class=\"message success\" role=\"status\">\n<h1 id=\"done-title\">").append(esc(title))
+                .append("</h1>\n<p id=\"message\">").append(esc(t.get(moved ? "offer.moved.text" : "offer.booked.text")))
+                .append("</p>\n</div>\n");
+        main.append("<section class=\"card\">\n<dl class=\"details\">\n")
+                .append(row(t, "field.service", b.service().name()))
+                .append(row(t, "field.professional", b.resource().name()))
+                .append("<dt>").append(esc(t.get("field.when"))).append("</dt><dd id=\"booked-when\">")
+                .append(esc(t.appointment(b.start().atZone(b.zone()), b.end().atZone(b.zone())))).append("</dd>\n")
+                .append(row(t, "field.status", t.get("status." + b.status().name())))
+                .append("</dl>\n<p class=\"note\">").append(esc(t.get("field.zone", b.zone().getId()))).append("</p>\n")
+                .append("</section>\n<p>").append(esc(t.get("done.close"))).append("</p>\n");
+        return Html.page(t, title, main.toString());
+    }
+
+    /**
+     * The answer to an offer declined: the customer keeps their place on the list.
+     *
+     * @param t the language
+     * @return the page
+     */
+    static String offerDeclined(PageText t) {
+        String title = t.get("offer.declined.title");
+        return Html.page(t, title, "<div class=\"message success\" role=\"status\">\n<h1 id=\"done-title\">"
+                + esc(title) + "</h1>\n<p id=\"message\">" + esc(t.get("offer.declined.text")) + "</p>\n</div>\n");
+    }
+
+    /**
+     * An answer to an offer that the list refused (OFFER_TAKEN, OFFER_EXPIRED and the like): the
+     * library's sentence in the customer's language, and that their place on the list is kept.
+     *
+     * @param t the language
+     * @param refusal the refusal
+     * @return the page
+     */
+    static String offerRefused(PageText t, Refusal refusal) {
+        String title = t.get("offer.refused.title");
+        return Html.page(t, title, "<h1>" + esc(title) + "</h1>\n<div class=\"message\"><p id=\"message\" "
+                + "data-reason=\"" + esc(refusal.reason().name()) + "\">" + esc(refusal.message(t.locale()))
+                + "</p>\n<p>" + esc(t.get("offer.keepsPlace")) + "</p></div>\n");
+    }
+
+    /**
      * A refused action (R9): the library's sentence with the deadline and whom to contact.
      *
      * @param t the language
@@ -336,9 +470,22 @@ final class Pages {
      * @return the page
      */
     static String continueTo(PageText t, String next) {
-        String title = t.get("continue.title");
+        return continueTo(t, next, "continue.title", "continue.link");
+    }
+
+    /**
+     * The step after a link opened from another site, with its own title and link text.
+     *
+     * @param t the language
+     * @param next the path to go on to
+     * @param titleKey the title's key
+     * @param linkKey the link text's key
+     * @return the page
+     */
+    static String continueTo(PageText t, String next, String titleKey, String linkKey) {
+        String title = t.get(titleKey);
         String main = "<h1>" + esc(title) + "</h1>\n<p><a class=\"button\" id=\"continue\" href=\"" + esc(next) + "\">"
-                + esc(t.get("continue.link")) + "</a></p>\n";
+                + esc(t.get(linkKey)) + "</a></p>\n";
         return Html.page(t, title, main, "<meta http-equiv=\"refresh\" content=\"0; url=" + esc(next) + "\">\n");
     }
 
@@ -382,6 +529,16 @@ final class Pages {
                 + "<dt>" + esc(t.get("field.status")) + "</dt><dd><span class=\"status\" id=\"status\">"
                 + esc(t.get("status." + view.status().name())) + "</span></dd>\n"
                 + "</dl>\n<p class=\"note\">" + esc(t.get("field.zone", view.start().getZone().getId())) + "</p>\n"
+                + "</section>\n";
+    }
+
+    private static String offerDetails(PageText t, OfferPage offer) {
+        return "<section class=\"card\" aria-label=\"" + esc(t.get("offer.heading")) + "\">\n<dl class=\"details\">\n"
+                + row(t, "field.service", offer.serviceName())
+                + row(t, "field.professional", offer.resourceName())
+                + "<dt>" + esc(t.get("field.when")) + "</dt><dd id=\"offer-when\">"
+                + esc(t.appointment(offer.start(), offer.end())) + "</dd>\n"
+                + "</dl>\n<p class=\"note\">" + esc(t.get("field.zone", offer.start().getZone().getId())) + "</p>\n"
                 + "</section>\n";
     }
 

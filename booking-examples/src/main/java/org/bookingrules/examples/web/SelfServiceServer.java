@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -34,9 +36,12 @@ import org.bookingrules.links.Grant;
 import org.bookingrules.links.LinkDenial;
 import org.bookingrules.links.LinkResult;
 import org.bookingrules.links.ManageView;
+import org.bookingrules.links.OfferPage;
 import org.bookingrules.links.SelfService;
 import org.bookingrules.model.Booking;
+import org.bookingrules.model.BookingEvent;
 import org.bookingrules.rules.Refusal;
+import org.bookingrules.waitlist.WaitlistOutcome;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -89,6 +94,16 @@ import org.threeten.extra.Interval;
  *       {@link Grant} is kept in a server-side session, named by a new random id in an
  *       {@code HttpOnly; SameSite=Strict} cookie, never in a URL; then {@code 303} to
  *       {@code /session}.</li>
+ *   <li>{@code GET /offer}, {@code /offer/continue}; {@code POST /offer/accept}, {@code /offer/decline}:
+ *       an offer of the cancellation list. Its link is {@code /m/<token>} too: a token that opens
+ *       no appointment but opens an offer ({@link SelfService#openOffer}) is swapped the same way
+ *       for a random id in an {@code HttpOnly; SameSite=Strict} cookie ({@code Path=/offer}), and the
+ *       answer is {@code 303} to {@code /offer}. An offer needs no identity check (it shows no
+ *       personal data): the page shows the slot and its deadline, and while the offer is open two
+ *       forms, accept and no thanks, each with the visit's CSRF token; an offer no longer open
+ *       shows why (accepted, declined, expired, taken) and no form. The answers are result pages:
+ *       the new time, the library's refusal (say {@code OFFER_TAKEN}), or that the customer keeps
+ *       their place on the list.</li>
  *   <li>{@code GET /session}; {@code POST /session/confirm}, {@code /session/decline};
  *       {@code GET|POST /session/cancel}; {@code GET|POST /session/reschedule};
  *       {@code GET /session/done} (the success page, after post-redirect-get);
@@ -187,6 +202,16 @@ public final class SelfServiceServer implements AutoCloseable {
     static final String VERIFY = "/manage/verify";
     /** The same-origin second try of {@code /manage}, for a link opened from another site. */
     static final String CONTINUE = "/manage/continue";
+    /** The offer visit cookie's name: an opened offer link of the cancellation list. */
+    static final String OFFER_COOKIE = "br_offer";
+    /** The page of an opened offer link, and where the offer visit cookie is sent. */
+    static final String OFFER = "/offer";
+    /** The same-origin second try of {@code /offer}, for an offer link opened from another site. */
+    static final String OFFER_CONTINUE = "/offer/continue";
+    /** Where the offer's accept form posts. */
+    static final String OFFER_ACCEPT = "/offer/accept";
+    /** Where the offer's no-thanks form posts. */
+    static final String OFFER_DECLINE = "/offer/decline";
 
     private static final int MIN_THREADS = 4;
     private static final int MAX_BODY_BYTES = 16 * 1024;
@@ -198,7 +223,7 @@ public final class SelfServiceServer implements AutoCloseable {
     private static final Pattern MALFORMED_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
     private static final Set<String> ROUTES = Set.of("/", "/style.css", MANAGE, VERIFY, CONTINUE, "/session",
             "/session/confirm", "/session/decline", "/session/cancel", "/session/reschedule", "/session/done",
-            "/session/end");
+            "/session/end", OFFER, OFFER_CONTINUE, OFFER_ACCEPT, OFFER_DECLINE);
     private static final Set<String> METHODS = Set.of("GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH");
 
     private final SelfService selfService;
@@ -253,7 +278,15 @@ public final class SelfServiceServer implements AutoCloseable {
         DemoClinic clinic = DemoClinic.open(clock, "http://127.0.0.1:" + port + "/m/");
         SelfServiceServer server = SelfServiceServer.builder(clinic.selfService()).clock(clock).port(port).build();
         server.start();
+        // What a product's scheduler does: offers whose deadline passed go to the next waiting patient.
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(job -> {
+            Thread t = new Thread(job, "cancellation-list-rounds");
+            t.setDaemon(true);
+            return t;
+        });
+        clinic.rules().waitlist().endRoundsEvery(Duration.ofMinutes(1), scheduler);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            scheduler.shutdownNow();
             server.stop();
             clinic.close();
         }, "self-service-shutdown"));
@@ -267,6 +300,9 @@ public final class SelfServiceServer implements AutoCloseable {
         System.out.println("  " + server.manageUrl(clinic.manageToken(clinic.upcomingId())));
         System.out.println("Appointment within 24 hours (an online cancel is refused; declining is late):");
         System.out.println("  " + server.manageUrl(clinic.manageToken(clinic.soonId())));
+        System.out.println("A time freed on the cancellation list, offered to a waiting patient for one hour (accept it or "
+                + "say no thanks; no identity check):");
+        System.out.println("  " + server.manageUrl(clinic.freeSlotForWaitingPatient(12)));
         System.out.println();
         System.out.println("Press Ctrl+C to stop.");
         Thread.currentThread().join();
@@ -510,16 +546,29 @@ public final class SelfServiceServer implements AutoCloseable {
                     : ex.only("POST").orElseGet(() -> withPost(ex, s -> reschedule(ex, s)));
             case "/session/done" -> ex.only("GET").orElseGet(() -> withSession(ex, this::donePage));
             case "/session/end" -> ex.only("POST").orElseGet(() -> withPost(ex, s -> endSession(ex, s)));
+            case OFFER -> ex.only("GET").orElseGet(() -> offerPage(ex, true));
+            case OFFER_CONTINUE -> ex.only("GET").orElseGet(() -> offerPage(ex, false));
+            case OFFER_ACCEPT -> ex.only("POST").orElseGet(() -> withOfferPost(ex, v -> acceptOffer(ex, v)));
+            case OFFER_DECLINE -> ex.only("POST").orElseGet(() -> withOfferPost(ex, v -> declineOffer(ex, v)));
             default -> page(404, Pages.notice(ex.text, "error.notFound.title", "error.notFound.text"));
         };
     }
 
     // ----------------------------------------------------------------------- before the check
 
-    /** {@code GET /m/<token>}: the token goes into a server-side pre-session, and out of the URL. */
+    /**
+     * {@code GET /m/<token>}: the token goes into a server-side pre-session, and out of the URL. A
+     * token that opens no appointment may be an offer link's: it goes into an offer visit the same
+     * way. A token that is neither answers the appointment link's denial, as any invalid link.
+     */
     private Answer openLink(Exchange ex, String token) {
         LinkResult<ManageView> opened = selfService.open(token);
         if (opened instanceof LinkResult.Denied<ManageView> denied) {
+            if (denied.denial() == LinkDenial.LINK_INVALID && selfService.openOffer(token) instanceof LinkResult.Ok) {
+                ex.cookie(OFFER_COOKIE).ifPresent(sessions::endOfferVisit);
+                Sessions.OfferVisit visit = sessions.openOfferVisit(token);
+                return redirect(OFFER).cookie(cookie(OFFER_COOKIE, visit.id(), OFFER, false));
+            }
             return deniedPage(ex, denied);
         }
         ex.cookie(PRE_SESSION_COOKIE).ifPresent(sessions::endPreSession);
@@ -594,6 +643,84 @@ public final class SelfServiceServer implements AutoCloseable {
         }
         int status = denial == LinkDenial.LOCKED || denied.lockedUntil() != null ? 429 : 422;
         return page(status, Pages.manage(ex.text, opened.orElseThrow(), VERIFY, pre.csrf(), denied));
+    }
+
+    // ------------------------------------------------------------------------------ offers
+
+    /**
+     * {@code GET /offer}: the offer of the opened offer link, with its forms while it is open. A
+     * link clicked in a webmail arrives without the {@code Strict} cookie, as for {@code /manage}:
+     * it gets a page that moves on to {@code /offer/continue} by itself, once.
+     *
+     * @param mayHop whether a missing cookie may get the continue page
+     */
+    private Answer offerPage(Exchange ex, boolean mayHop) {
+        Optional<Sessions.OfferVisit> visit = sessions.findOfferVisit(ex.cookie(OFFER_COOKIE).orElse(null));
+        if (visit.isEmpty() && mayHop && !"same-origin".equalsIgnoreCase(ex.fetchSite)) {
+            return page(200, Pages.continueTo(ex.text, OFFER_CONTINUE, "offer.continue.title", "offer.continue.link"));
+        }
+        if (visit.isEmpty()) {
+            return offerVisitEnded(ex);
+        }
+        LinkResult<OfferPage> opened = selfService.openOffer(visit.get().offerToken());
+        if (opened instanceof LinkResult.Denied<OfferPage> denied) {
+            sessions.endOfferVisit(visit.get().id());
+            return deniedPage(ex, denied).cookie(cookie(OFFER_COOKIE, "", OFFER, true));
+        }
+        OfferPage offer = opened.orElseThrow();
+        boolean deadlinePassed = !clock.instant().isBefore(offer.deadline().toInstant());
+        return page(200, Pages.offer(ex.text, offer, Pages.OfferState.of(offer.status(), deadlinePassed),
+                visit.get().csrf()));
+    }
+
+    /** {@code POST /offer/accept}: books the slot (or moves the booking to it), or says why not. */
+    private Answer acceptOffer(Exchange ex, Sessions.OfferVisit visit) {
+        LinkResult<Outcome> result = selfService.acceptOffer(visit.offerToken());
+        if (result instanceof LinkResult.Denied<Outcome> denied) {
+            return offerLinkGone(ex, visit, denied);
+        }
+        Outcome outcome = result.orElseThrow();
+        if (outcome instanceof Outcome.Refused refused) {
+            return page(409, Pages.offerRefused(ex.text, refused.refusal()));
+        }
+        Outcome.Done done = (Outcome.Done) outcome;
+        boolean moved = done.events().stream().anyMatch(BookingEvent.Rescheduled.class::isInstance);
+        LOG.info("self-service offer accepted: booking={}", done.booking().id());
+        return page(200, Pages.offerBooked(ex.text, done, moved));
+    }
+
+    /** {@code POST /offer/decline}: no thanks; the customer keeps their place on the list. */
+    private Answer declineOffer(Exchange ex, Sessions.OfferVisit visit) {
+        LinkResult<WaitlistOutcome> result = selfService.declineOffer(visit.offerToken());
+        if (result instanceof LinkResult.Denied<WaitlistOutcome> denied) {
+            return offerLinkGone(ex, visit, denied);
+        }
+        WaitlistOutcome outcome = result.orElseThrow();
+        Optional<Refusal> refusal = outcome.asRefusal();
+        if (refusal.isPresent()) {
+            return page(409, Pages.offerRefused(ex.text, refusal.get()));
+        }
+        LOG.info("self-service offer declined: entry={}", outcome.entry().id());
+        return page(200, Pages.offerDeclined(ex.text));
+    }
+
+    /** A POST of an offer visit: the visit, then its CSRF token, or 403 and nothing happens. */
+    private Answer withOfferPost(Exchange ex, Function<Sessions.OfferVisit, Answer> then) {
+        Optional<Sessions.OfferVisit> visit = sessions.findOfferVisit(ex.cookie(OFFER_COOKIE).orElse(null));
+        if (visit.isEmpty()) {
+            return offerVisitEnded(ex);
+        }
+        return visit.get().csrfMatches(ex.form.get("csrf")) ? then.apply(visit.get()) : csrfRefused(ex);
+    }
+
+    private Answer offerVisitEnded(Exchange ex) {
+        return page(403, Pages.notice(ex.text, "error.session.title", "error.offerSession.text"))
+                .cookie(cookie(OFFER_COOKIE, "", OFFER, true));
+    }
+
+    private Answer offerLinkGone(Exchange ex, Sessions.OfferVisit visit, LinkResult.Denied<?> denied) {
+        sessions.endOfferVisit(visit.id());
+        return deniedPage(ex, denied).cookie(cookie(OFFER_COOKIE, "", OFFER, true));
     }
 
     // ------------------------------------------------------------------------ after the check

@@ -25,8 +25,11 @@ import org.bookingrules.links.Grant;
  * Server-side state of the page, named by random cookie values: the <em>pre-sessions</em> that hold a
  * manage link's token after it was opened (so the token leaves the address bar at once), and the
  * <em>sessions</em> that hold a {@link Grant} after the identity check. Each has its own random
- * CSRF token; every comparison uses {@link MessageDigest#isEqual}. Thread-safe: one lock guards
- * both tables.
+ * CSRF token; every comparison uses {@link MessageDigest#isEqual}. A third table holds the
+ * <em>offer visits</em>: an opened offer link of the cancellation list, kept the same way as a
+ * pre-session (the token out of the URL, a random id in a cookie, a CSRF token for its two forms);
+ * an offer needs no identity check, so a visit never becomes a session. Thread-safe: each table
+ * has its own lock.
  *
  * <p>Bounded so that no holder of one link can crowd out other patients:
  * <ul>
@@ -41,6 +44,8 @@ import org.bookingrules.links.Grant;
  * </ul>
  * A pre-session ends after {@code preSessionTtl}, when its identity check passes (it becomes a
  * session), or when its link stops working; a session ends when its grant expires or on sign-out.
+ * An offer visit ends after {@code preSessionTtl} too, or when its link stops working; the same
+ * caps apply to it, per offer link.
  */
 final class Sessions {
 
@@ -101,12 +106,32 @@ final class Sessions {
         }
     }
 
+    /**
+     * An opened offer link of the cancellation list: the token, kept here instead of in the URL.
+     *
+     * @param id the cookie value
+     * @param csrf the CSRF token of the offer's forms
+     * @param offerToken the offer link's token
+     * @param expiresAt when the visit ends
+     */
+    record OfferVisit(String id, String csrf, String offerToken, Instant expiresAt) {
+
+        /**
+         * @param given the token a form carried, may be null
+         * @return whether it is this visit's token
+         */
+        boolean csrfMatches(String given) {
+            return Sessions.matches(csrf, given);
+        }
+    }
+
     /** A change done in a session, for its success page. */
     record Result(Pages.Change change, Outcome.Done done) {
     }
 
     private final Table<PreSession> preSessions;
     private final Table<Session> sessions;
+    private final Table<OfferVisit> offerVisits;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration preSessionTtl;
@@ -124,6 +149,8 @@ final class Sessions {
                 PreSession::expiresAt);
         this.sessions = new Table<>(clock, max, perLink, Session::id, Session::manageToken,
                 s -> s.grant().expiresAt());
+        this.offerVisits = new Table<>(clock, max, perLink, OfferVisit::id, OfferVisit::offerToken,
+                OfferVisit::expiresAt);
     }
 
     /** @return a fresh random id or token */
@@ -167,6 +194,47 @@ final class Sessions {
      */
     void endPreSession(String id) {
         preSessions.remove(id);
+    }
+
+    /**
+     * Starts a visit of an offer link that opened, ending the oldest of the same link beyond the cap.
+     *
+     * @param offerToken the offer link's token, valid when this is called
+     * @return the visit
+     */
+    OfferVisit openOfferVisit(String offerToken) {
+        Instant expiresAt = clock.instant().plus(preSessionTtl);
+        return offerVisits.put(new OfferVisit(randomId(), randomId(), offerToken, expiresAt));
+    }
+
+    /**
+     * @param id the offer visit cookie, may be null
+     * @return the live visit, or empty (unknown, malformed or expired; an expired one is dropped)
+     */
+    Optional<OfferVisit> findOfferVisit(String id) {
+        return offerVisits.find(id);
+    }
+
+    /**
+     * Ends an offer visit.
+     *
+     * @param id the offer visit cookie, may be null
+     */
+    void endOfferVisit(String id) {
+        offerVisits.remove(id);
+    }
+
+    /**
+     * @param offerToken an offer link's token
+     * @return how many visits of that link are kept
+     */
+    int offerVisitsOf(String offerToken) {
+        return offerVisits.countOf(offerToken);
+    }
+
+    /** @return how many offer visits are kept */
+    int offerVisitCount() {
+        return offerVisits.size();
     }
 
     /**

@@ -87,6 +87,27 @@ class SessionsTest {
         assertThat(sessions.find("not-an-id")).isEmpty();
     }
 
+    @Test
+    @DisplayName("Offer visits are capped per offer link, end after the pre-session time, and are apart from "
+            + "pre-sessions: an offer visit's id opens no pre-session")
+    void offerVisits() {
+        Sessions sessions = new Sessions(clock, 10_000, 5, Duration.ofMinutes(30));
+        Sessions.OfferVisit other = sessions.openOfferVisit("other.offer");
+        for (int i = 0; i < 1_000; i++) {
+            sessions.openOfferVisit("flood.offer");
+        }
+        assertThat(sessions.offerVisitsOf("flood.offer")).isEqualTo(5);
+        assertThat(sessions.offerVisitCount()).isEqualTo(6);
+        assertThat(sessions.findOfferVisit(other.id())).contains(other);
+        assertThat(sessions.findPreSession(other.id())).isEmpty();
+        assertThat(other.csrfMatches(other.csrf())).isTrue();
+        assertThat(other.csrfMatches(other.id())).isFalse();
+        assertThat(other.csrfMatches(null)).isFalse();
+
+        clock.add(Duration.ofMinutes(31));
+        assertThat(sessions.findOfferVisit(other.id())).isEmpty();
+    }
+
     private Grant grant() {
         return new Grant("grant.token", clock.instant().plus(Duration.ofMinutes(15)));
     }
