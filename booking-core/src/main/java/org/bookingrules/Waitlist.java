@@ -87,6 +87,8 @@ public final class Waitlist {
 
     /** Default most holds (and passed entries) one {@link #endRounds()} call handles: 100. */
     public static final int DEFAULT_BATCH = 100;
+    /** Candidates read first for a freed slot; more pages (8 times as many each) only when too few are eligible. */
+    private static final int FIRST_PAGE = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(Waitlist.class);
     private static final Actor SYSTEM = Actor.SYSTEM;
@@ -547,21 +549,33 @@ public final class Waitlist {
                 + maxAttempts + " attempts");
     }
 
-    /** The first {@code count} entries that may be offered the slot, in order, leaving out {@code offeredBefore}. */
+    /**
+     * The first {@code count} entries that may be offered the slot, in order, leaving out
+     * {@code offeredBefore}. Candidates are read a page at a time, a small one first (most often the
+     * first candidates are eligible), so a long list costs no more than a short one.
+     */
     private List<WaitlistEntry> eligible(FreedSlot slot, Set<String> offeredBefore, Instant now, int count) {
-        List<WaitlistEntry> chosen = new ArrayList<>();
-        for (WaitlistEntry entry : store().waitingFor(slot.tenantId(), slot.service().id(), slot.resource().id(),
-                slot.slot(), WaitlistStore.MAX_CANDIDATES)) {
-            Booking toMove = entry.bookingId() == null ? null
-                    : env.repository.find(entry.tenantId(), entry.bookingId()).orElse(null);
-            if (OfferRules.entryIneligibility(entry, slot, now, toMove, offeredBefore.contains(entry.id())).isEmpty()) {
-                chosen.add(entry);
-                if (chosen.size() == count) {
-                    break;
+        int page = Math.min(WaitlistStore.MAX_CANDIDATES, Math.max(FIRST_PAGE, 4 * count));
+        while (true) {
+            List<WaitlistEntry> candidates = store().waitingFor(slot.tenantId(), slot.service().id(),
+                    slot.resource().id(), slot.slot(), page);
+            List<WaitlistEntry> chosen = new ArrayList<>();
+            for (WaitlistEntry entry : candidates) {
+                Booking toMove = entry.bookingId() == null ? null
+                        : env.repository.find(entry.tenantId(), entry.bookingId()).orElse(null);
+                if (OfferRules.entryIneligibility(entry, slot, now, toMove, offeredBefore.contains(entry.id()))
+                        .isEmpty()) {
+                    chosen.add(entry);
+                    if (chosen.size() == count) {
+                        return chosen;
+                    }
                 }
             }
+            if (candidates.size() < page || page == WaitlistStore.MAX_CANDIDATES) {
+                return chosen;
+            }
+            page = Math.min(WaitlistStore.MAX_CANDIDATES, page * 8);
         }
-        return chosen;
     }
 
     /** Offers, entry changes and notices of one round of a hold. */

@@ -280,6 +280,22 @@ public abstract class WaitlistContract {
     }
 
     @Test
+    @DisplayName("Many ineligible entries ahead (12 customers who cannot be reached, joined first) do not hide the "
+            + "first eligible one")
+    void ineligibleEntriesAhead() {
+        Clinic c = new Clinic(WaitlistPolicy.DEFAULT);
+        for (int i = 0; i < 12; i++) {
+            c.list.join(RECEPTION, JoinRequest.anyResource(TENANT, new CustomerDetails("cust-silent-" + i,
+                    "Silent " + i, null, null, Locale.ENGLISH), CONSULTATION, TOMORROW, ZONE));
+            c.clock.add(Duration.ofSeconds(1));
+        }
+        WaitlistEntry ana = c.join(ANA, TOMORROW);
+        c.bobCancels();
+        assertThat(c.notices(WaitlistNotice.Kind.OFFERED)).extracting(WaitlistNotice::entryId)
+                .containsExactly(ana.id());
+    }
+
+    @Test
     @DisplayName("Hold: nobody can book the held slot until the deadline; at the deadline it is free even "
             + "before the job runs. Control: with the list off the same booking goes through at once")
     void holdKeepsBookingsOff() {
