@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.bookingrules.NotificationPlanner.Plan;
 import org.bookingrules.NotificationPlanner.Prepared;
@@ -196,40 +197,38 @@ public final class Waitlist {
      */
     public WaitlistOutcome leave(Actor actor, String tenantId, String entryId) {
         Objects.requireNonNull(actor, "actor");
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            Optional<WaitlistEntry> found = visibleEntry(actor, tenantId, entryId);
-            if (found.isEmpty()) {
-                return refused("leave", entryId, RefusalReason.ENTRY_NOT_FOUND, ZoneOffset.UTC);
-            }
-            WaitlistEntry entry = found.get();
-            if (entry.status() == EntryStatus.LEFT) {
-                return WaitlistOutcome.done(entry);
-            }
-            if (entry.status().isFinal()) {
-                return refused("leave", entryId, RefusalReason.NOT_ACTIVE, ZoneOffset.UTC);
-            }
-            Instant now = env.now();
-            WaitlistEvent left = new WaitlistEvent(WaitlistEvent.Kind.LEFT, actor, now, null, null, null);
-            Optional<SlotOffer> open = entry.status() == EntryStatus.OFFERED ? openOfferOf(entry) : Optional.empty();
-            WaitlistChange change;
-            if (open.isPresent()) {
-                SlotOffer offer = open.get();
-                SlotHold hold = store().findHold(tenantId, offer.holdId()).orElseThrow();
-                WaitlistEvent declined = new WaitlistEvent(WaitlistEvent.Kind.DECLINED, actor, now, offer.id(),
-                        hold.slot(), null);
-                change = moveOn(hold, List.of(offer.endedAs(OfferStatus.DECLINED, now)),
-                        List.of(new EntryChange(entry.withStatus(EntryStatus.LEFT), entry.version(),
-                                List.of(declined, left))), List.of(), now);
-            } else {
-                change = new WaitlistChange(now, null, 0, List.of(),
-                        List.of(EntryChange.of(entry, entry.withStatus(EntryStatus.LEFT), left)), null, List.of());
-            }
-            Optional<WaitlistOutcome> done = savedEntry(change, "leave entry", entryId, attempt);
-            if (done.isPresent()) {
-                return done.get();
-            }
+        return retried("leave entry", entryId, attempt -> leaveOnce(actor, tenantId, entryId, attempt));
+    }
+
+    private Optional<WaitlistOutcome> leaveOnce(Actor actor, String tenantId, String entryId, int attempt) {
+        Optional<WaitlistEntry> found = visibleEntry(actor, tenantId, entryId);
+        if (found.isEmpty()) {
+            return Optional.of(refused("leave", entryId, RefusalReason.ENTRY_NOT_FOUND, ZoneOffset.UTC));
         }
-        throw conflict("leave entry", entryId);
+        WaitlistEntry entry = found.get();
+        if (entry.status() == EntryStatus.LEFT) {
+            return Optional.of(WaitlistOutcome.done(entry));
+        }
+        if (entry.status().isFinal()) {
+            return Optional.of(refused("leave", entryId, RefusalReason.NOT_ACTIVE, ZoneOffset.UTC));
+        }
+        Instant now = env.now();
+        WaitlistEvent left = new WaitlistEvent(WaitlistEvent.Kind.LEFT, actor, now, null, null, null);
+        Optional<SlotOffer> open = entry.status() == EntryStatus.OFFERED ? openOfferOf(entry) : Optional.empty();
+        WaitlistChange change;
+        if (open.isPresent()) {
+            SlotOffer offer = open.get();
+            SlotHold hold = store().findHold(tenantId, offer.holdId()).orElseThrow();
+            WaitlistEvent declined = new WaitlistEvent(WaitlistEvent.Kind.DECLINED, actor, now, offer.id(),
+                    hold.slot(), null);
+            change = moveOn(hold, List.of(offer.endedAs(OfferStatus.DECLINED, now)),
+                    List.of(new EntryChange(entry.withStatus(EntryStatus.LEFT), entry.version(),
+                            List.of(declined, left))), List.of(), now);
+        } else {
+            change = new WaitlistChange(now, null, 0, List.of(),
+                    List.of(EntryChange.of(entry, entry.withStatus(EntryStatus.LEFT), left)), null, List.of());
+        }
+        return savedEntry(change, "leave entry", entryId, attempt);
     }
 
     /**
@@ -342,31 +341,29 @@ public final class Waitlist {
      */
     public WaitlistOutcome decline(Actor actor, String tenantId, String offerId) {
         Objects.requireNonNull(actor, "actor");
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            Optional<OfferView> found = offer(actor, tenantId, offerId);
-            if (found.isEmpty()) {
-                return refused("decline offer", offerId, RefusalReason.OFFER_NOT_FOUND, ZoneOffset.UTC);
-            }
-            OfferView view = found.get();
-            if (view.offer().status() == OfferStatus.DECLINED) {
-                return WaitlistOutcome.done(view.entry());
-            }
-            Instant now = env.now();
-            Optional<RefusalReason> closed = closed(view, now);
-            if (closed.isPresent()) {
-                return refused("decline offer", offerId, closed.get(), view.hold().zone());
-            }
-            WaitlistEntry entry = view.entry();
-            WaitlistEvent declined = new WaitlistEvent(WaitlistEvent.Kind.DECLINED, actor, now, offerId,
-                    view.hold().slot(), null);
-            WaitlistChange change = moveOn(view.hold(), List.of(view.offer().endedAs(OfferStatus.DECLINED, now)),
-                    List.of(EntryChange.of(entry, entry.withStatus(EntryStatus.WAITING), declined)), List.of(), now);
-            Optional<WaitlistOutcome> done = savedEntry(change, "decline offer", offerId, attempt);
-            if (done.isPresent()) {
-                return done.get();
-            }
+        return retried("decline offer", offerId, attempt -> declineOnce(actor, tenantId, offerId, attempt));
+    }
+
+    private Optional<WaitlistOutcome> declineOnce(Actor actor, String tenantId, String offerId, int attempt) {
+        Optional<OfferView> found = offer(actor, tenantId, offerId);
+        if (found.isEmpty()) {
+            return Optional.of(refused("decline offer", offerId, RefusalReason.OFFER_NOT_FOUND, ZoneOffset.UTC));
         }
-        throw conflict("decline offer", offerId);
+        OfferView view = found.get();
+        if (view.offer().status() == OfferStatus.DECLINED) {
+            return Optional.of(WaitlistOutcome.done(view.entry()));
+        }
+        Instant now = env.now();
+        Optional<RefusalReason> closed = closed(view, now);
+        if (closed.isPresent()) {
+            return Optional.of(refused("decline offer", offerId, closed.get(), view.hold().zone()));
+        }
+        WaitlistEntry entry = view.entry();
+        WaitlistEvent declined = new WaitlistEvent(WaitlistEvent.Kind.DECLINED, actor, now, offerId,
+                view.hold().slot(), null);
+        WaitlistChange change = moveOn(view.hold(), List.of(view.offer().endedAs(OfferStatus.DECLINED, now)),
+                List.of(EntryChange.of(entry, entry.withStatus(EntryStatus.WAITING), declined)), List.of(), now);
+        return savedEntry(change, "decline offer", offerId, attempt);
     }
 
     // ------------------------------------------------------------------------------------ staff
@@ -853,6 +850,17 @@ public final class Waitlist {
         }
         LOG.debug("waitlist {}={} done", command, id);
         return Optional.of(WaitlistOutcome.done(stored.entries().get(0).entry()));
+    }
+
+    /** Runs a command's attempts until one decides, at most {@code maxAttempts}. */
+    private WaitlistOutcome retried(String command, String id, IntFunction<Optional<WaitlistOutcome>> attempt) {
+        for (int i = 1; i <= maxAttempts; i++) {
+            Optional<WaitlistOutcome> decided = attempt.apply(i);
+            if (decided.isPresent()) {
+                return decided.get();
+            }
+        }
+        throw conflict(command, id);
     }
 
     private BookingConflictException conflict(String command, String id) {
