@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.bookingrules.i18n.Messages;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.CustomerDetails;
@@ -65,13 +67,9 @@ final class ConsoleMailer implements BookingNotifier {
 
     @Override
     public void deliver(Notification notification) {
-        if (!seen.add(notification.id())) {
-            return;
+        if (queueOnce(notification.id(), pending, notification)) {
+            notification.link().ifPresent(link -> lastLinks.put(notification.booking().id(), link));
         }
-        synchronized (pending) {
-            pending.add(notification);
-        }
-        notification.link().ifPresent(link -> lastLinks.put(notification.booking().id(), link));
     }
 
     /**
@@ -80,15 +78,26 @@ final class ConsoleMailer implements BookingNotifier {
      */
     @Override
     public void deliver(WaitlistNotice notice) {
-        if (!seen.add(notice.id())) {
-            return;
-        }
-        synchronized (pending) {
-            pendingNotices.add(notice);
-        }
-        if (notice.kind() == WaitlistNotice.Kind.OFFERED) {
+        if (queueOnce(notice.id(), pendingNotices, notice) && notice.kind() == WaitlistNotice.Kind.OFFERED) {
             lastOffers.put(notice.customer().id(), notice);
         }
+    }
+
+    /**
+     * Queues a message for the next flush unless one with its id came before: the relay delivers at
+     * least once, and a repeat must not be written twice.
+     *
+     * @return whether the message was new
+     */
+    private <T> boolean queueOnce(String id, List<T> queue, T message) {
+        if (!seen.add(id)) {
+            return false;
+        }
+        // One lock for both queues, so a flush takes notifications and notices at the same moment.
+        synchronized (pending) {
+            queue.add(message);
+        }
+        return true;
     }
 
     /**
@@ -198,31 +207,31 @@ final class ConsoleMailer implements BookingNotifier {
     // ------------------------------------------------------------------------------ .eml files
 
     private void write(Notification n, Instant now) {
-        if (mailDir == null || writeFailed) {
-            return;
-        }
-        try {
-            Files.createDirectories(mailDir);
-            written++;
-            String name = String.format(Locale.ROOT, "%02d-%s-%s-%s.eml", written, n.booking().id(),
-                    n.kind().name().toLowerCase(Locale.ROOT), n.recipient().name().toLowerCase(Locale.ROOT));
-            Files.writeString(mailDir.resolve(name), eml(n, now), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            writeFailed = true;
-            written--;
-        }
+        writeEml(number -> String.format(Locale.ROOT, "%02d-%s-%s-%s.eml", number, n.booking().id(),
+                n.kind().name().toLowerCase(Locale.ROOT), n.recipient().name().toLowerCase(Locale.ROOT)),
+                () -> eml(n, now));
     }
 
     private void write(WaitlistNotice n, Instant now) {
+        writeEml(number -> String.format(Locale.ROOT, "%02d-%s-waitlist-%s-customer.eml", number, n.offerId(),
+                n.kind().name().toLowerCase(Locale.ROOT)), () -> eml(n, now));
+    }
+
+    /**
+     * Writes the next {@code .eml} file, numbered in the order written; after the first failure
+     * (a full disk, a read-only folder) the demo goes on printing but writes no more files.
+     *
+     * @param name the file's name for its number
+     * @param eml the message
+     */
+    private void writeEml(IntFunction<String> name, Supplier<String> eml) {
         if (mailDir == null || writeFailed) {
             return;
         }
         try {
             Files.createDirectories(mailDir);
             written++;
-            String name = String.format(Locale.ROOT, "%02d-%s-waitlist-%s-customer.eml", written, n.offerId(),
-                    n.kind().name().toLowerCase(Locale.ROOT));
-            Files.writeString(mailDir.resolve(name), eml(n, now), StandardCharsets.UTF_8);
+            Files.writeString(mailDir.resolve(name.apply(written)), eml.get(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             writeFailed = true;
             written--;
@@ -232,7 +241,6 @@ final class ConsoleMailer implements BookingNotifier {
     /** A cancellation-list notice in RFC 5322 form, as {@link #eml(Notification, Instant)}. */
     String eml(WaitlistNotice n, Instant now) {
         CustomerDetails c = n.customer();
-        String address = c.email() != null ? c.email() : "sms-" + c.phone().replaceAll("[^0-9+]", "") + "@sms.invalid";
         boolean es = "es".equals(Messages.resolvedLocale(n.locale()).getLanguage());
         StringBuilder text = new StringBuilder();
         text.append(es ? "Hola" : "Hello").append(c.name() == null ? "" : " " + c.name()).append(es ? ":" : ",")
@@ -242,47 +250,42 @@ final class ConsoleMailer implements BookingNotifier {
                         : "Accept the time or say no thanks (you keep your place on the list):\n  ")
                 .append(link).append('\n'));
         text.append('\n').append(CLINIC).append('\n');
-        StringBuilder m = new StringBuilder();
-        m.append("From: ").append(word(CLINIC)).append(" <").append(FROM).append(">\r\n");
-        m.append("To: ").append(c.name() == null ? "" : word(c.name()) + " ").append("<").append(address).append(">\r\n");
-        m.append("Subject: ").append(word(n.subject())).append("\r\n");
-        m.append("Date: ").append(RFC_DATE.format(now.atZone(zone))).append("\r\n");
-        m.append("Message-ID: <").append(n.id()).append("@clinica-sol.example>\r\n");
-        m.append("X-Waitlist-Kind: ").append(n.kind()).append("\r\n");
-        m.append("MIME-Version: 1.0\r\n");
-        m.append("Content-Type: text/plain; charset=UTF-8\r\n");
-        m.append("Content-Transfer-Encoding: 8bit\r\n");
-        m.append("\r\n");
-        for (String line : text.toString().split("\n", -1)) {
-            m.append(line).append("\r\n");
-        }
-        return m.toString();
+        return eml(to(c), n.subject(), n.id(), List.of("X-Waitlist-Kind: " + n.kind()), text.toString(), now);
     }
 
     /** The message in RFC 5322 form: headers (non-ASCII ones as RFC 2047 encoded words), a blank line, the body. */
     String eml(Notification n, Instant now) {
         Booking b = n.booking();
-        String to;
-        if (n.recipient() == RecipientRole.CUSTOMER) {
-            CustomerDetails c = b.customer().orElseThrow();
-            String address = c.email() != null ? c.email() : "sms-" + c.phone().replaceAll("[^0-9+]", "") + "@sms.invalid";
-            to = (c.name() == null ? "" : word(c.name()) + " ") + "<" + address + ">";
-        } else {
-            to = word(b.resource().name()) + " <" + b.resource().id() + "@clinica-sol.example>";
-        }
+        String to = n.recipient() == RecipientRole.CUSTOMER ? to(b.customer().orElseThrow())
+                : word(b.resource().name()) + " <" + b.resource().id() + "@clinica-sol.example>";
+        return eml(to, n.subject(), n.id(), List.of("X-Booking-Kind: " + n.kind(),
+                "X-Booking-Recipient: " + n.recipient()), body(n), now);
+    }
+
+    /** A customer as the To header names them: the name, if known, then the e-mail or a stand-in for the phone. */
+    private static String to(CustomerDetails c) {
+        String address = c.email() != null ? c.email() : "sms-" + c.phone().replaceAll("[^0-9+]", "") + "@sms.invalid";
+        return (c.name() == null ? "" : word(c.name()) + " ") + "<" + address + ">";
+    }
+
+    /**
+     * @param to the To header's value, already encoded
+     * @param kindHeaders the headers that say what the message is about, each as its whole line
+     * @param body the text, with {@code \n} line ends
+     */
+    private String eml(String to, String subject, String id, List<String> kindHeaders, String body, Instant now) {
         StringBuilder m = new StringBuilder();
         m.append("From: ").append(word(CLINIC)).append(" <").append(FROM).append(">\r\n");
         m.append("To: ").append(to).append("\r\n");
-        m.append("Subject: ").append(word(n.subject())).append("\r\n");
+        m.append("Subject: ").append(word(subject)).append("\r\n");
         m.append("Date: ").append(RFC_DATE.format(now.atZone(zone))).append("\r\n");
-        m.append("Message-ID: <").append(n.id()).append("@clinica-sol.example>\r\n");
-        m.append("X-Booking-Kind: ").append(n.kind()).append("\r\n");
-        m.append("X-Booking-Recipient: ").append(n.recipient()).append("\r\n");
+        m.append("Message-ID: <").append(id).append("@clinica-sol.example>\r\n");
+        kindHeaders.forEach(header -> m.append(header).append("\r\n"));
         m.append("MIME-Version: 1.0\r\n");
         m.append("Content-Type: text/plain; charset=UTF-8\r\n");
         m.append("Content-Transfer-Encoding: 8bit\r\n");
         m.append("\r\n");
-        for (String line : body(n).split("\n", -1)) {
+        for (String line : body.split("\n", -1)) {
             m.append(line).append("\r\n");
         }
         return m.toString();

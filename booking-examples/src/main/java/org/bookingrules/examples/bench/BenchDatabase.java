@@ -4,10 +4,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -358,6 +362,23 @@ public final class BenchDatabase implements AutoCloseable {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("statement failed: " + sql + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * Binds an instant as the library's repository stores it: UTC wall time in MariaDB's
+     * {@code DATETIME(6)}, with its offset on the other databases.
+     *
+     * @param s the statement
+     * @param index the parameter's index, from 1
+     * @param instant the instant, not null
+     * @throws SQLException when the driver refuses the value
+     */
+    public void bindInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
+        if (kind == Kind.MARIADB) {
+            s.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+        } else {
+            s.setObject(index, instant.atOffset(ZoneOffset.UTC));
         }
     }
 

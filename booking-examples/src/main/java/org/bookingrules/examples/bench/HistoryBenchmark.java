@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -425,7 +424,7 @@ public final class HistoryBenchmark {
                 long last = Math.min(to, first + CHUNK) - 1;
                 try (PreparedStatement s = c.prepareStatement(historyInsert(db.kind(), first, last))) {
                     s.setString(1, Workload.TENANT);
-                    bindInstant(db, s, 2, now);
+                    db.bindInstant(s, 2, now);
                     s.executeUpdate();
                 }
             }
@@ -529,7 +528,7 @@ public final class HistoryBenchmark {
             try (PreparedStatement s = c.prepareStatement(
                     "DELETE FROM br_booking WHERE tenant_id = ? AND slot_start >= ?")) {
                 s.setString(1, Workload.TENANT);
-                bindInstant(db, s, 2, now);
+                db.bindInstant(s, 2, now);
                 s.executeUpdate();
             }
             try (Statement s = c.createStatement()) {
@@ -552,15 +551,6 @@ public final class HistoryBenchmark {
         }
     }
 
-    private static void bindInstant(BenchDatabase db, PreparedStatement s, int index, Instant instant)
-            throws SQLException {
-        if (db.kind() == BenchDatabase.Kind.MARIADB) {
-            // DATETIME(6) holding UTC, as the library stores it.
-            s.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
-        } else {
-            s.setObject(index, instant.atOffset(ZoneOffset.UTC));
-        }
-    }
 
     // ------------------------------------------------------------------------------- the statements
 
@@ -650,12 +640,12 @@ public final class HistoryBenchmark {
                 s.setString(3, "A-" + i);
                 s.setString(4, workload.resources().get(i % Workload.RESOURCES).id());
                 s.setString(5, "agenda-cust-" + i);
-                bindInstant(db, s, 6, start);
-                bindInstant(db, s, 7, start.plus(Workload.SLOT));
+                db.bindInstant(s, 6, start);
+                db.bindInstant(s, 7, start.plus(Workload.SLOT));
                 s.setString(8, i % 2 == 0 ? "PENDING" : "CONFIRMED");
-                bindInstant(db, s, 9, start.minus(Duration.ofHours(6)));
-                bindInstant(db, s, 10, now);
-                bindInstant(db, s, 11, now);
+                db.bindInstant(s, 9, start.minus(Duration.ofHours(6)));
+                db.bindInstant(s, 10, now);
+                db.bindInstant(s, 11, now);
                 s.addBatch();
             }
             s.executeBatch();
@@ -800,7 +790,7 @@ public final class HistoryBenchmark {
     private static void bind(BenchDatabase db, PreparedStatement s, List<Object> parameters) throws SQLException {
         for (int i = 0; i < parameters.size(); i++) {
             if (parameters.get(i) instanceof Instant instant) {
-                bindInstant(db, s, i + 1, instant);
+                db.bindInstant(s, i + 1, instant);
             } else {
                 s.setString(i + 1, (String) parameters.get(i));
             }

@@ -7,9 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -181,8 +179,8 @@ public final class WaitlistBenchmark {
             s.setString(1, TENANT);
             s.setString(2, SERVICE.id());
             s.setString(3, resource(0).id());
-            bindInstant(db, s, 4, start);
-            bindInstant(db, s, 5, start.plus(Duration.ofMinutes(45)));
+            db.bindInstant(s, 4, start);
+            db.bindInstant(s, 5, start.plus(Duration.ofMinutes(45)));
             try (ResultSet r = s.executeQuery()) {
                 int columns = r.getMetaData().getColumnCount();
                 while (r.next()) {
@@ -197,15 +195,6 @@ public final class WaitlistBenchmark {
         return lines;
     }
 
-    /** An instant as the repository binds it: UTC wall time on MariaDB's DATETIME, with its offset elsewhere. */
-    private static void bindInstant(BenchDatabase db, PreparedStatement s, int index, Instant instant)
-            throws SQLException {
-        if (db.kind() == BenchDatabase.Kind.MARIADB) {
-            s.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
-        } else {
-            s.setObject(index, instant.atOffset(ZoneOffset.UTC));
-        }
-    }
 
     private static Resource resource(int i) {
         return new Resource("bench-dr-" + i, "Dr. Bench " + i, null);

@@ -565,14 +565,14 @@ public final class SelfServiceServer implements AutoCloseable {
         LinkResult<ManageView> opened = selfService.open(token);
         if (opened instanceof LinkResult.Denied<ManageView> denied) {
             if (denied.denial() == LinkDenial.LINK_INVALID && selfService.openOffer(token) instanceof LinkResult.Ok) {
-                ex.cookie(OFFER_COOKIE).ifPresent(sessions::endOfferVisit);
-                Sessions.OfferVisit visit = sessions.openOfferVisit(token);
+                ex.cookie(OFFER_COOKIE).ifPresent(sessions.offerVisits()::remove);
+                Sessions.OfferVisit visit = sessions.offerVisits().open(token);
                 return redirect(OFFER).cookie(cookie(OFFER_COOKIE, visit.id(), OFFER, false));
             }
             return deniedPage(ex, denied);
         }
-        ex.cookie(PRE_SESSION_COOKIE).ifPresent(sessions::endPreSession);
-        Sessions.PreSession pre = sessions.openPreSession(token);
+        ex.cookie(PRE_SESSION_COOKIE).ifPresent(sessions.preSessions()::remove);
+        Sessions.PreSession pre = sessions.preSessions().open(token);
         return redirect(MANAGE).cookie(cookie(PRE_SESSION_COOKIE, pre.id(), MANAGE, false));
     }
 
@@ -589,7 +589,7 @@ public final class SelfServiceServer implements AutoCloseable {
      * @param mayHop whether a missing cookie may get the continue page
      */
     private Answer managePage(Exchange ex, boolean mayHop) {
-        Optional<Sessions.PreSession> pre = sessions.findPreSession(ex.cookie(PRE_SESSION_COOKIE).orElse(null));
+        Optional<Sessions.PreSession> pre = sessions.preSessions().find(ex.cookie(PRE_SESSION_COOKIE).orElse(null));
         if (pre.isEmpty() && mayHop && !"same-origin".equalsIgnoreCase(ex.fetchSite)) {
             return page(200, Pages.continueTo(ex.text, CONTINUE));
         }
@@ -597,9 +597,9 @@ public final class SelfServiceServer implements AutoCloseable {
             return page(403, Pages.notice(ex.text, "error.session.title", "error.session.text"))
                     .cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
         }
-        LinkResult<ManageView> opened = selfService.open(pre.get().manageToken());
+        LinkResult<ManageView> opened = selfService.open(pre.get().token());
         if (opened instanceof LinkResult.Denied<ManageView> denied) {
-            sessions.endPreSession(pre.get().id());
+            sessions.preSessions().remove(pre.get().id());
             return deniedPage(ex, denied).cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
         }
         return page(200, Pages.manage(ex.text, opened.orElseThrow(), VERIFY, pre.get().csrf(), null));
@@ -607,12 +607,12 @@ public final class SelfServiceServer implements AutoCloseable {
 
     /** {@code POST /manage/verify}: the identity check of the opened link. */
     private Answer verify(Exchange ex) {
-        Optional<Sessions.PreSession> found = sessions.findPreSession(ex.cookie(PRE_SESSION_COOKIE).orElse(null));
+        Optional<Sessions.PreSession> found = sessions.preSessions().find(ex.cookie(PRE_SESSION_COOKIE).orElse(null));
         if (found.isEmpty() || !found.get().csrfMatches(ex.form.get("csrf"))) {
             return csrfRefused(ex);
         }
         Sessions.PreSession pre = found.get();
-        LinkResult<Grant> checked = selfService.verifyIdentity(pre.manageToken(), ex.form.get("email"));
+        LinkResult<Grant> checked = selfService.verifyIdentity(pre.token(), ex.form.get("email"));
         if (checked instanceof LinkResult.Denied<Grant> denied) {
             return identityDenied(ex, pre, denied);
         }
@@ -633,12 +633,12 @@ public final class SelfServiceServer implements AutoCloseable {
         LinkDenial denial = denied.denial();
         boolean retry = denial == LinkDenial.WRONG_ANSWER || denial == LinkDenial.LOCKED;
         if (!retry) {
-            sessions.endPreSession(pre.id());
+            sessions.preSessions().remove(pre.id());
             return deniedPage(ex, denied).cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
         }
-        LinkResult<ManageView> opened = selfService.open(pre.manageToken());
+        LinkResult<ManageView> opened = selfService.open(pre.token());
         if (opened instanceof LinkResult.Denied<ManageView> gone) {
-            sessions.endPreSession(pre.id());
+            sessions.preSessions().remove(pre.id());
             return deniedPage(ex, gone).cookie(cookie(PRE_SESSION_COOKIE, "", MANAGE, true));
         }
         int status = denial == LinkDenial.LOCKED || denied.lockedUntil() != null ? 429 : 422;
@@ -655,16 +655,16 @@ public final class SelfServiceServer implements AutoCloseable {
      * @param mayHop whether a missing cookie may get the continue page
      */
     private Answer offerPage(Exchange ex, boolean mayHop) {
-        Optional<Sessions.OfferVisit> visit = sessions.findOfferVisit(ex.cookie(OFFER_COOKIE).orElse(null));
+        Optional<Sessions.OfferVisit> visit = sessions.offerVisits().find(ex.cookie(OFFER_COOKIE).orElse(null));
         if (visit.isEmpty() && mayHop && !"same-origin".equalsIgnoreCase(ex.fetchSite)) {
             return page(200, Pages.continueTo(ex.text, OFFER_CONTINUE, "offer.continue.title", "offer.continue.link"));
         }
         if (visit.isEmpty()) {
             return offerVisitEnded(ex);
         }
-        LinkResult<OfferPage> opened = selfService.openOffer(visit.get().offerToken());
+        LinkResult<OfferPage> opened = selfService.openOffer(visit.get().token());
         if (opened instanceof LinkResult.Denied<OfferPage> denied) {
-            sessions.endOfferVisit(visit.get().id());
+            sessions.offerVisits().remove(visit.get().id());
             return deniedPage(ex, denied).cookie(cookie(OFFER_COOKIE, "", OFFER, true));
         }
         OfferPage offer = opened.orElseThrow();
@@ -675,7 +675,7 @@ public final class SelfServiceServer implements AutoCloseable {
 
     /** {@code POST /offer/accept}: books the slot (or moves the booking to it), or says why not. */
     private Answer acceptOffer(Exchange ex, Sessions.OfferVisit visit) {
-        LinkResult<Outcome> result = selfService.acceptOffer(visit.offerToken());
+        LinkResult<Outcome> result = selfService.acceptOffer(visit.token());
         if (result instanceof LinkResult.Denied<Outcome> denied) {
             return offerLinkGone(ex, visit, denied);
         }
@@ -691,7 +691,7 @@ public final class SelfServiceServer implements AutoCloseable {
 
     /** {@code POST /offer/decline}: no thanks; the customer keeps their place on the list. */
     private Answer declineOffer(Exchange ex, Sessions.OfferVisit visit) {
-        LinkResult<WaitlistOutcome> result = selfService.declineOffer(visit.offerToken());
+        LinkResult<WaitlistOutcome> result = selfService.declineOffer(visit.token());
         if (result instanceof LinkResult.Denied<WaitlistOutcome> denied) {
             return offerLinkGone(ex, visit, denied);
         }
@@ -706,7 +706,7 @@ public final class SelfServiceServer implements AutoCloseable {
 
     /** A POST of an offer visit: the visit, then its CSRF token, or 403 and nothing happens. */
     private Answer withOfferPost(Exchange ex, Function<Sessions.OfferVisit, Answer> then) {
-        Optional<Sessions.OfferVisit> visit = sessions.findOfferVisit(ex.cookie(OFFER_COOKIE).orElse(null));
+        Optional<Sessions.OfferVisit> visit = sessions.offerVisits().find(ex.cookie(OFFER_COOKIE).orElse(null));
         if (visit.isEmpty()) {
             return offerVisitEnded(ex);
         }
@@ -719,7 +719,7 @@ public final class SelfServiceServer implements AutoCloseable {
     }
 
     private Answer offerLinkGone(Exchange ex, Sessions.OfferVisit visit, LinkResult.Denied<?> denied) {
-        sessions.endOfferVisit(visit.id());
+        sessions.offerVisits().remove(visit.id());
         return deniedPage(ex, denied).cookie(cookie(OFFER_COOKIE, "", OFFER, true));
     }
 

@@ -54,22 +54,41 @@ final class Sessions {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     /**
-     * An opened link before the identity check: the token, kept here instead of in the URL.
-     *
-     * @param id the cookie value
-     * @param csrf the CSRF token of the identity form
-     * @param manageToken the link's token
-     * @param expiresAt when the pre-session ends
+     * An opened link kept here instead of in the URL: a random id for its cookie, a random CSRF token
+     * for its forms, the link's token, and when it ends. Immutable.
      */
-    record PreSession(String id, String csrf, String manageToken, Instant expiresAt) {
+    sealed interface LinkVisit permits PreSession, OfferVisit {
+
+        /** @return the cookie value */
+        String id();
+
+        /** @return the CSRF token of the link's forms */
+        String csrf();
+
+        /** @return the link's token */
+        String token();
+
+        /** @return when the visit ends */
+        Instant expiresAt();
 
         /**
          * @param given the token a form carried, may be null
-         * @return whether it is this pre-session's token
+         * @return whether it is this visit's token
          */
-        boolean csrfMatches(String given) {
-            return Sessions.matches(csrf, given);
+        default boolean csrfMatches(String given) {
+            return Sessions.matches(csrf(), given);
         }
+    }
+
+    /**
+     * An opened manage link before the identity check.
+     *
+     * @param id the cookie value
+     * @param csrf the CSRF token of the identity form
+     * @param token the manage link's token
+     * @param expiresAt when the pre-session ends
+     */
+    record PreSession(String id, String csrf, String token, Instant expiresAt) implements LinkVisit {
     }
 
     /**
@@ -107,31 +126,23 @@ final class Sessions {
     }
 
     /**
-     * An opened offer link of the cancellation list: the token, kept here instead of in the URL.
+     * An opened offer link of the cancellation list.
      *
      * @param id the cookie value
      * @param csrf the CSRF token of the offer's forms
-     * @param offerToken the offer link's token
+     * @param token the offer link's token
      * @param expiresAt when the visit ends
      */
-    record OfferVisit(String id, String csrf, String offerToken, Instant expiresAt) {
-
-        /**
-         * @param given the token a form carried, may be null
-         * @return whether it is this visit's token
-         */
-        boolean csrfMatches(String given) {
-            return Sessions.matches(csrf, given);
-        }
+    record OfferVisit(String id, String csrf, String token, Instant expiresAt) implements LinkVisit {
     }
 
     /** A change done in a session, for its success page. */
     record Result(Pages.Change change, Outcome.Done done) {
     }
 
-    private final Table<PreSession> preSessions;
+    private final Visits<PreSession> preSessions;
     private final Table<Session> sessions;
-    private final Table<OfferVisit> offerVisits;
+    private final Visits<OfferVisit> offerVisits;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration preSessionTtl;
@@ -145,12 +156,10 @@ final class Sessions {
     Sessions(Clock clock, int max, int perLink, Duration preSessionTtl) {
         this.clock = clock;
         this.preSessionTtl = preSessionTtl;
-        this.preSessions = new Table<>(clock, max, perLink, PreSession::id, PreSession::manageToken,
-                PreSession::expiresAt);
+        this.preSessions = new Visits<>(max, perLink, PreSession::new);
         this.sessions = new Table<>(clock, max, perLink, Session::id, Session::manageToken,
                 s -> s.grant().expiresAt());
-        this.offerVisits = new Table<>(clock, max, perLink, OfferVisit::id, OfferVisit::offerToken,
-                OfferVisit::expiresAt);
+        this.offerVisits = new Visits<>(max, perLink, OfferVisit::new);
     }
 
     /** @return a fresh random id or token */
@@ -168,73 +177,14 @@ final class Sessions {
         return value != null && RANDOM_ID.matcher(value).matches();
     }
 
-    /**
-     * Starts a pre-session for a link that opened, ending the oldest of the same link beyond the cap.
-     *
-     * @param manageToken the link's token, valid when this is called
-     * @return the pre-session
-     */
-    PreSession openPreSession(String manageToken) {
-        Instant expiresAt = clock.instant().plus(preSessionTtl);
-        return preSessions.put(new PreSession(randomId(), randomId(), manageToken, expiresAt));
+    /** @return the pre-sessions: opened manage links waiting for their identity check */
+    Visits<PreSession> preSessions() {
+        return preSessions;
     }
 
-    /**
-     * @param id the pre-session cookie, may be null
-     * @return the live pre-session, or empty (unknown, malformed or expired; an expired one is dropped)
-     */
-    Optional<PreSession> findPreSession(String id) {
-        return preSessions.find(id);
-    }
-
-    /**
-     * Ends a pre-session.
-     *
-     * @param id the pre-session cookie, may be null
-     */
-    void endPreSession(String id) {
-        preSessions.remove(id);
-    }
-
-    /**
-     * Starts a visit of an offer link that opened, ending the oldest of the same link beyond the cap.
-     *
-     * @param offerToken the offer link's token, valid when this is called
-     * @return the visit
-     */
-    OfferVisit openOfferVisit(String offerToken) {
-        Instant expiresAt = clock.instant().plus(preSessionTtl);
-        return offerVisits.put(new OfferVisit(randomId(), randomId(), offerToken, expiresAt));
-    }
-
-    /**
-     * @param id the offer visit cookie, may be null
-     * @return the live visit, or empty (unknown, malformed or expired; an expired one is dropped)
-     */
-    Optional<OfferVisit> findOfferVisit(String id) {
-        return offerVisits.find(id);
-    }
-
-    /**
-     * Ends an offer visit.
-     *
-     * @param id the offer visit cookie, may be null
-     */
-    void endOfferVisit(String id) {
-        offerVisits.remove(id);
-    }
-
-    /**
-     * @param offerToken an offer link's token
-     * @return how many visits of that link are kept
-     */
-    int offerVisitsOf(String offerToken) {
-        return offerVisits.countOf(offerToken);
-    }
-
-    /** @return how many offer visits are kept */
-    int offerVisitCount() {
-        return offerVisits.size();
+    /** @return the visits of opened offer links */
+    Visits<OfferVisit> offerVisits() {
+        return offerVisits;
     }
 
     /**
@@ -247,7 +197,7 @@ final class Sessions {
      */
     Session open(PreSession pre, Grant grant) {
         preSessions.remove(pre.id());
-        return sessions.put(new Session(randomId(), randomId(), pre.manageToken(), grant, new AtomicReference<>()));
+        return sessions.put(new Session(randomId(), randomId(), pre.token(), grant, new AtomicReference<>()));
     }
 
     /**
@@ -275,22 +225,9 @@ final class Sessions {
         return sessions.countOf(manageToken);
     }
 
-    /**
-     * @param manageToken a link's token
-     * @return how many pre-sessions of that link are kept
-     */
-    int preSessionsOf(String manageToken) {
-        return preSessions.countOf(manageToken);
-    }
-
     /** @return how many sessions are kept */
     int sessionCount() {
         return sessions.size();
-    }
-
-    /** @return how many pre-sessions are kept */
-    int preSessionCount() {
-        return preSessions.size();
     }
 
     private static boolean matches(String expected, String given) {
@@ -303,7 +240,7 @@ final class Sessions {
      * An entry ends at its expiry on the clock; an expired one is dropped when met. Every method holds
      * the table's lock, so the caps hold under concurrent opens.
      */
-    private static final class Table<T> {
+    static class Table<T> {
         private final Clock clock;
         private final int max;
         private final int perLink;
@@ -371,18 +308,24 @@ final class Sessions {
             return Optional.of(entry);
         }
 
-        /** @param id a cookie value, may be null */
+        /**
+         * Ends an entry.
+         *
+         * @param id a cookie value, may be null
+         */
         synchronized void remove(String id) {
             if (id != null) {
                 removeLocked(id);
             }
         }
 
+        /** @return how many entries of the link are kept (expired ones included until dropped) */
         synchronized int countOf(String link) {
             Deque<String> ofLink = byLink.get(link);
             return ofLink == null ? 0 : ofLink.size();
         }
 
+        /** @return how many entries are kept */
         synchronized int size() {
             return byId.size();
         }
@@ -408,5 +351,35 @@ final class Sessions {
                 }
             }
         }
+    }
+
+    /**
+     * A table of opened links of one kind, each ending {@code preSessionTtl} after it opened.
+     *
+     * @param <T> the kind of visit
+     */
+    final class Visits<T extends LinkVisit> extends Table<T> {
+        private final VisitFactory<T> factory;
+
+        private Visits(int max, int perLink, VisitFactory<T> factory) {
+            super(clock, max, perLink, LinkVisit::id, LinkVisit::token, LinkVisit::expiresAt);
+            this.factory = factory;
+        }
+
+        /**
+         * Starts a visit of a link that opened, ending the oldest of the same link beyond the cap.
+         *
+         * @param token the link's token, valid when this is called
+         * @return the visit
+         */
+        T open(String token) {
+            return put(factory.create(randomId(), randomId(), token, clock.instant().plus(preSessionTtl)));
+        }
+    }
+
+    /** Makes a visit from its parts, as the records' constructors do. */
+    @FunctionalInterface
+    private interface VisitFactory<T> {
+        T create(String id, String csrf, String token, Instant expiresAt);
     }
 }

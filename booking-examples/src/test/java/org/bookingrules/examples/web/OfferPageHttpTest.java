@@ -19,6 +19,7 @@ import org.bookingrules.waitlist.EntryStatus;
 import org.bookingrules.waitlist.OfferStatus;
 import org.bookingrules.waitlist.WaitlistEntry;
 import org.bookingrules.waitlist.WaitlistNotice;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.threeten.extra.Interval;
@@ -39,20 +40,20 @@ class OfferPageHttpTest extends RunningPage {
     private static final ZonedDateTime SLOT = NOW.atZone(DemoClinic.ZONE).toLocalDate().plusDays(3).atTime(HOUR, 0)
             .atZone(DemoClinic.ZONE);
 
+    /** The offer link the waiting patient was sent for the freed slot. */
+    private String token;
+
+    @BeforeEach
+    void freeTheSlot() {
+        token = clinic.freeSlotForWaitingPatient(HOUR);
+    }
+
     @Test
     @DisplayName("Opening an offer link swaps the token for a cookie and answers 303 to /offer; the page shows the slot, "
             + "its deadline and the two forms; accepting books the slot for the waiting patient")
     void openAndAccept() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
 
-        Page opened = client.get(server.manageUrl(token));
-
-        assertThat(opened.status()).isEqualTo(303);
-        assertThat(opened.location()).hasValue(SelfServiceServer.OFFER);
-        assertThat(opened.headers().allValues("Set-Cookie")).singleElement().satisfies(c -> assertThat(c)
-                .startsWith(SelfServiceServer.OFFER_COOKIE + "=").doesNotContain(payload(token))
-                .contains("; Path=/offer; HttpOnly; SameSite=Strict"));
-        Page offer = client.follow(opened);
+        Page offer = openOffer(client, token);
         assertThat(offer.status()).isEqualTo(200);
         assertThat(text(offer))
                 .contains("<title>A time has opened up for you · Demo Clinic</title>")
@@ -86,7 +87,6 @@ class OfferPageHttpTest extends RunningPage {
     @Test
     @DisplayName("The offer in Spanish for a Spanish-speaking browser, and the result too")
     void spanish() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         PageClient spanish = new PageClient(server.baseUrl(), "es-ES,es;q=0.9,en;q=0.5");
 
         Page offer = spanish.follow(spanish.get(server.manageUrl(token)));
@@ -103,7 +103,6 @@ class OfferPageHttpTest extends RunningPage {
     @DisplayName("A second acceptance of the same offer (another tab, another device) is refused OFFER_TAKEN with the "
             + "library's sentence; the slot stays booked once")
     void secondAcceptanceIsTaken() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         Page first = openOffer(client, token);
         PageClient otherTab = english();
         Page second = openOffer(otherTab, token);
@@ -124,7 +123,6 @@ class OfferPageHttpTest extends RunningPage {
     @DisplayName("An acceptance after the deadline is refused OFFER_EXPIRED; the link still opens and says the offer "
             + "expired, with no form")
     void lateAcceptanceIsExpired() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         clock.add(Duration.ofMinutes(59));
         Page offer = openOffer(client, token);
         assertThat(offer.body()).contains("id=\"offer-accept\"");
@@ -149,7 +147,6 @@ class OfferPageHttpTest extends RunningPage {
     @Test
     @DisplayName("No thanks keeps the patient's place on the list; the offer then shows as declined")
     void declineKeepsThePlace() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         Page offer = openOffer(client, token);
 
         Page declined = client.post(SelfServiceServer.OFFER_DECLINE, Map.of("csrf", offer.csrf()));
@@ -167,7 +164,6 @@ class OfferPageHttpTest extends RunningPage {
     @DisplayName("A POST without the CSRF token, with a wrong one, from another site (Origin, Sec-Fetch-Site), as "
             + "text/plain or without the visit cookie is refused (403, 415) and changes nothing; with the token it works")
     void forgedPostsChangeNothing() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         Page offer = openOffer(client, token);
         assertThat(waitingEntries()).singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(EntryStatus.OFFERED));
         int noticesBefore = clinic.notices(WaitlistNotice.Kind.OFFERED).size();
@@ -203,7 +199,6 @@ class OfferPageHttpTest extends RunningPage {
     @DisplayName("A bad token (tampered offer token, an offer token of another key, garbage) gets the same invalid-link "
             + "page as today, and no cookie; a manage link still opens /manage")
     void badTokensGetTheInvalidLinkPage() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         Page today = client.get("/m/bm90LWEtdG9rZW4.c2lnbmF0dXJl");
         assertThat(today.status()).isEqualTo(404);
         assertThat(today.body()).contains("This link is not valid");
@@ -233,24 +228,17 @@ class OfferPageHttpTest extends RunningPage {
     @DisplayName("An offer link clicked on another site arrives without the Strict cookie: a same-origin step to "
             + "/offer/continue, which carries it; without any cookie that step answers 403, never a loop")
     void offerFromAnotherSite() {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         client.get(server.manageUrl(token));
-        PageClient webmail = english();
 
-        Page step = webmail.get(SelfServiceServer.OFFER, Map.of("Sec-Fetch-Site", "cross-site"));
+        Page step = crossSiteStep(english(), SelfServiceServer.OFFER, SelfServiceServer.OFFER_CONTINUE);
 
-        assertThat(step.status()).isEqualTo(200);
-        assertThat(step.body()).contains("<meta http-equiv=\"refresh\" content=\"0; url=/offer/continue\">",
-                "Continue to the offer");
-        assertThat(webmail.get(SelfServiceServer.OFFER_CONTINUE, Map.of("Sec-Fetch-Site", "same-origin")).status())
-                .isEqualTo(403);
+        assertThat(step.body()).contains("Continue to the offer");
         assertThat(client.get(SelfServiceServer.OFFER_CONTINUE).body()).as("with the cookie").contains("id=\"offer-accept\"");
     }
 
     @Test
     @DisplayName("Logs of the offer routes name fixed routes and ids only: no token, no patient's name or e-mail")
     void logsCarryNoTokenNorPersonalData() throws InterruptedException {
-        String token = clinic.freeSlotForWaitingPatient(HOUR);
         List<String> lines;
         try (LogCapture capture = LogCapture.start()) {
             Page offer = openOffer(client, token);
@@ -311,10 +299,6 @@ class OfferPageHttpTest extends RunningPage {
         return ((LinkResult.Ok<OfferPage>) clinic.selfService().openOffer(token)).value().status();
     }
 
-    private static String payload(String token) {
-        return token.substring(0, token.indexOf('.'));
-    }
-
     private static List<String> secrets(String token) {
         return List.of(payload(token), token.substring(token.indexOf('.') + 1), DemoClinic.PATIENT.name(),
                 DemoClinic.PATIENT.email(), DemoClinic.WAITING_PATIENT.name(), DemoClinic.WAITING_PATIENT.email());
@@ -332,11 +316,9 @@ class OfferPageHttpTest extends RunningPage {
         assertThat(page.body()).doesNotContain("@example.org");
     }
 
-    /** Opens an offer link as a browser does: GET it, expect 303 to /offer, follow. */
+    /** Opens an offer link as a browser does: GET it, expect 303 to /offer with the visit's cookie, follow. */
     private Page openOffer(PageClient browser, String token) {
-        Page opened = browser.get(server.manageUrl(token));
-        assertThat(opened.status()).isEqualTo(303);
-        assertThat(opened.location()).hasValue(SelfServiceServer.OFFER);
+        Page opened = openSwappingToken(browser, token, SelfServiceServer.OFFER, SelfServiceServer.OFFER_COOKIE);
         return browser.follow(opened);
     }
 

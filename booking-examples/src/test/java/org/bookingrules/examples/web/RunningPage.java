@@ -63,6 +63,51 @@ abstract class RunningPage {
     }
 
     /**
+     * Opens a link as a browser does and checks that its token was swapped for a cookie: 303 to the
+     * page, and one cookie, scoped to the page's path, HttpOnly and SameSite=Strict, that carries
+     * nothing of the token.
+     *
+     * @param browser the client that opens it
+     * @param token the link's token
+     * @param page the page's path, where the answer leads and the cookie is scoped to
+     * @param cookie the cookie's name
+     * @return the 303 answer, with the cookie kept in {@code browser}
+     */
+    Page openSwappingToken(PageClient browser, String token, String page, String cookie) {
+        Page opened = browser.get(server.manageUrl(token));
+        assertThat(opened.status()).isEqualTo(303);
+        assertThat(opened.location()).hasValue(page);
+        assertThat(opened.headers().allValues("Set-Cookie")).singleElement().satisfies(c -> assertThat(c)
+                .startsWith(cookie + "=").doesNotContain(payload(token)).doesNotContain(token.substring(0, 20))
+                .contains("; Path=" + page + "; HttpOnly; SameSite=Strict"));
+        return opened;
+    }
+
+    /**
+     * Asks for a link's page as a click on another site (a webmail) does, without the Strict cookie,
+     * and checks the answer: a same-origin step on to {@code next}, where a client with no cookie,
+     * even after the step, gets 403 and never a loop.
+     *
+     * @param webmail the client on the other site
+     * @param page the link's page
+     * @param next where the step leads
+     * @return the step
+     */
+    Page crossSiteStep(PageClient webmail, String page, String next) {
+        Page step = webmail.get(page, Map.of("Sec-Fetch-Site", "cross-site"));
+        assertThat(step.status()).isEqualTo(200);
+        assertThat(step.body()).contains("<meta http-equiv=\"refresh\" content=\"0; url=" + next + "\">");
+        assertThat(webmail.get(next, Map.of("Sec-Fetch-Site", "same-origin")).status())
+                .as("no cookie after the step either: no second step").isEqualTo(403);
+        return step;
+    }
+
+    /** @return the signed part of a link's token, before the dot */
+    static String payload(String token) {
+        return token.substring(0, token.indexOf('.'));
+    }
+
+    /**
      * Books an appointment of the demo patient with the doctor, {@link DemoClinic#APPOINTMENT} long,
      * made by the front desk.
      *

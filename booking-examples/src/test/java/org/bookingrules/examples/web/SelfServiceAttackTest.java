@@ -226,12 +226,12 @@ class SelfServiceAttackTest extends RunningPage {
         Sessions sessions = server.sessions();
         System.out.printf("session flood: %d checks in %d ms, %d passed, %d throttled by the library; sessions kept "
                 + "for the link: %d (cap %d), pre-sessions: %d, all sessions: %d%n", checks, took.toMillis(), passed,
-                locked, sessions.sessionsOf(flooded), cap, sessions.preSessionsOf(flooded), sessions.sessionCount());
+                locked, sessions.sessionsOf(flooded), cap, sessions.preSessions().countOf(flooded), sessions.sessionCount());
 
         // Negative control: the flood did get more sessions than the cap, so the cap had work to do.
         assertThat(passed).isGreaterThan(cap);
         assertThat(sessions.sessionsOf(flooded)).isEqualTo(cap);
-        assertThat(sessions.preSessionsOf(flooded)).isLessThanOrEqualTo(cap);
+        assertThat(sessions.preSessions().countOf(flooded)).isLessThanOrEqualTo(cap);
         assertThat(sessions.sessionCount()).isLessThanOrEqualTo(cap + 1);
         PageClient evicted = english();
         assertThat(evicted.get("/session", Map.of("Cookie", SelfServiceServer.SESSION_COOKIE + "=" + firstSession))

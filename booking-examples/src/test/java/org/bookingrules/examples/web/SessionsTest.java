@@ -7,9 +7,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.bookingrules.links.Grant;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.threeten.extra.MutableClock;
 
 /** The caps of the page's server-side state: per link, and in all, both evicting, never refusing. */
@@ -24,14 +30,14 @@ class SessionsTest {
     @DisplayName("10,000 sessions of one link keep the newest five; another link's session is untouched")
     void perLinkCapEvictsTheOldestOfThatLink() {
         Sessions sessions = new Sessions(clock, 10_000, 5, Duration.ofMinutes(30));
-        Sessions.Session other = sessions.open(sessions.openPreSession("other.link"), grant());
+        Sessions.Session other = sessions.open(sessions.preSessions().open("other.link"), grant());
         List<Sessions.Session> flood = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            flood.add(sessions.open(sessions.openPreSession("flood.link"), grant()));
+            flood.add(sessions.open(sessions.preSessions().open("flood.link"), grant()));
         }
 
         assertThat(sessions.sessionsOf("flood.link")).isEqualTo(5);
-        assertThat(sessions.preSessionsOf("flood.link")).isZero();
+        assertThat(sessions.preSessions().countOf("flood.link")).isZero();
         assertThat(sessions.sessionCount()).isEqualTo(6);
         assertThat(flood.subList(flood.size() - 5, flood.size())).allSatisfy(s ->
                 assertThat(sessions.find(s.id())).contains(s));
@@ -39,16 +45,11 @@ class SessionsTest {
         assertThat(sessions.find(other.id())).contains(other);
     }
 
-    @Test
-    @DisplayName("Pre-sessions are capped per link the same way")
-    void preSessionsAreCappedPerLink() {
-        Sessions sessions = new Sessions(clock, 10_000, 5, Duration.ofMinutes(30));
-        Sessions.PreSession other = sessions.openPreSession("other.link");
-        for (int i = 0; i < 1_000; i++) {
-            sessions.openPreSession("flood.link");
-        }
-        assertThat(sessions.preSessionsOf("flood.link")).isEqualTo(5);
-        assertThat(sessions.findPreSession(other.id())).contains(other);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("visitTables")
+    @DisplayName("Pre-sessions and offer visits are capped per link the same way; another link's are untouched")
+    void visitsAreCappedPerLink(Function<Sessions, Sessions.Visits<?>> table) {
+        assertCappedPerLink(table.apply(new Sessions(clock, 10_000, 5, Duration.ofMinutes(30))));
     }
 
     @Test
@@ -57,7 +58,7 @@ class SessionsTest {
         Sessions sessions = new Sessions(clock, 10, 5, Duration.ofMinutes(30));
         List<Sessions.Session> opened = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            opened.add(sessions.open(sessions.openPreSession("link-" + i), grant()));
+            opened.add(sessions.open(sessions.preSessions().open("link-" + i), grant()));
             clock.add(Duration.ofSeconds(1));
         }
         assertThat(sessions.sessionCount()).isEqualTo(10);
@@ -71,41 +72,66 @@ class SessionsTest {
             + "pre-session's")
     void expiry() {
         Sessions sessions = new Sessions(clock, 100, 5, Duration.ofMinutes(30));
-        Sessions.PreSession pre = sessions.openPreSession("a.link");
+        Sessions.PreSession pre = sessions.preSessions().open("a.link");
         Sessions.Session session = sessions.open(pre, grant());
         assertThat(session.id()).isNotEqualTo(pre.id());
         assertThat(session.csrf()).isNotEqualTo(pre.csrf());
-        assertThat(sessions.findPreSession(pre.id())).isEmpty();
-        Sessions.PreSession waiting = sessions.openPreSession("a.link");
+        assertThat(sessions.preSessions().find(pre.id())).isEmpty();
+        Sessions.PreSession waiting = sessions.preSessions().open("a.link");
 
         clock.add(Duration.ofMinutes(16));
         assertThat(sessions.find(session.id())).as("the grant expired").isEmpty();
-        assertThat(sessions.findPreSession(waiting.id())).isPresent();
+        assertThat(sessions.preSessions().find(waiting.id())).isPresent();
         clock.add(Duration.ofMinutes(15));
-        assertThat(sessions.findPreSession(waiting.id())).isEmpty();
+        assertThat(sessions.preSessions().find(waiting.id())).isEmpty();
         assertThat(sessions.find(null)).isEmpty();
         assertThat(sessions.find("not-an-id")).isEmpty();
     }
 
-    @Test
-    @DisplayName("Offer visits are capped per offer link, end after the pre-session time, and are apart from "
-            + "pre-sessions: an offer visit's id opens no pre-session")
-    void offerVisits() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("visitTables")
+    @DisplayName("Pre-sessions and offer visits end after the pre-session time and are apart from each other and "
+            + "from sessions: a visit's id opens nothing in another table")
+    void visitsEndAndStayApart(Function<Sessions, Sessions.Visits<?>> table) {
         Sessions sessions = new Sessions(clock, 10_000, 5, Duration.ofMinutes(30));
-        Sessions.OfferVisit other = sessions.openOfferVisit("other.offer");
-        for (int i = 0; i < 1_000; i++) {
-            sessions.openOfferVisit("flood.offer");
-        }
-        assertThat(sessions.offerVisitsOf("flood.offer")).isEqualTo(5);
-        assertThat(sessions.offerVisitCount()).isEqualTo(6);
-        assertThat(sessions.findOfferVisit(other.id())).contains(other);
-        assertThat(sessions.findPreSession(other.id())).isEmpty();
-        assertThat(other.csrfMatches(other.csrf())).isTrue();
-        assertThat(other.csrfMatches(other.id())).isFalse();
-        assertThat(other.csrfMatches(null)).isFalse();
+        assertEndsInItsOwnTable(sessions, table.apply(sessions));
+    }
 
-        clock.add(Duration.ofMinutes(31));
-        assertThat(sessions.findOfferVisit(other.id())).isEmpty();
+    static Stream<Arguments> visitTables() {
+        return Stream.of(
+                Arguments.of(Named.of("pre-sessions", (Function<Sessions, Sessions.Visits<?>>) Sessions::preSessions)),
+                Arguments.of(Named.of("offer visits", (Function<Sessions, Sessions.Visits<?>>) Sessions::offerVisits)));
+    }
+
+    /** 1,000 visits of one link keep the newest five; the visit of another link stays. */
+    private static <T extends Sessions.LinkVisit> void assertCappedPerLink(Sessions.Visits<T> visits) {
+        T other = visits.open("other.link");
+        List<T> flood = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            flood.add(visits.open("flood.link"));
+        }
+        assertThat(visits.countOf("flood.link")).isEqualTo(5);
+        assertThat(visits.size()).isEqualTo(6);
+        assertThat(visits.find(flood.get(0).id())).isEmpty();
+        assertThat(visits.find(flood.get(flood.size() - 1).id())).contains(flood.get(flood.size() - 1));
+        assertThat(visits.find(other.id())).contains(other);
+    }
+
+    /** A visit opens only in its own table, checks its own CSRF token, and ends just after 30 minutes. */
+    private <T extends Sessions.LinkVisit> void assertEndsInItsOwnTable(Sessions sessions, Sessions.Visits<T> visits) {
+        T visit = visits.open("a.link");
+        assertThat(visits.find(visit.id())).contains(visit);
+        assertThat(Stream.of(sessions.preSessions(), sessions.offerVisits()).filter(other -> other != visits))
+                .singleElement().satisfies(other -> assertThat(other.find(visit.id())).isEmpty());
+        assertThat(sessions.find(visit.id())).isEmpty();
+        assertThat(visit.csrfMatches(visit.csrf())).isTrue();
+        assertThat(visit.csrfMatches(visit.id())).isFalse();
+        assertThat(visit.csrfMatches(null)).isFalse();
+
+        clock.add(Duration.ofMinutes(30));
+        assertThat(visits.find(visit.id())).as("at its end").contains(visit);
+        clock.add(Duration.ofMinutes(1));
+        assertThat(visits.find(visit.id())).isEmpty();
     }
 
     private Grant grant() {
