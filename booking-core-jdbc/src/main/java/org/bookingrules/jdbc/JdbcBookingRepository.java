@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
@@ -289,7 +290,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (appointments != null) {
             return read("find", c -> appointments.find(c, tenantId, bookingId));
         }
-        return read("find", c -> queryOne(c, sql.findBooking, tenantId, bookingId));
+        return read("find", c -> first(query(c, sql.findBooking, tenantId, bookingId, this::booking)));
     }
 
     /**
@@ -320,7 +321,8 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (appointments != null) {
             return read("findByConfirmationCode", c -> appointments.findByCode(c, tenantId, confirmationCode));
         }
-        return read("findByConfirmationCode", c -> queryOne(c, sql.findBookingByCode, tenantId, confirmationCode));
+        return read("findByConfirmationCode",
+                c -> first(query(c, sql.findBookingByCode, tenantId, confirmationCode, this::booking)));
     }
 
     @Override
@@ -328,18 +330,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (!storable(tenantId, key)) {
             return Optional.empty();
         }
-        return read("findIdempotencyKey", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.findIdempotencyKey)) {
-                s.setString(1, tenantId);
-                s.setString(2, key);
-                try (ResultSet rows = s.executeQuery()) {
-                    return rows.next()
-                            ? Optional.of(new IdempotencyKey(rows.getString(1), rows.getString(2), rows.getString(3),
-                                    sql.readInstant(rows, "created_at"), null))
-                            : Optional.empty();
-                }
-            }
-        });
+        return read("findIdempotencyKey", c -> first(query(c, sql.findIdempotencyKey, tenantId, key,
+                r -> new IdempotencyKey(r.getString(1), r.getString(2), r.getString(3),
+                        sql.readInstant(r, "created_at"), null))));
     }
 
     @Override
@@ -350,15 +343,8 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (appointments != null) {
             return read("calendar", c -> appointments.calendar(c, tenantId, resourceId, interval));
         }
-        return read("calendar", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.calendar)) {
-                s.setString(1, tenantId);
-                s.setString(2, resourceId);
-                sql.bindInstant(s, 3, interval.getEnd());
-                sql.bindInstant(s, 4, interval.getStart());
-                return bookings(s);
-            }
-        });
+        return read("calendar", c -> query(c, sql.calendar, overlapping(tenantId, resourceId, interval),
+                this::booking));
     }
 
     @Override
@@ -369,13 +355,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (appointments != null) {
             return read("customerBookings", c -> appointments.customerBookings(c, tenantId, customerId));
         }
-        return read("customerBookings", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.customerBookings)) {
-                s.setString(1, tenantId);
-                s.setString(2, customerId);
-                return bookings(s);
-            }
-        });
+        return read("customerBookings", c -> query(c, sql.customerBookings, tenantId, customerId, this::booking));
     }
 
     @Override
@@ -383,41 +363,20 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (!storable(tenantId, bookingId)) {
             return List.of();
         }
-        return read("history", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.history)) {
-                s.setString(1, tenantId);
-                s.setString(2, bookingId);
-                List<BookingEvent> events = new ArrayList<>();
-                try (ResultSet rows = s.executeQuery()) {
-                    while (rows.next()) {
-                        String from = rows.getString("from_status");
-                        events.add(Codec.event(rows.getString("kind"),
-                                Codec.actor(rows.getString("actor_kind"), rows.getString("actor_id")),
-                                sql.readInstant(rows, "at"), from == null ? null : BookingStatus.valueOf(from),
-                                BookingStatus.valueOf(rows.getString("to_status")), rows.getString("details")));
-                    }
-                }
-                return List.copyOf(events);
-            }
-        });
+        return read("history", c -> query(c, sql.history, tenantId, bookingId, this::bookingEvent));
     }
 
     @Override
     public List<Booking> dueReminders(Instant now, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
-        }
+        requireLimit(limit);
         if (appointments != null) {
             return read("dueReminders", c -> appointments.dueReminders(c, now, limit));
         }
-        return read("dueReminders", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.dueReminders)) {
-                sql.bindInstant(s, 1, now);
-                sql.bindInstant(s, 2, now);
-                s.setInt(3, limit);
-                return bookings(s);
-            }
-        });
+        return read("dueReminders", c -> query(c, sql.dueReminders, s -> {
+            sql.bindInstant(s, 1, now);
+            sql.bindInstant(s, 2, now);
+            s.setInt(3, limit);
+        }, this::booking));
     }
 
     // ---------------------------------------------------------------------------------- writes
@@ -538,12 +497,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             try (ResultSet r = select.executeQuery()) {
                 while (r.next()) {
                     String details = r.getString("details");
-                    String from = r.getString("from_status");
-                    BookingEvent event = Codec.event(r.getString("kind"),
-                            Codec.actor(r.getString("actor_kind"), r.getString("actor_id")), sql.readInstant(r, "at"),
-                            from == null ? null : BookingStatus.valueOf(from),
-                            BookingStatus.valueOf(r.getString("to_status")), details);
-                    String scrubbed = Codec.eventDetails(event.withoutFreeText());
+                    String scrubbed = Codec.eventDetails(bookingEvent(r).withoutFreeText());
                     if (!scrubbed.equals(details)) {
                         update.setString(1, scrubbed);
                         update.setString(2, b.tenantId());
@@ -561,40 +515,72 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
     }
 
     private void eraseOutbox(Connection c, Booking b) throws SQLException {
+        ErasedRows erased = eraseOutboxRows(c, b.tenantId(), b.id(), (r, id) -> {
+            if (RecipientRole.CUSTOMER.name().equals(r.getString("recipient"))
+                    && !"SENT".equals(r.getString("status"))) {
+                return null;
+            }
+            String body = r.getString("body");
+            if (body != null) {
+                // Its own notification only: the document no longer lists the rows dropped here.
+                return new Rewritten(OutboxDocument.write(List.of(OutboxDocument.read(body, id).withoutPersonalData())),
+                        null);
+            }
+            // A row from before the JSON format keeps its format.
+            return new Rewritten(null, Codec.notification(Codec.notification(r.getString("payload"))
+                    .withoutPersonalData()));
+        });
+        if (erased.dropped() > 0) {
+            LOG.debug("erase booking={}: {} undelivered notifications to the customer dropped", b.id(),
+                    erased.dropped());
+        }
+    }
+
+    /** An outbox row rewritten without personal data: its document, or for a row from before it, its old payload. */
+    private record Rewritten(String body, String payload) {
+    }
+
+    /** What becomes of one outbox row of an erased customer. */
+    @FunctionalInterface
+    private interface OutboxErasure {
+        /** The row rewritten, or null to drop it. */
+        Rewritten of(ResultSet row, String notificationId) throws SQLException;
+    }
+
+    /** How many outbox rows an erasure dropped and rewrote. */
+    private record ErasedRows(int dropped, int rewritten) {
+    }
+
+    /**
+     * Takes personal data out of the outbox rows of one {@code booking_id} (a booking's id, or an
+     * entry's for its notices), locked meanwhile: each row dropped or rewritten as {@code erasure} says.
+     */
+    private ErasedRows eraseOutboxRows(Connection c, String tenantId, String bookingId, OutboxErasure erasure)
+            throws SQLException {
         try (PreparedStatement select = c.prepareStatement(sql.outboxForErasure);
              PreparedStatement rewrite = c.prepareStatement(sql.eraseOutboxPayload);
              PreparedStatement drop = c.prepareStatement(sql.dropOutboxRow)) {
-            select.setString(1, b.tenantId());
-            select.setString(2, b.id());
-            int rewritten = 0;
+            select.setString(1, tenantId);
+            select.setString(2, bookingId);
             int dropped = 0;
+            int rewritten = 0;
             try (ResultSet r = select.executeQuery()) {
                 while (r.next()) {
                     String id = r.getString("notification_id");
-                    if (RecipientRole.CUSTOMER.name().equals(r.getString("recipient"))
-                            && !"SENT".equals(r.getString("status"))) {
-                        drop.setString(1, b.tenantId());
+                    Rewritten row = erasure.of(r, id);
+                    PreparedStatement s = row == null ? drop : rewrite;
+                    if (row == null) {
+                        drop.setString(1, tenantId);
                         drop.setString(2, id);
-                        drop.addBatch();
                         dropped++;
-                        continue;
-                    }
-                    String body = r.getString("body");
-                    if (body != null) {
-                        // Its own notification only: the document no longer lists the rows dropped here.
-                        rewrite.setString(1, OutboxDocument.write(List.of(OutboxDocument.read(body, id)
-                                .withoutPersonalData())));
-                        rewrite.setNull(2, Types.VARCHAR);
                     } else {
-                        // A row from before the JSON format keeps its format.
-                        rewrite.setNull(1, Types.VARCHAR);
-                        rewrite.setString(2, Codec.notification(Codec.notification(r.getString("payload"))
-                                .withoutPersonalData()));
+                        setText(rewrite, 1, row.body());
+                        setText(rewrite, 2, row.payload());
+                        rewrite.setString(3, tenantId);
+                        rewrite.setString(4, id);
+                        rewritten++;
                     }
-                    rewrite.setString(3, b.tenantId());
-                    rewrite.setString(4, id);
-                    rewrite.addBatch();
-                    rewritten++;
+                    s.addBatch();
                 }
             }
             if (rewritten > 0) {
@@ -602,8 +588,17 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             }
             if (dropped > 0) {
                 drop.executeBatch();
-                LOG.debug("erase booking={}: {} undelivered notifications to the customer dropped", b.id(), dropped);
             }
+            return new ErasedRows(dropped, rewritten);
+        }
+    }
+
+    /** A text parameter, or SQL NULL. */
+    private static void setText(PreparedStatement s, int index, String value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.VARCHAR);
+        } else {
+            s.setString(index, value);
         }
     }
 
@@ -631,20 +626,12 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
 
     @Override
     public Optional<WaitlistEntry> findEntry(String tenantId, String entryId) {
-        requireOwnTables("findEntry");
-        if (!storable(tenantId, entryId)) {
-            return Optional.empty();
-        }
-        return read("findEntry", c -> first(entries(c, sql.findEntry, tenantId, entryId)));
+        return first(tableRows("findEntry", s -> s.findEntry, tenantId, entryId, this::entry));
     }
 
     @Override
     public List<WaitlistEntry> customerEntries(String tenantId, String customerId) {
-        requireOwnTables("customerEntries");
-        if (!storable(tenantId, customerId)) {
-            return List.of();
-        }
-        return read("customerEntries", c -> entries(c, sql.customerEntries, tenantId, customerId));
+        return tableRows("customerEntries", s -> s.customerEntries, tenantId, customerId, this::entry);
     }
 
     @Override
@@ -657,58 +644,24 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (!storable(tenantId, serviceId, resourceId)) {
             return List.of();
         }
-        return read("waitingFor", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.waitingFor)) {
-                s.setString(1, tenantId);
-                s.setString(2, serviceId);
-                s.setString(3, resourceId);
-                sql.bindInstant(s, 4, slot.getStart());
-                sql.bindInstant(s, 5, slot.getEnd());
-                s.setInt(6, limit);
-                return entries(s);
-            }
-        });
+        return read("waitingFor", c -> query(c, sql.waitingFor, s -> {
+            s.setString(1, tenantId);
+            s.setString(2, serviceId);
+            s.setString(3, resourceId);
+            sql.bindInstant(s, 4, slot.getStart());
+            sql.bindInstant(s, 5, slot.getEnd());
+            s.setInt(6, limit);
+        }, this::entry));
     }
 
     @Override
     public List<WaitlistEvent> entryHistory(String tenantId, String entryId) {
-        requireOwnTables("entryHistory");
-        if (!storable(tenantId, entryId)) {
-            return List.of();
-        }
-        return read("entryHistory", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.entryHistory)) {
-                s.setString(1, tenantId);
-                s.setString(2, entryId);
-                List<WaitlistEvent> events = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        Instant start = sql.readInstant(r, "slot_start");
-                        Instant end = sql.readInstant(r, "slot_end");
-                        events.add(new WaitlistEvent(WaitlistEvent.Kind.valueOf(r.getString("kind")),
-                                Codec.actor(r.getString("actor_kind"), r.getString("actor_id")),
-                                sql.readInstant(r, "at"), r.getString("offer_id"),
-                                start == null ? null : Interval.of(start, end), r.getString("booking_id")));
-                    }
-                }
-                return List.copyOf(events);
-            }
-        });
+        return tableRows("entryHistory", s -> s.entryHistory, tenantId, entryId, this::entryEvent);
     }
 
     @Override
     public Optional<SlotHold> findHold(String tenantId, String holdId) {
-        requireOwnTables("findHold");
-        if (!storable(tenantId, holdId)) {
-            return Optional.empty();
-        }
-        return read("findHold", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.findHold)) {
-                s.setString(1, tenantId);
-                s.setString(2, holdId);
-                return first(holds(s));
-            }
-        });
+        return first(tableRows("findHold", s -> s.findHold, tenantId, holdId, this::hold));
     }
 
     @Override
@@ -717,77 +670,28 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (!storable(tenantId, resourceId)) {
             return List.of();
         }
-        return read("holds", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.holdsOfResource)) {
-                s.setString(1, tenantId);
-                s.setString(2, resourceId);
-                sql.bindInstant(s, 3, interval.getEnd());
-                sql.bindInstant(s, 4, interval.getStart());
-                return holds(s);
-            }
-        });
+        return read("holds", c -> query(c, sql.holdsOfResource, overlapping(tenantId, resourceId, interval),
+                this::hold));
     }
 
     @Override
     public Optional<SlotOffer> findOffer(String tenantId, String offerId) {
-        requireOwnTables("findOffer");
-        if (!storable(tenantId, offerId)) {
-            return Optional.empty();
-        }
-        return read("findOffer", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.findOffer)) {
-                s.setString(1, tenantId);
-                s.setString(2, offerId);
-                return first(offers(s));
-            }
-        });
+        return first(tableRows("findOffer", s -> s.findOffer, tenantId, offerId, this::offer));
     }
 
     @Override
     public List<SlotOffer> offers(String tenantId, String holdId) {
-        requireOwnTables("offers");
-        if (!storable(tenantId, holdId)) {
-            return List.of();
-        }
-        return read("offers", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.offersOfHold)) {
-                s.setString(1, tenantId);
-                s.setString(2, holdId);
-                return offers(s);
-            }
-        });
+        return tableRows("offers", s -> s.offersOfHold, tenantId, holdId, this::offer);
     }
 
     @Override
     public List<SlotHold> endedRounds(Instant now, int limit) {
-        requireOwnTables("endedRounds");
-        Objects.requireNonNull(now, "now");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
-        }
-        return read("endedRounds", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.endedRounds)) {
-                sql.bindInstant(s, 1, now);
-                s.setInt(2, limit);
-                return holds(s);
-            }
-        });
+        return passedRows("endedRounds", s -> s.endedRounds, now, limit, this::hold);
     }
 
     @Override
     public List<WaitlistEntry> passedEntries(Instant now, int limit) {
-        requireOwnTables("passedEntries");
-        Objects.requireNonNull(now, "now");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
-        }
-        return read("passedEntries", c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.passedEntries)) {
-                sql.bindInstant(s, 1, now);
-                s.setInt(2, limit);
-                return entries(s);
-            }
-        });
+        return passedRows("passedEntries", s -> s.passedEntries, now, limit, this::entry);
     }
 
     /**
@@ -855,40 +759,13 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
      * ones rewritten without personal data. Its rows are named by the entry's id.
      */
     private void eraseNotices(Connection c, WaitlistEntry entry) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(sql.outboxForErasure);
-             PreparedStatement rewrite = c.prepareStatement(sql.eraseOutboxPayload);
-             PreparedStatement drop = c.prepareStatement(sql.dropOutboxRow)) {
-            select.setString(1, entry.tenantId());
-            select.setString(2, entry.id());
-            int dropped = 0;
-            int rewritten = 0;
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    String id = r.getString("notification_id");
-                    PreparedStatement s = "SENT".equals(r.getString("status")) ? rewrite : drop;
-                    if (s == rewrite) {
-                        rewrite.setString(1, OutboxDocument.writeNotice(OutboxDocument.readNotice(r.getString("body"))
-                                .withoutPersonalData()));
-                        rewrite.setNull(2, Types.VARCHAR);
-                        rewrite.setString(3, entry.tenantId());
-                        rewrite.setString(4, id);
-                        rewritten++;
-                    } else {
-                        drop.setString(1, entry.tenantId());
-                        drop.setString(2, id);
-                        dropped++;
-                    }
-                    s.addBatch();
-                }
-            }
-            if (rewritten > 0) {
-                rewrite.executeBatch();
-            }
-            if (dropped > 0) {
-                drop.executeBatch();
-            }
-            LOG.debug("erase entry={}: {} undelivered notices dropped, {} rewritten", entry.id(), dropped, rewritten);
-        }
+        ErasedRows erased = eraseOutboxRows(c, entry.tenantId(), entry.id(),
+                (r, id) -> "SENT".equals(r.getString("status"))
+                        ? new Rewritten(OutboxDocument.writeNotice(OutboxDocument.readNotice(r.getString("body"))
+                                .withoutPersonalData()), null)
+                        : null);
+        LOG.debug("erase entry={}: {} undelivered notices dropped, {} rewritten", entry.id(), erased.dropped(),
+                erased.rewritten());
     }
 
     /** Whether an active booking of the hold's resource overlaps its slot. */
@@ -908,23 +785,8 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
 
     /** Writes a hold if the stored one is at the expected version (0: none stored); false if it is not. */
     private boolean writeHold(Connection c, SlotHold h, long expectedVersion) throws SQLException {
-        if (expectedVersion == 0) {
-            // A taken id fails on the primary key: classifyDuplicate answers VERSION_CONFLICT.
-            try (PreparedStatement s = c.prepareStatement(sql.insertHold)) {
-                s.setString(1, h.tenantId());
-                s.setString(2, h.id());
-                bindHoldBody(s, 3, h);
-                s.executeUpdate();
-                return true;
-            }
-        }
-        try (PreparedStatement s = c.prepareStatement(sql.updateHold)) {
-            int next = bindHoldBody(s, 1, h);
-            s.setString(next, h.tenantId());
-            s.setString(next + 1, h.id());
-            s.setLong(next + 2, expectedVersion);
-            return s.executeUpdate() == 1;
-        }
+        return writeVersioned(c, sql.insertHold, sql.updateHold, h.tenantId(), h.id(), expectedVersion,
+                (s, first) -> bindHoldBody(s, first, h));
     }
 
     /** Binds a hold's columns from resource_id to version, in {@link Sql#HOLD_COLUMNS} order. */
@@ -949,21 +811,44 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
 
     /** Writes an entry if the stored one is at the expected version (0: none stored); false if it is not. */
     private boolean writeEntry(Connection c, WaitlistEntry e, long expectedVersion) throws SQLException {
+        return writeVersioned(c, sql.insertEntry, sql.updateEntry, e.tenantId(), e.id(), expectedVersion,
+                (s, first) -> bindEntryBody(s, first, e));
+    }
+
+    /** Binds the columns of a row after its tenant and id, from the given index; returns the next index. */
+    @FunctionalInterface
+    private interface RowColumns {
+        int bind(PreparedStatement s, int first) throws SQLException;
+    }
+
+    /**
+     * Writes a row of the list if the stored one is at the expected version (0: none stored); false if
+     * it is not. The update's parameters are the columns, then tenant, id and the expected version.
+     */
+    private static boolean writeVersioned(Connection c, String insert, String update, String tenantId, String id,
+                                          long expectedVersion, RowColumns columns) throws SQLException {
         if (expectedVersion == 0) {
-            try (PreparedStatement s = c.prepareStatement(sql.insertEntry)) {
-                s.setString(1, e.tenantId());
-                s.setString(2, e.id());
-                bindEntryBody(s, 3, e);
-                s.executeUpdate();
-                return true;
-            }
+            // A taken id fails on the primary key: classifyDuplicate answers VERSION_CONFLICT.
+            insertRow(c, insert, tenantId, id, columns);
+            return true;
         }
-        try (PreparedStatement s = c.prepareStatement(sql.updateEntry)) {
-            int next = bindEntryBody(s, 1, e);
-            s.setString(next, e.tenantId());
-            s.setString(next + 1, e.id());
+        try (PreparedStatement s = c.prepareStatement(update)) {
+            int next = columns.bind(s, 1);
+            s.setString(next, tenantId);
+            s.setString(next + 1, id);
             s.setLong(next + 2, expectedVersion);
             return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Inserts a row of the list: tenant, id, then the other columns. */
+    private static void insertRow(Connection c, String insert, String tenantId, String id, RowColumns columns)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(insert)) {
+            s.setString(1, tenantId);
+            s.setString(2, id);
+            columns.bind(s, 3);
+            s.executeUpdate();
         }
     }
 
@@ -999,12 +884,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             }
         }
         // New: the hold's version check under the resource's lock keeps a second writer of it out.
-        try (PreparedStatement s = c.prepareStatement(sql.insertOffer)) {
-            s.setString(1, o.tenantId());
-            s.setString(2, o.id());
-            bindOfferBody(s, 3, o);
-            s.executeUpdate();
-        }
+        insertRow(c, sql.insertOffer, o.tenantId(), o.id(), (s, first) -> bindOfferBody(s, first, o));
     }
 
     /** Binds an offer's columns from hold_id to ended_at, in {@link Sql#OFFER_COLUMNS} order. */
@@ -1099,64 +979,42 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         throw fault("save", violation);
     }
 
-    private static <T> Optional<T> first(List<T> found) {
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    private WaitlistEntry entry(ResultSet r) throws SQLException {
+        return new WaitlistEntry(r.getString("tenant_id"), r.getString("id"),
+                new CustomerDetails(r.getString("customer_id"), r.getString("customer_name"),
+                        r.getString("customer_email"), r.getString("customer_phone"),
+                        Codec.language(r.getString("customer_language"))),
+                new Service(r.getString("service_id"), r.getString("service_name")),
+                r.getString("resource_id"),
+                Interval.of(sql.readInstant(r, "window_start"), sql.readInstant(r, "window_end")),
+                r.getString("booking_id"), EntryStatus.valueOf(r.getString("status")),
+                sql.readInstant(r, "joined_at"), r.getLong("version"));
     }
 
-    private List<WaitlistEntry> entries(Connection c, String query, String tenantId, String key) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(query)) {
-            s.setString(1, tenantId);
-            s.setString(2, key);
-            return entries(s);
-        }
+    private WaitlistEvent entryEvent(ResultSet r) throws SQLException {
+        Instant start = sql.readInstant(r, "slot_start");
+        Instant end = sql.readInstant(r, "slot_end");
+        return new WaitlistEvent(WaitlistEvent.Kind.valueOf(r.getString("kind")),
+                Codec.actor(r.getString("actor_kind"), r.getString("actor_id")),
+                sql.readInstant(r, "at"), r.getString("offer_id"),
+                start == null ? null : Interval.of(start, end), r.getString("booking_id"));
     }
 
-    private List<WaitlistEntry> entries(PreparedStatement s) throws SQLException {
-        List<WaitlistEntry> result = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                result.add(new WaitlistEntry(r.getString("tenant_id"), r.getString("id"),
-                        new CustomerDetails(r.getString("customer_id"), r.getString("customer_name"),
-                                r.getString("customer_email"), r.getString("customer_phone"),
-                                Codec.language(r.getString("customer_language"))),
-                        new Service(r.getString("service_id"), r.getString("service_name")),
-                        r.getString("resource_id"),
-                        Interval.of(sql.readInstant(r, "window_start"), sql.readInstant(r, "window_end")),
-                        r.getString("booking_id"), EntryStatus.valueOf(r.getString("status")),
-                        sql.readInstant(r, "joined_at"), r.getLong("version")));
-            }
-        }
-        return List.copyOf(result);
+    private SlotHold hold(ResultSet r) throws SQLException {
+        return new SlotHold(r.getString("tenant_id"), r.getString("id"),
+                new Resource(r.getString("resource_id"), r.getString("resource_name"),
+                        r.getString("resource_contact")),
+                new Service(r.getString("service_id"), r.getString("service_name")),
+                Interval.of(sql.readInstant(r, "slot_start"), sql.readInstant(r, "slot_end")),
+                Codec.zone(r.getString("zone_id")), r.getString("freed_by"),
+                HoldStatus.valueOf(r.getString("status")), sql.readInstant(r, "until_at"), r.getInt("round"),
+                sql.readInstant(r, "created_at"), r.getLong("version"));
     }
 
-    private List<SlotHold> holds(PreparedStatement s) throws SQLException {
-        List<SlotHold> result = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                result.add(new SlotHold(r.getString("tenant_id"), r.getString("id"),
-                        new Resource(r.getString("resource_id"), r.getString("resource_name"),
-                                r.getString("resource_contact")),
-                        new Service(r.getString("service_id"), r.getString("service_name")),
-                        Interval.of(sql.readInstant(r, "slot_start"), sql.readInstant(r, "slot_end")),
-                        Codec.zone(r.getString("zone_id")), r.getString("freed_by"),
-                        HoldStatus.valueOf(r.getString("status")), sql.readInstant(r, "until_at"), r.getInt("round"),
-                        sql.readInstant(r, "created_at"), r.getLong("version")));
-            }
-        }
-        return List.copyOf(result);
-    }
-
-    private List<SlotOffer> offers(PreparedStatement s) throws SQLException {
-        List<SlotOffer> result = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                result.add(new SlotOffer(r.getString("tenant_id"), r.getString("id"), r.getString("hold_id"),
-                        r.getString("entry_id"), r.getInt("round"), OfferStatus.valueOf(r.getString("status")),
-                        sql.readInstant(r, "offered_at"), sql.readInstant(r, "deadline"),
-                        sql.readInstant(r, "ended_at")));
-            }
-        }
-        return List.copyOf(result);
+    private SlotOffer offer(ResultSet r) throws SQLException {
+        return new SlotOffer(r.getString("tenant_id"), r.getString("id"), r.getString("hold_id"),
+                r.getString("entry_id"), r.getInt("round"), OfferStatus.valueOf(r.getString("status")),
+                sql.readInstant(r, "offered_at"), sql.readInstant(r, "deadline"), sql.readInstant(r, "ended_at"));
     }
 
     private static boolean claims(BookingChange change) {
@@ -1527,23 +1385,98 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
 
     // ---------------------------------------------------------------------------------- mapping
 
-    private Optional<Booking> queryOne(Connection c, String query, String tenantId, String key) throws SQLException {
+    /** Sets the parameters of a statement before it runs. */
+    @FunctionalInterface
+    private interface Parameters {
+        void bind(PreparedStatement s) throws SQLException;
+    }
+
+    /** Reads the current row of a result set into a value. */
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet r) throws SQLException;
+    }
+
+    /** Runs a query and reads every row it returns, in order. */
+    private static <T> List<T> query(Connection c, String query, Parameters parameters, RowReader<T> reader)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(query)) {
-            s.setString(1, tenantId);
-            s.setString(2, key);
-            List<Booking> found = bookings(s);
-            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+            parameters.bind(s);
+            List<T> result = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    result.add(reader.read(r));
+                }
+            }
+            return List.copyOf(result);
         }
     }
 
-    private List<Booking> bookings(PreparedStatement s) throws SQLException {
-        List<Booking> result = new ArrayList<>();
-        try (ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
-                result.add(booking(rows));
-            }
+    /** Runs a query whose parameters are a tenant and one key of that tenant's rows. */
+    private static <T> List<T> query(Connection c, String query, String tenantId, String key, RowReader<T> reader)
+            throws SQLException {
+        return query(c, query, s -> {
+            s.setString(1, tenantId);
+            s.setString(2, key);
+        }, reader);
+    }
+
+    /** The parameters of the rows of one resource of a tenant that overlap an interval. */
+    private Parameters overlapping(String tenantId, String resourceId, Interval interval) {
+        return s -> {
+            s.setString(1, tenantId);
+            s.setString(2, resourceId);
+            sql.bindInstant(s, 3, interval.getEnd());
+            sql.bindInstant(s, 4, interval.getStart());
+        };
+    }
+
+
+    private static void requireLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
         }
-        return List.copyOf(result);
+    }
+
+    /**
+     * The rows of a tenant that one key names in a table of the cancellation list, as {@code reader}
+     * reads them; none when no row can have the tenant or key. {@code statement} picks the query from
+     * the dialect's statements, known once a connection is open.
+     */
+    private <T> List<T> tableRows(String operation, Function<Sql, String> statement, String tenantId, String key,
+                                  RowReader<T> reader) {
+        requireOwnTables(operation);
+        if (!storable(tenantId, key)) {
+            return List.of();
+        }
+        return read(operation, c -> query(c, statement.apply(sql), tenantId, key, reader));
+    }
+
+    /**
+     * The first {@code limit} rows of every tenant in a table of the cancellation list whose time had
+     * passed at {@code now}, as {@code reader} reads them; {@code statement} picks the query, whose
+     * parameters are (now, limit).
+     */
+    private <T> List<T> passedRows(String operation, Function<Sql, String> statement, Instant now, int limit,
+                                   RowReader<T> reader) {
+        requireOwnTables(operation);
+        Objects.requireNonNull(now, "now");
+        requireLimit(limit);
+        return read(operation, c -> query(c, statement.apply(sql), s -> {
+            sql.bindInstant(s, 1, now);
+            s.setInt(2, limit);
+        }, reader));
+    }
+
+    private static <T> Optional<T> first(List<T> found) {
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    private BookingEvent bookingEvent(ResultSet r) throws SQLException {
+        String from = r.getString("from_status");
+        return Codec.event(r.getString("kind"), Codec.actor(r.getString("actor_kind"), r.getString("actor_id")),
+                sql.readInstant(r, "at"), from == null ? null : BookingStatus.valueOf(from),
+                BookingStatus.valueOf(r.getString("to_status")), r.getString("details"));
     }
 
     /** The statements of the dialect (known once the first call or the creation detected it). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import org.bookingrules.model.Actor;
 import org.bookingrules.model.Booking;
 import org.bookingrules.model.BookingStatus;
@@ -113,10 +114,8 @@ final class OutboxDocument {
         }
         StringBuilder out = new StringBuilder(INITIAL_CAPACITY);
         out.append("{\"").append(FORMAT_FIELD).append("\":").append(FORMAT);
-        name(out, "kind");
-        string(out, first.kind().name());
-        name(out, "personalMessage");
-        string(out, first.personalMessage());
+        field(out, "kind", first.kind().name());
+        field(out, "personalMessage", first.personalMessage());
         name(out, "booking");
         writeBooking(out, first.booking());
         out.append(",\"notifications\":[");
@@ -124,12 +123,9 @@ final class OutboxDocument {
             Notification n = notifications.get(i);
             out.append(i == 0 ? "{\"id\":" : ",{\"id\":");
             string(out, n.id());
-            name(out, "recipient");
-            string(out, n.recipient().name());
-            name(out, "locale");
-            string(out, n.locale().toLanguageTag());
-            name(out, "manageLink");
-            string(out, n.manageLink());
+            field(out, "recipient", n.recipient().name());
+            field(out, "locale", n.locale().toLanguageTag());
+            field(out, "manageLink", n.manageLink());
             out.append('}');
         }
         return out.append("]}").toString();
@@ -165,43 +161,20 @@ final class OutboxDocument {
     static String writeNotice(WaitlistNotice notice) {
         StringBuilder out = new StringBuilder(INITIAL_CAPACITY);
         out.append("{\"").append(FORMAT_FIELD).append("\":").append(FORMAT);
-        name(out, "kind");
-        string(out, noticeKind(notice));
+        field(out, "kind", noticeKind(notice));
         out.append(",\"notice\":{\"id\":");
         string(out, notice.id());
-        name(out, "kind");
-        string(out, notice.kind().name());
-        name(out, "tenantId");
-        string(out, notice.tenantId());
-        name(out, "entryId");
-        string(out, notice.entryId());
-        name(out, "offerId");
-        string(out, notice.offerId());
+        field(out, "kind", notice.kind().name());
+        field(out, "tenantId", notice.tenantId());
+        field(out, "entryId", notice.entryId());
+        field(out, "offerId", notice.offerId());
         name(out, "customer");
         writeCustomer(out, notice.customer());
-        out.append(",\"resource\":{\"id\":");
-        string(out, notice.resource().id());
-        name(out, "name");
-        string(out, notice.resource().name());
-        name(out, "contact");
-        string(out, notice.resource().contact());
-        out.append("},\"service\":{\"id\":");
-        string(out, notice.service().id());
-        name(out, "name");
-        string(out, notice.service().name());
-        out.append("},\"slot\":{\"start\":");
-        string(out, notice.slot().getStart().toString());
-        name(out, "end");
-        string(out, notice.slot().getEnd().toString());
-        out.append('}');
-        name(out, "zone");
-        string(out, notice.zone().getId());
-        name(out, "deadline");
-        string(out, notice.deadline().toString());
-        name(out, "offerLink");
-        string(out, notice.offerLink());
-        name(out, "locale");
-        string(out, notice.locale().toLanguageTag());
+        writeResourceAndService(out, notice.resource(), notice.service());
+        writeSlot(out, notice.slot(), notice.zone());
+        field(out, "deadline", notice.deadline().toString());
+        field(out, "offerLink", notice.offerLink());
+        field(out, "locale", notice.locale().toLanguageTag());
         return out.append("}}").toString();
     }
 
@@ -213,33 +186,14 @@ final class OutboxDocument {
     private static void writeBooking(StringBuilder out, Booking b) {
         out.append("{\"tenantId\":");
         string(out, b.tenantId());
-        name(out, "id");
-        string(out, b.id());
-        name(out, "confirmationCode");
-        string(out, b.confirmationCode());
-        out.append(",\"resource\":{\"id\":");
-        string(out, b.resource().id());
-        name(out, "name");
-        string(out, b.resource().name());
-        name(out, "contact");
-        string(out, b.resource().contact());
-        out.append("},\"service\":{\"id\":");
-        string(out, b.service().id());
-        name(out, "name");
-        string(out, b.service().name());
-        out.append("},\"customer\":");
+        field(out, "id", b.id());
+        field(out, "confirmationCode", b.confirmationCode());
+        writeResourceAndService(out, b.resource(), b.service());
+        name(out, "customer");
         writeCustomer(out, b.customer().orElse(null));
-        out.append(",\"slot\":{\"start\":");
-        string(out, b.slot().getStart().toString());
-        name(out, "end");
-        string(out, b.slot().getEnd().toString());
-        out.append('}');
-        name(out, "zone");
-        string(out, b.zone().getId());
-        name(out, "status");
-        string(out, b.status().name());
-        name(out, "paymentStatus");
-        string(out, b.paymentStatus().name());
+        writeSlot(out, b.slot(), b.zone());
+        field(out, "status", b.status().name());
+        field(out, "paymentStatus", b.paymentStatus().name());
         name(out, "customerReschedules");
         out.append(b.customerReschedules());
         name(out, "confirmedBy");
@@ -249,22 +203,39 @@ final class OutboxDocument {
         } else {
             out.append("{\"kind\":");
             string(out, Codec.actorKind(confirmedBy));
-            name(out, "id");
-            string(out, confirmedBy.id());
+            field(out, "id", confirmedBy.id());
             out.append('}');
         }
         out.append(",\"reminder\":{\"dueAt\":");
         string(out, text(b.reminder().dueAt()));
-        name(out, "sentAt");
-        string(out, text(b.reminder().sentAt()));
+        field(out, "sentAt", text(b.reminder().sentAt()));
         out.append('}');
         name(out, "version");
         out.append(b.version());
-        name(out, "createdAt");
-        string(out, b.createdAt().toString());
-        name(out, "updatedAt");
-        string(out, b.updatedAt().toString());
+        field(out, "createdAt", b.createdAt().toString());
+        field(out, "updatedAt", b.updatedAt().toString());
         out.append('}');
+    }
+
+    /** The {@code resource} and {@code service} fields, each an object. */
+    private static void writeResourceAndService(StringBuilder out, Resource resource, Service service) {
+        out.append(",\"resource\":{\"id\":");
+        string(out, resource.id());
+        field(out, "name", resource.name());
+        field(out, "contact", resource.contact());
+        out.append("},\"service\":{\"id\":");
+        string(out, service.id());
+        field(out, "name", service.name());
+        out.append('}');
+    }
+
+    /** The {@code slot} field, an object of two instants, and the {@code zone} field. */
+    private static void writeSlot(StringBuilder out, Interval slot, ZoneId zone) {
+        out.append(",\"slot\":{\"start\":");
+        string(out, slot.getStart().toString());
+        field(out, "end", slot.getEnd().toString());
+        out.append('}');
+        field(out, "zone", zone.getId());
     }
 
     /** A customer object, or {@code null}. */
@@ -275,15 +246,17 @@ final class OutboxDocument {
         }
         out.append("{\"id\":");
         string(out, c.id());
-        name(out, "name");
-        string(out, c.name());
-        name(out, "email");
-        string(out, c.email());
-        name(out, "phone");
-        string(out, c.phone());
-        name(out, "language");
-        string(out, c.language().toLanguageTag());
+        field(out, "name", c.name());
+        field(out, "email", c.email());
+        field(out, "phone", c.phone());
+        field(out, "language", c.language().toLanguageTag());
         out.append('}');
+    }
+
+    /** A comma, a field name and its string value (see {@link #name} and {@link #string}). */
+    private static void field(StringBuilder out, String name, String value) {
+        name(out, name);
+        string(out, value);
     }
 
     /** A comma and a field name that needs no escaping (every name here is a plain ASCII word). */
@@ -361,22 +334,15 @@ final class OutboxDocument {
      *     names the field, never a value)
      */
     static List<Notification> readAll(String json) {
-        Objects.requireNonNull(json, "json");
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
+        return parse(json, p -> {
             Document d = document(p);
-            if (p.nextToken() != null) {
-                throw invalid("text after the document");
-            }
             List<Notification> notifications = new ArrayList<>(d.recipients.size());
             for (Recipient r : d.recipients) {
                 notifications.add(new Notification(r.id, d.kind, r.role, d.booking, d.personalMessage, r.manageLink,
                         r.locale));
             }
             return notifications;
-        } catch (JacksonException | DateTimeException | NullPointerException e) {
-            throw new IllegalArgumentException("not an outbox document of format " + FORMAT + " ("
-                    + e.getClass().getSimpleName() + ")", e);
-        }
+        });
     }
 
     /**
@@ -388,8 +354,7 @@ final class OutboxDocument {
      *     message names the field, never a value)
      */
     static WaitlistNotice readNotice(String json) {
-        Objects.requireNonNull(json, "json");
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
+        return parse(json, p -> {
             p.nextToken();
             start(p, "document");
             Integer format = null;
@@ -402,16 +367,34 @@ final class OutboxDocument {
                     default -> p.skipChildren();
                 }
             }
+            requireFormat(format);
+            return required(notice, "notice");
+        });
+    }
+
+    /**
+     * Reads one whole document: what {@code reader} makes of it, refused if any text follows it. A
+     * document that fails to parse, or whose values do not make the model's objects, is not one of
+     * this format.
+     */
+    private static <T> T parse(String json, Function<JsonParser, T> reader) {
+        Objects.requireNonNull(json, "json");
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
+            T read = reader.apply(p);
             if (p.nextToken() != null) {
                 throw invalid("text after the document");
             }
-            if (format == null || format != FORMAT) {
-                throw invalid(format == null ? "no " + FORMAT_FIELD + " field" : "format " + format);
-            }
-            return required(notice, "notice");
+            return read;
         } catch (JacksonException | DateTimeException | NullPointerException e) {
             throw new IllegalArgumentException("not an outbox document of format " + FORMAT + " ("
                     + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** Refuses a document without the {@code format} field or of another format. */
+    private static void requireFormat(Integer format) {
+        if (format == null || format != FORMAT) {
+            throw invalid(format == null ? "no " + FORMAT_FIELD + " field" : "format " + format);
         }
     }
 
@@ -486,9 +469,7 @@ final class OutboxDocument {
                 default -> p.skipChildren();
             }
         }
-        if (d.format == null || d.format != FORMAT) {
-            throw invalid(d.format == null ? "no " + FORMAT_FIELD + " field" : "format " + d.format);
-        }
+        requireFormat(d.format);
         required(d.kind, "kind");
         required(d.booking, "booking");
         if (d.recipients == null || d.recipients.isEmpty()) {
@@ -566,111 +547,43 @@ final class OutboxDocument {
     }
 
     private static Resource resource(JsonParser p) {
-        start(p, "booking.resource");
-        String id = null;
-        String name = null;
-        String contact = null;
-        for (String field = p.nextName(); field != null; field = p.nextName()) {
-            p.nextToken();
-            switch (field) {
-                case "id" -> id = string(p, "booking.resource.id");
-                case "name" -> name = string(p, "booking.resource.name");
-                case "contact" -> contact = string(p, "booking.resource.contact");
-                default -> p.skipChildren();
-            }
-        }
-        return new Resource(id, name, contact);
+        String[] v = strings(p, "booking.resource", "id", "name", "contact");
+        return new Resource(v[0], v[1], v[2]);
     }
 
     private static Service service(JsonParser p) {
-        start(p, "booking.service");
-        String id = null;
-        String name = null;
-        for (String field = p.nextName(); field != null; field = p.nextName()) {
-            p.nextToken();
-            switch (field) {
-                case "id" -> id = string(p, "booking.service.id");
-                case "name" -> name = string(p, "booking.service.name");
-                default -> p.skipChildren();
-            }
-        }
-        return new Service(id, name);
+        String[] v = strings(p, "booking.service", "id", "name");
+        return new Service(v[0], v[1]);
     }
 
     private static CustomerDetails customer(JsonParser p) {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
-        start(p, "booking.customer");
-        String id = null;
-        String name = null;
-        String email = null;
-        String phone = null;
-        Locale language = null;
-        for (String field = p.nextName(); field != null; field = p.nextName()) {
-            p.nextToken();
-            switch (field) {
-                case "id" -> id = string(p, "booking.customer.id");
-                case "name" -> name = string(p, "booking.customer.name");
-                case "email" -> email = string(p, "booking.customer.email");
-                case "phone" -> phone = string(p, "booking.customer.phone");
-                case "language" -> language = locale(string(p, "booking.customer.language"));
-                default -> p.skipChildren();
-            }
-        }
-        return new CustomerDetails(id, name, email, phone, required(language, "booking.customer.language"));
+        String[] v = strings(p, "booking.customer", "id", "name", "email", "phone", "language");
+        return new CustomerDetails(v[0], v[1], v[2], v[3], required(locale(v[4]), "booking.customer.language"));
     }
 
     private static Interval slot(JsonParser p) {
-        start(p, "booking.slot");
-        Instant start = null;
-        Instant end = null;
-        for (String field = p.nextName(); field != null; field = p.nextName()) {
-            p.nextToken();
-            switch (field) {
-                case "start" -> start = instant(p, "booking.slot.start");
-                case "end" -> end = instant(p, "booking.slot.end");
-                default -> p.skipChildren();
-            }
-        }
-        return Interval.of(required(start, "booking.slot.start"), required(end, "booking.slot.end"));
+        String[] v = strings(p, "booking.slot", "start", "end");
+        return Interval.of(required(instant(v[0]), "booking.slot.start"), required(instant(v[1]), "booking.slot.end"));
     }
 
     private static Actor actor(JsonParser p) {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
-        start(p, "booking.confirmedBy");
-        String kind = null;
-        String id = null;
-        for (String field = p.nextName(); field != null; field = p.nextName()) {
-            p.nextToken();
-            switch (field) {
-                case "kind" -> kind = string(p, "booking.confirmedBy.kind");
-                case "id" -> id = string(p, "booking.confirmedBy.id");
-                default -> p.skipChildren();
-            }
-        }
+        String[] v = strings(p, "booking.confirmedBy", "kind", "id");
         try {
-            return Codec.actor(required(kind, "booking.confirmedBy.kind"), id);
+            return Codec.actor(required(v[0], "booking.confirmedBy.kind"), v[1]);
         } catch (IllegalStateException e) {
             throw invalid("booking.confirmedBy.kind");
         }
     }
 
     private static ReminderState reminder(JsonParser p) {
-        start(p, "booking.reminder");
-        Instant due = null;
-        Instant sent = null;
-        for (String field = p.nextName(); field != null; field = p.nextName()) {
-            p.nextToken();
-            switch (field) {
-                case "dueAt" -> due = instant(p, "booking.reminder.dueAt");
-                case "sentAt" -> sent = instant(p, "booking.reminder.sentAt");
-                default -> p.skipChildren();
-            }
-        }
-        return new ReminderState(due, sent);
+        String[] v = strings(p, "booking.reminder", "dueAt", "sentAt");
+        return new ReminderState(instant(v[0]), instant(v[1]));
     }
 
     // -------------------------------------------------------------------------- value readers
@@ -708,8 +621,31 @@ final class OutboxDocument {
     }
 
     private static Instant instant(JsonParser p, String field) {
-        String text = string(p, field);
+        return instant(string(p, field));
+    }
+
+    private static Instant instant(String text) {
         return text == null ? null : Instant.parse(text);
+    }
+
+    /**
+     * The fields of the current object whose values are all strings (or null): their values in the
+     * order named, null for a field the object lacks; other fields are skipped.
+     */
+    private static String[] strings(JsonParser p, String object, String... names) {
+        start(p, object);
+        List<String> known = List.of(names);
+        String[] values = new String[names.length];
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            p.nextToken();
+            int i = known.indexOf(field);
+            if (i < 0) {
+                p.skipChildren();
+            } else {
+                values[i] = string(p, object + "." + field);
+            }
+        }
+        return values;
     }
 
     private static Locale locale(String tag) {

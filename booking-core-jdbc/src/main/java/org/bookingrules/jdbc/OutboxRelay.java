@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.bookingrules.internal.delivery.NotificationDispatcher;
 import org.bookingrules.internal.delivery.NotificationDispatcher.Delivery;
@@ -339,32 +340,33 @@ public final class OutboxRelay {
     }
 
     /**
-     * Delivers one claimed row and queues its status update.
+     * Delivers one claimed row, a notification or a cancellation-list notice, and queues its status
+     * update. Both get the same attempts, backoff and parking. A notifier that does not deliver
+     * notices ({@link BookingNotifier#deliversNotices()} false) is not called for a notice: each
+     * attempt fails with {@link UnsupportedOperationException}, so the notice is retried, then
+     * parked, never lost.
      *
      * @return what became of the row
      */
     private Result deliver(Sql sql, Claimed row, PreparedStatement sent, PreparedStatement retry)
             throws SQLException {
-        if (row.isNotice()) {
-            return deliverNotice(sql, row, sent, retry);
-        }
-        Notification notification;
+        Message message;
         try {
-            notification = row.notification();
+            message = row.isNotice() ? notice(row.notice()) : notification(row.notification());
         } catch (RuntimeException e) {
             // A payload this version cannot read will not become readable by waiting: park it at once.
-            LOG.warn("outbox notification {} (tenant {}) cannot be decoded: {}; parked", row.notificationId(),
-                    row.tenantId(), e.getClass().getName());
+            LOG.warn("outbox {} {} (tenant {}) cannot be decoded: {}; parked",
+                    row.isNotice() ? "notice" : "notification", row.notificationId(), row.tenantId(),
+                    e.getClass().getName());
             queueFailure(sql, retry, row, PARKED, row.attempts() + 1, now(), e);
             return Result.FAILED;
         }
-        Delivery delivery = dispatcher.deliverAll(List.of(notification)).get(0);
+        Delivery delivery = message.delivery().get();
         switch (delivery.result()) {
             case DELIVERED, FAILED, TIMED_OUT:
                 break;
             case INTERRUPTED:
-                LOG.warn("notification {} ({}, booking={}): relay interrupted while delivering; left due",
-                        notification.id(), notification.kind(), notification.booking().id());
+                LOG.warn("{}: relay interrupted while delivering; left due", message.name());
                 return Result.INTERRUPTED;
             default:
                 // The time was up before the notifier was called: not an attempt; the row stays due.
@@ -375,14 +377,12 @@ public final class OutboxRelay {
             int attempts = row.attempts() + 1;
             Instant now = now();
             if (attempts >= config.maxAttempts()) {
-                LOG.warn("notification {} ({}, booking={}) failed attempt {} of {}: {}; parked, not retried",
-                        notification.id(), notification.kind(), notification.booking().id(), attempts,
+                LOG.warn("{} failed attempt {} of {}: {}; parked, not retried", message.name(), attempts,
                         config.maxAttempts(), failure.getClass().getName());
                 queueFailure(sql, retry, row, PARKED, attempts, now, failure);
             } else {
                 Duration wait = backoff(attempts);
-                LOG.debug("notification {} ({}, booking={}) failed attempt {} of {}: {}; next attempt in {}",
-                        notification.id(), notification.kind(), notification.booking().id(), attempts,
+                LOG.debug("{} failed attempt {} of {}: {}; next attempt in {}", message.name(), attempts,
                         config.maxAttempts(), failure.getClass().getName(), wait);
                 queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), failure);
             }
@@ -392,72 +392,39 @@ public final class OutboxRelay {
         sent.setString(2, row.tenantId());
         sent.setString(3, row.notificationId());
         sent.addBatch();
-        LOG.debug("notification {} ({}, booking={}) delivered after {} failed attempts", notification.id(),
-                notification.kind(), notification.booking().id(), row.attempts());
+        LOG.debug("{} delivered after {} failed attempts", message.name(), row.attempts());
         return Result.DELIVERED;
     }
 
     /**
-     * Delivers one claimed row holding a cancellation-list notice, as {@link #deliver} does a
-     * notification: the same attempts, backoff and parking. A notifier that does not deliver notices
-     * ({@link BookingNotifier#deliversNotices()} false) is not called: each attempt fails with
-     * {@link UnsupportedOperationException}, so the notice is retried, then parked, never lost.
+     * A decoded row: how the log names it, and the one notifier call that delivers it.
      *
-     * @return what became of the row
+     * @param name for the log: what it is, its id, its kind and what it is about
+     * @param delivery calls the notifier once and tells what became of the call
      */
-    private Result deliverNotice(Sql sql, Claimed row, PreparedStatement sent, PreparedStatement retry)
-            throws SQLException {
-        WaitlistNotice notice;
-        try {
-            notice = row.notice();
-        } catch (RuntimeException e) {
-            LOG.warn("outbox notice {} (tenant {}) cannot be decoded: {}; parked", row.notificationId(),
-                    row.tenantId(), e.getClass().getName());
-            queueFailure(sql, retry, row, PARKED, row.attempts() + 1, now(), e);
-            return Result.FAILED;
-        }
-        Throwable failure;
+    private record Message(String name, Supplier<Delivery> delivery) {
+    }
+
+    private Message notification(Notification notification) {
+        return new Message("notification " + notification.id() + " (" + notification.kind() + ", booking="
+                + notification.booking().id() + ")", () -> dispatcher.deliverAll(List.of(notification)).get(0));
+    }
+
+    private Message notice(WaitlistNotice notice) {
+        String name = "notice " + notice.id() + " (" + notice.kind() + ", offer=" + notice.offerId() + ")";
         if (!deliversNotices) {
-            failure = new UnsupportedOperationException("the notifier does not deliver cancellation-list notices");
-        } else {
+            return new Message(name, () -> new Delivery(null, NotificationDispatcher.Result.FAILED,
+                    new UnsupportedOperationException("the notifier does not deliver cancellation-list notices")));
+        }
+        return new Message(name, () -> {
             NotificationDispatcher.Result result = dispatcher.deliverNotices(List.of(notice)).get(0);
-            switch (result) {
-                case DELIVERED -> failure = null;
-                case FAILED -> failure = new NoticeDeliveryFailed();
-                case TIMED_OUT -> failure = new TimeoutException();
-                case INTERRUPTED -> {
-                    LOG.warn("notice {} ({}, offer={}): relay interrupted while delivering; left due", notice.id(),
-                            notice.kind(), notice.offerId());
-                    return Result.INTERRUPTED;
-                }
-                default -> {
-                    return Result.NOT_STARTED;
-                }
-            }
-        }
-        if (failure != null) {
-            int attempts = row.attempts() + 1;
-            Instant now = now();
-            if (attempts >= config.maxAttempts()) {
-                LOG.warn("notice {} ({}, offer={}) failed attempt {} of {}: {}; parked, not retried", notice.id(),
-                        notice.kind(), notice.offerId(), attempts, config.maxAttempts(), failure.getClass().getName());
-                queueFailure(sql, retry, row, PARKED, attempts, now, failure);
-            } else {
-                Duration wait = backoff(attempts);
-                LOG.debug("notice {} ({}, offer={}) failed attempt {} of {}: {}; next attempt in {}", notice.id(),
-                        notice.kind(), notice.offerId(), attempts, config.maxAttempts(), failure.getClass().getName(),
-                        wait);
-                queueFailure(sql, retry, row, PENDING, attempts, now.plus(wait), failure);
-            }
-            return failure instanceof TimeoutException ? Result.TIMED_OUT : Result.FAILED;
-        }
-        sql.bindInstant(sent, 1, now());
-        sent.setString(2, row.tenantId());
-        sent.setString(3, row.notificationId());
-        sent.addBatch();
-        LOG.debug("notice {} ({}, offer={}) delivered after {} failed attempts", notice.id(), notice.kind(),
-                notice.offerId(), row.attempts());
-        return Result.DELIVERED;
+            Throwable failure = switch (result) {
+                case FAILED -> new NoticeDeliveryFailed();
+                case TIMED_OUT -> new TimeoutException();
+                default -> null;
+            };
+            return new Delivery(null, result, failure);
+        });
     }
 
     /**

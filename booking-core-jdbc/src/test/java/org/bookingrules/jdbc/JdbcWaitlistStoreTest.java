@@ -74,10 +74,23 @@ class JdbcWaitlistStoreTest {
     /** A clinic over one repository: the list on, Ana waiting, Bob's booking of the slot cancelled. */
     private static final class HeldSlot {
         final MutableClock clock = MutableClock.of(NOW, ZONE);
+        final Database db;
         final BookingRules rules;
         final WaitlistEntry anas;
 
-        HeldSlot(JdbcBookingRepository repository) {
+        /** Over the store's database, emptied first. */
+        HeldSlot(Store store) {
+            this(DATABASES.empty(store));
+        }
+
+        HeldSlot(Database db) {
+            this(db, db.dataSource());
+        }
+
+        /** Over the given pool of the database. */
+        HeldSlot(Database db, DataSource pool) {
+            this.db = db;
+            JdbcBookingRepository repository = JdbcBookingRepository.create(pool);
             rules = Fixture.rulesOver(repository, BookingNotifier.NONE, BookingPolicy.ofDefaults(),
                     Availability.ALWAYS_OPEN, clock).waitlist(WaitlistPolicy.DEFAULT).build();
             anas = rules.waitlist().join(Fixture.ANA_ACTS, JoinRequest.anyResource(TENANT, ANA, CONSULTATION,
@@ -91,6 +104,23 @@ class JdbcWaitlistStoreTest {
         Outcome danBooksTheSlot() {
             return rules.book(Actor.customer(DAN.id()), Fixture.requestAt(DAN, SLOT_START));
         }
+
+        /** A relay of the database's outbox on the clinic's clock. */
+        OutboxRelay.Builder relay(BookingNotifier notifier) {
+            return OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(clock);
+        }
+
+        /** How many outbox rows meet a condition, with its parameters. */
+        long outboxRows(String condition, String... parameters) {
+            return db.count("SELECT COUNT(*) FROM br_outbox WHERE " + condition, parameters);
+        }
+
+        /** Delivers what is due until the outbox has nothing due. */
+        void drain(OutboxRelay relay) {
+            while (relay.deliverDue() > 0) {
+                // Another pass.
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------- hold
@@ -99,14 +129,14 @@ class JdbcWaitlistStoreTest {
     @DisplayName("a booking over a held slot is refused by the statements under the lock; control: with the hold "
             + "check taken out of them, the same booking takes the held slot")
     void holdCheckInTheStatements(Store store) {
-        Database db = DATABASES.empty(store);
-        HeldSlot held = new HeldSlot(JdbcBookingRepository.create(db.dataSource()));
+        HeldSlot held = new HeldSlot(store);
+        Database db = held.db;
         assertThat(db.count("SELECT COUNT(*) FROM br_slot_hold WHERE status = 'OPEN'")).as("held").isEqualTo(1);
         assertThat(Fixture.reason(held.danBooksTheSlot())).isEqualTo(RefusalReason.SLOT_UNAVAILABLE);
 
         db.clean();
         AtomicInteger rewritten = new AtomicInteger();
-        HeldSlot control = new HeldSlot(JdbcBookingRepository.create(withoutHoldCheck(db.dataSource(), rewritten)));
+        HeldSlot control = new HeldSlot(db, withoutHoldCheck(db.dataSource(), rewritten));
         assertThat(db.count("SELECT COUNT(*) FROM br_slot_hold WHERE status = 'OPEN'")).as("held").isEqualTo(1);
         assertThat(control.danBooksTheSlot().isDone()).as("control: the held slot is taken").isTrue();
         assertThat(rewritten.get()).as("hold checks taken out").isPositive();
@@ -148,21 +178,18 @@ class JdbcWaitlistStoreTest {
     void candidatesQueryUsesItsIndex(Store store) throws SQLException {
         Database db = DATABASES.get(store);
         Sql sql = db.dialect().sql();
-        db.execute("DELETE FROM br_waitlist_entry WHERE tenant_id = ?", PLAN_TENANT);
-        try {
-            db.insertRows("INSERT INTO br_waitlist_entry (" + Sql.ENTRY_COLUMNS + ") VALUES (?, ?, ?, NULL, NULL, "
-                    + "NULL, 'en', ?, 'Consultation', ?, ?, ?, NULL, ?, ?, 1)", WAITING, (s, i) -> {
-                        s.setString(1, PLAN_TENANT);
-                        s.setString(2, String.format(Locale.ROOT, "entry-%05d", i));
-                        s.setString(3, "cust-" + i);
-                        s.setString(4, "svc-" + i % SERVICES);
-                        s.setString(5, i % 3 == 0 ? "dr-" + i % 7 : null);
-                        sql.bindInstant(s, 6, NOW);
-                        sql.bindInstant(s, 7, NOW.plus(Duration.ofDays(30 + i % 30)));
-                        s.setString(8, i % 10 == 0 ? "BOOKED" : "WAITING");
-                        sql.bindInstant(s, 9, NOW.minus(Duration.ofMinutes(i)));
-                    });
-            db.execute(store == Store.POSTGRESQL ? "ANALYZE br_waitlist_entry" : "ANALYZE TABLE br_waitlist_entry");
+        withPlanRows(db, "br_waitlist_entry", "INSERT INTO br_waitlist_entry (" + Sql.ENTRY_COLUMNS + ") VALUES (?, ?, "
+                + "?, NULL, NULL, NULL, 'en', ?, 'Consultation', ?, ?, ?, NULL, ?, ?, 1)", WAITING, (s, i) -> {
+                    s.setString(1, PLAN_TENANT);
+                    s.setString(2, String.format(Locale.ROOT, "entry-%05d", i));
+                    s.setString(3, "cust-" + i);
+                    s.setString(4, "svc-" + i % SERVICES);
+                    s.setString(5, i % 3 == 0 ? "dr-" + i % 7 : null);
+                    sql.bindInstant(s, 6, NOW);
+                    sql.bindInstant(s, 7, NOW.plus(Duration.ofDays(30 + i % 30)));
+                    s.setString(8, i % 10 == 0 ? "BOOKED" : "WAITING");
+                    sql.bindInstant(s, 9, NOW.minus(Duration.ofMinutes(i)));
+                }, () -> {
             Interval slot = Interval.of(NOW.plus(Duration.ofDays(2)), NOW.plus(Duration.ofDays(2)).plusSeconds(3600));
             List<Object> parameters = List.of(PLAN_TENANT, "svc-1", "dr-1", slot.getStart(), slot.getEnd(), 20);
 
@@ -184,9 +211,7 @@ class JdbcWaitlistStoreTest {
             } else {
                 assertThat(plan).contains("\"key\": \"br_waitlist_entry_candidates_ix\"").doesNotContain("filesort");
             }
-        } finally {
-            db.execute("DELETE FROM br_waitlist_entry WHERE tenant_id = ?", PLAN_TENANT);
-        }
+        });
     }
 
     @EachStore
@@ -194,28 +219,45 @@ class JdbcWaitlistStoreTest {
     void holdCheckUsesItsIndex(Store store) throws SQLException {
         Database db = DATABASES.get(store);
         Sql sql = db.dialect().sql();
-        db.execute("DELETE FROM br_slot_hold WHERE tenant_id = ?", PLAN_TENANT);
-        try {
-            db.insertRows("INSERT INTO br_slot_hold (" + Sql.HOLD_COLUMNS + ") VALUES (?, ?, ?, 'Dr.', NULL, "
-                    + "'svc-0', 'Consultation', ?, ?, 'Europe/Madrid', NULL, ?, ?, 1, ?, 1)", 2000, (s, i) -> {
-                        Instant start = NOW.plus(Duration.ofHours(i));
-                        s.setString(1, PLAN_TENANT);
-                        s.setString(2, String.format(Locale.ROOT, "hold-%05d", i));
-                        s.setString(3, "dr-" + i % 20);
-                        sql.bindInstant(s, 4, start);
-                        sql.bindInstant(s, 5, start.plus(Duration.ofHours(1)));
-                        s.setString(6, i % 50 == 0 ? "OPEN" : i % 2 == 0 ? "RELEASED" : "TAKEN");
-                        sql.bindInstant(s, 7, start.minus(Duration.ofHours(2)));
-                        sql.bindInstant(s, 8, NOW);
-                    });
-            db.execute(store == Store.POSTGRESQL ? "ANALYZE br_slot_hold" : "ANALYZE TABLE br_slot_hold");
+        withPlanRows(db, "br_slot_hold", "INSERT INTO br_slot_hold (" + Sql.HOLD_COLUMNS + ") VALUES (?, ?, ?, 'Dr.', "
+                + "NULL, 'svc-0', 'Consultation', ?, ?, 'Europe/Madrid', NULL, ?, ?, 1, ?, 1)", 2000, (s, i) -> {
+                    Instant start = NOW.plus(Duration.ofHours(i));
+                    s.setString(1, PLAN_TENANT);
+                    s.setString(2, String.format(Locale.ROOT, "hold-%05d", i));
+                    s.setString(3, "dr-" + i % 20);
+                    sql.bindInstant(s, 4, start);
+                    sql.bindInstant(s, 5, start.plus(Duration.ofHours(1)));
+                    s.setString(6, i % 50 == 0 ? "OPEN" : i % 2 == 0 ? "RELEASED" : "TAKEN");
+                    sql.bindInstant(s, 7, start.minus(Duration.ofHours(2)));
+                    sql.bindInstant(s, 8, NOW);
+                }, () -> {
             Instant start = NOW.plus(Duration.ofHours(1003));
             String plan = plan(db, sql.heldSlotExists, List.of(PLAN_TENANT, "dr-3", start.plus(Duration.ofHours(1)),
                     start, NOW, ""));
             System.out.printf(Locale.ROOT, "[JdbcWaitlistStoreTest] %s, hold check plan:%n%s%n", store, plan);
             assertThat(plan.toLowerCase(Locale.ROOT)).contains("br_slot_hold_resource_ix");
+        });
+    }
+
+    /** Checks a plan; it may run statements. */
+    @FunctionalInterface
+    private interface PlanCheck {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code check} with {@code count} rows of {@link #PLAN_TENANT} in a table, its statistics
+     * brought up to date; the tenant's rows are removed before and after.
+     */
+    private static void withPlanRows(Database db, String table, String insert, int count,
+                                     Database.RowBinder rows, PlanCheck check) throws SQLException {
+        db.execute("DELETE FROM " + table + " WHERE tenant_id = ?", PLAN_TENANT);
+        try {
+            db.insertRows(insert, count, rows);
+            db.execute((db.store() == Store.POSTGRESQL ? "ANALYZE " : "ANALYZE TABLE ") + table);
+            check.run();
         } finally {
-            db.execute("DELETE FROM br_slot_hold WHERE tenant_id = ?", PLAN_TENANT);
+            db.execute("DELETE FROM " + table + " WHERE tenant_id = ?", PLAN_TENANT);
         }
     }
 
@@ -254,11 +296,10 @@ class JdbcWaitlistStoreTest {
     @DisplayName("a notice is an outbox row of the entry with a JSON document another system can read, and the "
             + "relay delivers it to deliver(WaitlistNotice)")
     void noticeRowIsJson(Store store) {
-        Database db = DATABASES.empty(store);
-        HeldSlot held = new HeldSlot(JdbcBookingRepository.create(db.dataSource()));
-        String body = db.text("SELECT body FROM br_outbox WHERE kind = 'WAITLIST_OFFERED'");
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE kind = 'WAITLIST_OFFERED' AND recipient = 'CUSTOMER' "
-                + "AND booking_id = ?", held.anas.id())).isEqualTo(1);
+        HeldSlot held = new HeldSlot(store);
+        String body = held.db.text("SELECT body FROM br_outbox WHERE kind = 'WAITLIST_OFFERED'");
+        assertThat(held.outboxRows("kind = 'WAITLIST_OFFERED' AND recipient = 'CUSTOMER' AND booking_id = ?",
+                held.anas.id())).isEqualTo(1);
 
         Map<String, String> fields = OutboxJson.fields(body);
         assertThat(fields).containsEntry("format", "1").containsEntry("kind", "WAITLIST_OFFERED")
@@ -270,11 +311,7 @@ class JdbcWaitlistStoreTest {
                 .containsKey("notice.offerLink").doesNotContainKey("booking");
 
         RecordingNotifier notifier = new RecordingNotifier();
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(notifier).clock(held.clock)
-                .build();
-        while (relay.deliverDue() > 0) {
-            // Drains the outbox.
-        }
+        held.drain(held.relay(notifier).build());
         assertThat(notifier.notices()).containsExactly(OutboxDocument.readNotice(body));
         assertThat(notifier.notices().get(0).entryId()).isEqualTo(held.anas.id());
     }
@@ -283,22 +320,20 @@ class JdbcWaitlistStoreTest {
     @DisplayName("a relay whose notifier delivers no notices keeps them: each pass is a failed attempt, then the "
             + "row is parked, never marked sent")
     void relayWithoutNoticesParksThem(Store store) {
-        Database db = DATABASES.empty(store);
-        HeldSlot held = new HeldSlot(JdbcBookingRepository.create(db.dataSource()));
+        HeldSlot held = new HeldSlot(store);
         BookingNotifier bookingsOnly = n -> { };
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(bookingsOnly)
-                .clock(held.clock).maxAttempts(2).initialBackoff(Duration.ofSeconds(30)).build();
+        OutboxRelay relay = held.relay(bookingsOnly).maxAttempts(2).initialBackoff(Duration.ofSeconds(30)).build();
 
         relay.deliverDue();
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE kind = 'WAITLIST_OFFERED' AND status = 'PENDING' "
-                + "AND attempts = 1")).as("failed once, due again later").isEqualTo(1);
+        assertThat(held.outboxRows("kind = 'WAITLIST_OFFERED' AND status = 'PENDING' AND attempts = 1"))
+                .as("failed once, due again later").isEqualTo(1);
         held.clock.add(Duration.ofSeconds(30));
         relay.deliverDue();
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE kind = 'WAITLIST_OFFERED' AND status = 'PARKED' "
-                + "AND attempts = 2")).as("parked").isEqualTo(1);
-        assertThat(db.text("SELECT last_error FROM br_outbox WHERE kind = 'WAITLIST_OFFERED'"))
+        assertThat(held.outboxRows("kind = 'WAITLIST_OFFERED' AND status = 'PARKED' AND attempts = 2"))
+                .as("parked").isEqualTo(1);
+        assertThat(held.db.text("SELECT last_error FROM br_outbox WHERE kind = 'WAITLIST_OFFERED'"))
                 .isEqualTo(UnsupportedOperationException.class.getName());
-        assertThat(db.count("SELECT COUNT(*) FROM br_outbox WHERE kind = 'BOOKED' AND status = 'SENT'"))
+        assertThat(held.outboxRows("kind = 'BOOKED' AND status = 'SENT'"))
                 .as("the booking notifications went out").isPositive();
     }
 
@@ -306,24 +341,20 @@ class JdbcWaitlistStoreTest {
     @DisplayName("erasing a customer leaves no personal data in their notices: the delivered one is rewritten "
             + "without it, the undelivered one is dropped; control: before the erasure both rows hold the e-mail")
     void erasureReachesTheNotices(Store store) {
-        Database db = DATABASES.empty(store);
-        HeldSlot held = new HeldSlot(JdbcBookingRepository.create(db.dataSource()));
-        OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).notifier(new RecordingNotifier())
-                .clock(held.clock).build();
-        while (relay.deliverDue() > 0) {
-            // The offer notice is delivered.
-        }
+        HeldSlot held = new HeldSlot(store);
+        // The offer notice is delivered.
+        held.drain(held.relay(new RecordingNotifier()).build());
         // The offer expires: its EXPIRED notice stays undelivered.
         held.clock.add(Duration.ofHours(1));
         held.rules.waitlist().endRounds();
         String ofAna = "SELECT body FROM br_outbox WHERE booking_id = ?";
-        assertThat(db.texts(ofAna, held.anas.id())).as("control").hasSize(2)
+        assertThat(held.db.texts(ofAna, held.anas.id())).as("control").hasSize(2)
                 .allSatisfy(body -> assertThat(body).contains(ANA.email()));
 
         held.rules.eraseCustomer(Fixture.RECEPTION, TENANT, ANA.id());
-        assertThat(db.texts(ofAna, held.anas.id())).as("the delivered notice stays, rewritten").hasSize(1)
+        assertThat(held.db.texts(ofAna, held.anas.id())).as("the delivered notice stays, rewritten").hasSize(1)
                 .allSatisfy(body -> assertThat(body).doesNotContain(ANA.email()).doesNotContain(ANA.name()));
-        assertThat(db.count("SELECT COUNT(*) FROM br_waitlist_entry WHERE id = ? AND customer_email IS NULL "
+        assertThat(held.db.count("SELECT COUNT(*) FROM br_waitlist_entry WHERE id = ? AND customer_email IS NULL "
                 + "AND customer_name IS NULL AND status = 'LEFT'", held.anas.id())).isEqualTo(1);
     }
 
