@@ -86,14 +86,21 @@ class ScheduleSurvivalTest extends SharedStoreTest {
         assertThat(relaying.isDone()).as("the relay's schedule still runs").isFalse();
         assertThat(reminding.isDone()).as("the sweep's schedule still runs").isFalse();
 
-        forRelay.killNext(1);
-        ScheduledFuture<?> naive = scheduler.scheduleWithFixedDelay(relay::deliverDue, 0, 20, TimeUnit.MILLISECONDS);
+        // The control's relay has a data source of its own, so the one killed connection is surely its own (the
+        // schedules above keep running and would otherwise take it now and then).
+        KillingDataSource forNaive = new KillingDataSource(pool);
+        OutboxRelay naiveRelay = OutboxRelay.builder().dataSource(forNaive).notifier(delivered::add).clock(clock)
+                .build();
+        forNaive.killNext(1);
+        ScheduledFuture<?> naive = scheduler.scheduleWithFixedDelay(naiveRelay::deliverDue, 0, 20,
+                TimeUnit.MILLISECONDS);
         try {
             naive.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException expected) {
             assertThat(expected).hasCauseInstanceOf(BookingStorageException.class);
         }
         assertThat(naive.isDone()).as("control: the naive schedule ended for good").isTrue();
+        assertThat(forNaive.killed).as("control: on its one killed connection").hasValue(1);
     }
 
     private static List<NotificationKind> kinds(List<Notification> delivered) {
