@@ -496,14 +496,18 @@ public final class Waitlist {
         if (store == null) {
             return;
         }
+        if (!policies.policyFor(before.tenantId(), before.service().id()).enabled()) {
+            // The common case on every cancel while the service's list is off: nothing more to read.
+            return;
+        }
         if (actor instanceof Actor.Staff && !choice.offerFreedSlot()) {
             LOG.debug("booking={}: staff kept the freed slot off the cancellation list", before.id());
             return;
         }
         try {
             OfferResult result = offerFreed(FreedSlot.of(before));
-            LOG.debug("booking={}: freed slot {}", before.id(),
-                    result.offered() ? "held as " + result.hold().id() : "not offered: " + result.notOffered());
+            LOG.debug("booking={}: freed slot held as {}, or not offered: {}", before.id(),
+                    result.held().map(SlotHold::id).orElse("-"), result.notOffered());
         } catch (RuntimeException e) {
             LOG.warn("booking={}: the freed slot could not be offered ({}); the change stays stored", before.id(),
                     e.getClass().getName());

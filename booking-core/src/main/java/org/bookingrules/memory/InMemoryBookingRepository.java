@@ -70,6 +70,8 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
     private final Map<Key, WaitlistEntry> entries = new HashMap<>();
     private final Map<Key, List<WaitlistEvent>> entryEvents = new HashMap<>();
     private final Map<Key, SlotHold> holds = new HashMap<>();
+    /** The holds of each resource, by (tenant, resource id): what a booking's overlap check reads. */
+    private final Map<Key, List<SlotHold>> holdsByResource = new HashMap<>();
     private final Map<Key, SlotOffer> offers = new HashMap<>();
     private final List<WaitlistNotice> notices = new ArrayList<>();
 
@@ -277,8 +279,8 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
 
     @Override
     public List<SlotHold> holds(String tenantId, String resourceId, Interval interval) {
-        return select(holds.values(), h -> h.tenantId().equals(tenantId) && h.resource().id().equals(resourceId)
-                && h.slot().overlaps(interval),
+        return select(holdsByResource.getOrDefault(new Key(tenantId, resourceId), List.of()),
+                h -> h.slot().overlaps(interval),
                 Comparator.comparing((SlotHold h) -> h.slot().getStart())
                         .thenComparing(SlotHold::createdAt), Integer.MAX_VALUE);
     }
@@ -342,7 +344,11 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
                 }
             }
             if (hold != null) {
-                holds.put(new Key(hold.tenantId(), hold.id()), hold);
+                SlotHold before = holds.put(new Key(hold.tenantId(), hold.id()), hold);
+                List<SlotHold> ofResource = holdsByResource.computeIfAbsent(
+                        new Key(hold.tenantId(), hold.resource().id()), k -> new ArrayList<>());
+                ofResource.remove(before);
+                ofResource.add(hold);
             }
             change.offers().forEach(o -> offers.put(new Key(o.tenantId(), o.id()), o));
             for (EntryChange e : change.entries()) {
@@ -405,9 +411,8 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
     }
 
     private boolean overlapsHold(String tenantId, String resourceId, Interval slot, Instant at, String except) {
-        for (SlotHold hold : holds.values()) {
-            if (hold.tenantId().equals(tenantId) && hold.resource().id().equals(resourceId) && !hold.id().equals(except)
-                    && hold.holdsAt(at) && hold.slot().overlaps(slot)) {
+        for (SlotHold hold : holdsByResource.getOrDefault(new Key(tenantId, resourceId), List.of())) {
+            if (!hold.id().equals(except) && hold.holdsAt(at) && hold.slot().overlaps(slot)) {
                 return true;
             }
         }
