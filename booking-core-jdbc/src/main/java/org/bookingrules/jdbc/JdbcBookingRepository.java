@@ -410,7 +410,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             if (inserted != SaveResult.SAVED) {
                 return inserted;
             }
-        } else if (claims(change) && (overlaps(c, booking) || held(c, booking, takenHold))) {
+        } else if (claims(change) && slotTaken(c, booking, takenHold)) {
             return SaveResult.SLOT_TAKEN;
         } else {
             insertBooking(c, booking, change.slotClaim() == SlotClaim.EXCLUSIVE);
@@ -451,7 +451,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             if (updated != SaveResult.SAVED) {
                 return updated;
             }
-        } else if (claims(change) && (overlaps(c, booking) || held(c, booking, takenHold))) {
+        } else if (claims(change) && slotTaken(c, booking, takenHold)) {
             return SaveResult.SLOT_TAKEN;
         } else if (updateBooking(c, change) == 0) {
             return SaveResult.VERSION_CONFLICT;
@@ -729,8 +729,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
                 return SaveResult.VERSION_CONFLICT;
             }
         }
-        if (change.claimsSlot() && (overlapsSlot(c, hold)
-                || heldSlot(c, hold.tenantId(), hold.resource().id(), hold.slot(), change.at(), hold.id()))) {
+        // No booking is excepted: no stored id is empty.
+        if (change.claimsSlot() && slotTaken(c, hold.tenantId(), hold.resource().id(), hold.slot(), "", change.at(),
+                hold.id())) {
             return SaveResult.SLOT_TAKEN;
         }
         BookingChange booking = change.booking();
@@ -766,21 +767,6 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
                         : null);
         LOG.debug("erase entry={}: {} undelivered notices dropped, {} rewritten", entry.id(), erased.dropped(),
                 erased.rewritten());
-    }
-
-    /** Whether an active booking of the hold's resource overlaps its slot. */
-    private boolean overlapsSlot(Connection c, SlotHold hold) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql.overlapExists)) {
-            s.setString(1, hold.tenantId());
-            s.setString(2, hold.resource().id());
-            // No booking is excepted: no stored id is empty.
-            s.setString(3, "");
-            sql.bindInstant(s, 4, hold.slot().getEnd());
-            sql.bindInstant(s, 5, hold.slot().getStart());
-            try (ResultSet rows = s.executeQuery()) {
-                return rows.next();
-            }
-        }
     }
 
     /** Writes a hold if the stored one is at the expected version (0: none stored); false if it is not. */
@@ -1184,38 +1170,31 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         }
     }
 
-    private boolean overlaps(Connection c, Booking booking) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql.overlapExists)) {
-            s.setString(1, booking.tenantId());
-            s.setString(2, booking.resource().id());
-            s.setString(3, booking.id());
-            sql.bindInstant(s, 4, booking.end());
-            sql.bindInstant(s, 5, booking.start());
-            try (ResultSet rows = s.executeQuery()) {
-                return rows.next();
-            }
-        }
-    }
-
     /**
-     * Whether an open hold of the booking's resource, other than {@code takenHold}, keeps bookings off
-     * its slot at the booking's {@code updatedAt}: the instant of the change.
+     * Whether the booking's slot is taken at its {@code updatedAt} (the instant of the change): by
+     * another active booking of its resource, or by an open hold other than {@code takenHold}.
      */
-    private boolean held(Connection c, Booking booking, String takenHold) throws SQLException {
-        return heldSlot(c, booking.tenantId(), booking.resource().id(), booking.slot(), booking.updatedAt(),
-                takenHold);
+    private boolean slotTaken(Connection c, Booking booking, String takenHold) throws SQLException {
+        return slotTaken(c, booking.tenantId(), booking.resource().id(), booking.slot(), booking.id(),
+                booking.updatedAt(), takenHold);
     }
 
-    private boolean heldSlot(Connection c, String tenantId, String resourceId, Interval slot, Instant at,
-                             String except) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql.heldSlotExists)) {
+    /** {@link Sql#slotTaken}: one statement for the bookings and the holds in the slot's way. */
+    private boolean slotTaken(Connection c, String tenantId, String resourceId, Interval slot, String exceptBooking,
+                              Instant at, String exceptHold) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.slotTaken)) {
             s.setString(1, tenantId);
             s.setString(2, resourceId);
-            sql.bindInstant(s, 3, slot.getEnd());
-            sql.bindInstant(s, 4, slot.getStart());
-            sql.bindInstant(s, 5, at);
+            s.setString(3, exceptBooking);
+            sql.bindInstant(s, 4, slot.getEnd());
+            sql.bindInstant(s, 5, slot.getStart());
+            s.setString(6, tenantId);
+            s.setString(7, resourceId);
+            sql.bindInstant(s, 8, slot.getEnd());
+            sql.bindInstant(s, 9, slot.getStart());
+            sql.bindInstant(s, 10, at);
             // Never NULL: "id <> NULL" would match no hold at all. No stored id is empty.
-            s.setString(6, except == null ? "" : except);
+            s.setString(11, exceptHold == null ? "" : exceptHold);
             try (ResultSet rows = s.executeQuery()) {
                 return rows.next();
             }

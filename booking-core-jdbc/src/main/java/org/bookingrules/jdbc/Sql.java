@@ -58,17 +58,24 @@ abstract class Sql {
             + "WHERE tenant_id = ? AND id = ? AND version = ?";
 
     /**
-     * Another active booking of the resource whose slot overlaps [start, end). Reads the resource's
-     * active bookings only, through {@code br_booking_active_ix}, never its past (see
-     * {@link #activeBookingsOfResource()}).
+     * Whether a slot-claiming write finds [start, end) taken, in one round trip: another active
+     * booking of the resource overlaps it, or another hold keeps bookings off it at an instant (open,
+     * not yet at its end, overlapping). Parameters: (tenant_id, resource_id, except booking id, end,
+     * start) of the bookings, then (tenant_id, resource_id, end, start, at, except hold id) of the
+     * holds; an except id is '' for none (never NULL: {@code id <> NULL} would match no row at all).
+     * The bookings' half reads the resource's active bookings only, through
+     * {@code br_booking_active_ix}, never its past (see {@link #activeBookingsOfResource()}); the
+     * holds' half reads {@code br_slot_hold_resource_ix}, the resource's open holds.
      */
-    final String overlapExists = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND " + activeBookingsOfResource()
-            + " AND id <> ? AND slot_start < ? AND slot_end > ? LIMIT 1");
+    final String slotTaken = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND " + activeBookingsOfResource()
+            + " AND id <> ? AND slot_start < ? AND slot_end > ?")
+            + " UNION ALL " + read("SELECT 1 FROM br_slot_hold WHERE tenant_id = ? AND resource_id = ? "
+            + "AND status = 'OPEN' AND slot_start < ? AND slot_end > ? AND until_at > ? AND id <> ?") + " LIMIT 1";
 
     final String lockResource = "SELECT resource_id FROM br_resource_lock WHERE tenant_id = ? AND resource_id = ? "
             + "FOR UPDATE";
 
-    /** The resource's active bookings overlapping [start, end), like {@link #overlapExists}. */
+    /** The resource's active bookings overlapping [start, end), like the bookings' half of {@link #slotTaken}. */
     final String calendar = read("SELECT " + BOOKING_COLUMNS
             + " FROM br_booking WHERE tenant_id = ? AND " + activeBookingsOfResource()
             + " AND slot_start < ? AND slot_end > ? ORDER BY slot_start, id");
@@ -241,14 +248,6 @@ abstract class Sql {
     /** Open holds of every tenant whose round has ended: parameters (now, limit). */
     final String endedRounds = read("SELECT " + HOLD_COLUMNS + " FROM br_slot_hold "
             + "WHERE status = 'OPEN' AND until_at <= ? ORDER BY until_at, tenant_id, id LIMIT ?");
-
-    /**
-     * Another hold of the resource that keeps bookings off [start, end) at an instant: open, not yet
-     * at its end, overlapping. Parameters (tenant_id, resource_id, end, start, at, except hold id, ''
-     * for none). Reads {@code br_slot_hold_resource_ix}: the resource's open holds only.
-     */
-    final String heldSlotExists = read("SELECT 1 FROM br_slot_hold WHERE tenant_id = ? AND resource_id = ? "
-            + "AND status = 'OPEN' AND slot_start < ? AND slot_end > ? AND until_at > ? AND id <> ? LIMIT 1");
 
     final String insertHold = "INSERT INTO br_slot_hold (" + HOLD_COLUMNS + ") "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

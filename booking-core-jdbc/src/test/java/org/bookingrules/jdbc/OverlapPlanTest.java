@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The overlap check of every slot-claiming write and the calendar read a resource's active bookings
  * only, through {@code br_booking_active_ix}, and not its past: on each store, with
  * {@value #HISTORY} completed, cancelled, declined and no-show bookings and {@value #ACTIVE} active
- * ones on one resource, the plan of the library's own statement ({@link Sql#overlapExists},
+ * ones on one resource, the plan of the library's own statement ({@link Sql#slotTaken},
  * {@link Sql#calendar}, as the dialect's {@link Sql} writes them, with parameters) names that index
  * and examines a handful of rows. On PostgreSQL the plan checked is the generic plan a prepared
  * statement ends up with, and the custom one.
@@ -77,12 +77,12 @@ class OverlapPlanTest {
     @DisplayName("the overlap check of a free slot names br_booking_active_ix and examines the active bookings only")
     void overlapCheckReadsActiveBookingsOnly(Store store) throws SQLException {
         assertActiveBookingsOnly(store, "overlap check", withHistoryLoaded(store, (db, sql) -> {
-            assertThat(overlaps(db, sql.overlapExists, FREE_START, FREE_END)).as("the free slot is free").isFalse();
-            assertThat(overlaps(db, sql.overlapExists, activeStart(1), activeStart(1).plus(Duration.ofMinutes(10))))
+            assertThat(overlaps(db, sql.slotTaken, FREE_START, FREE_END)).as("the free slot is free").isFalse();
+            assertThat(overlaps(db, sql.slotTaken, activeStart(1), activeStart(1).plus(Duration.ofMinutes(10))))
                     .as("a slot inside an active booking overlaps").isTrue();
-            assertThat(overlaps(db, sql.overlapExists, historyStart(7), historyStart(7).plus(Duration.ofMinutes(10))))
+            assertThat(overlaps(db, sql.slotTaken, historyStart(7), historyStart(7).plus(Duration.ofMinutes(10))))
                     .as("a slot inside a cancelled or completed booking does not").isFalse();
-            return plans(db, sql.overlapExists, overlapParameters());
+            return plans(db, sql.slotTaken, overlapParameters());
         }));
     }
 
@@ -102,10 +102,10 @@ class OverlapPlanTest {
             + "whole past, and the measure shows it")
     void withoutTheIndexTheHistoryIsRead(Store store) throws SQLException {
         List<Plan> plans = withHistoryLoaded(store, (db, sql) -> switch (store) {
-            case POSTGRESQL -> withActiveIndexDropped(db, c -> genericPlan(c, sql.overlapExists, overlapParameters()));
-            case MARIADB -> List.of(mariaDbPlan(db, sql.overlapExists.replace("FROM br_booking ",
+            case POSTGRESQL -> withActiveIndexDropped(db, c -> genericPlan(c, sql.slotTaken, overlapParameters()));
+            case MARIADB -> List.of(mariaDbPlan(db, sql.slotTaken.replace("FROM br_booking ",
                     "FROM br_booking FORCE INDEX (br_booking_calendar_ix) "), overlapParameters()));
-            case H2 -> List.of(h2Plan(db, sql.read(Sql.POSTGRESQL.overlapExists), overlapParameters()));
+            case H2 -> List.of(h2Plan(db, Sql.POSTGRESQL.slotTaken, overlapParameters()));
         });
 
         for (Plan plan : plans) {
@@ -193,9 +193,17 @@ class OverlapPlanTest {
         }
     }
 
-    /** (tenant, resource, id, end, start) of {@link Sql#overlapExists}, for a new booking in the free slot. */
+    /** The parameters of {@link Sql#slotTaken}, for a new booking in the free slot. */
     private static List<Object> overlapParameters() {
-        return List.of(TENANT, RESOURCE, "plan-new", FREE_END, FREE_START);
+        return overlapParameters(FREE_START, FREE_END);
+    }
+
+    /**
+     * The parameters of {@link Sql#slotTaken} for a new booking of [start, end): the bookings' half,
+     * then the holds' half (none excepted).
+     */
+    private static List<Object> overlapParameters(Instant start, Instant end) {
+        return List.of(TENANT, RESOURCE, "plan-new", end, start, TENANT, RESOURCE, end, start, NOW, "");
     }
 
     /** (tenant, resource, end, start) of {@link Sql#calendar}. */
@@ -205,7 +213,7 @@ class OverlapPlanTest {
 
     private static boolean overlaps(Database db, String statement, Instant start, Instant end) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
-            bind(db, s, List.of(TENANT, RESOURCE, "plan-new", end, start));
+            bind(db, s, overlapParameters(start, end));
             try (ResultSet r = s.executeQuery()) {
                 return r.next();
             }
