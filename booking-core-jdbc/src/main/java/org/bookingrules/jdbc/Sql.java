@@ -65,12 +65,14 @@ abstract class Sql {
      * holds; an except id is '' for none (never NULL: {@code id <> NULL} would match no row at all).
      * The bookings' half reads the resource's active bookings only, through
      * {@code br_booking_active_ix}, never its past (see {@link #activeBookingsOfResource()}); the
-     * holds' half reads {@code br_slot_hold_resource_ix}, the resource's open holds.
+     * holds' half reads {@code br_slot_hold_resource_ix}, the resource's open holds. Two EXISTS in
+     * one SELECT, not a UNION: H2 keeps a prepared SELECT in its session's statement cache but parses
+     * a UNION again on every execution (about 15 µs each).
      */
-    final String slotTaken = read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND " + activeBookingsOfResource()
-            + " AND id <> ? AND slot_start < ? AND slot_end > ?")
-            + " UNION ALL " + read("SELECT 1 FROM br_slot_hold WHERE tenant_id = ? AND resource_id = ? "
-            + "AND status = 'OPEN' AND slot_start < ? AND slot_end > ? AND until_at > ? AND id <> ?") + " LIMIT 1";
+    final String slotTaken = "SELECT 1 WHERE EXISTS (" + read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND "
+            + activeBookingsOfResource() + " AND id <> ? AND slot_start < ? AND slot_end > ?")
+            + ") OR EXISTS (" + read("SELECT 1 FROM br_slot_hold WHERE tenant_id = ? AND resource_id = ? "
+            + "AND status = 'OPEN' AND slot_start < ? AND slot_end > ? AND until_at > ? AND id <> ?") + ")";
 
     final String lockResource = "SELECT resource_id FROM br_resource_lock WHERE tenant_id = ? AND resource_id = ? "
             + "FOR UPDATE";

@@ -19,13 +19,17 @@ public final class Checks {
      * @throws IllegalArgumentException if there are not as many names as values
      */
     public static void nonNull(String names, Object... values) {
-        String[] fields = names.split(", ", -1);
-        if (fields.length != values.length) {
-            throw new IllegalArgumentException(fields.length + " names for " + values.length + " values: " + names);
+        // On every record construction: the names are counted, not split, unless one is missing.
+        int commas = 0;
+        for (int i = names.indexOf(", "); i >= 0; i = names.indexOf(", ", i + 2)) {
+            commas++;
+        }
+        if (commas + 1 != values.length) {
+            throw new IllegalArgumentException((commas + 1) + " names for " + values.length + " values: " + names);
         }
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) {
-                throw new NullPointerException(fields[i]);
+                throw new NullPointerException(names.split(", ", -1)[i]);
             }
         }
     }

@@ -1,12 +1,11 @@
 package org.bookingrules.spi;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.bookingrules.i18n.Messages;
 import org.bookingrules.internal.Checks;
+import org.bookingrules.internal.NameUuids;
 import org.bookingrules.model.Booking;
 import org.bookingrules.internal.Texts;
 
@@ -70,7 +69,7 @@ public record Notification(String id, NotificationKind kind, RecipientRole recip
      */
     public static String stableId(Booking booking, NotificationKind kind, RecipientRole recipient) {
         String name = booking.tenantId() + '\n' + booking.id() + '\n' + booking.version() + '\n' + kind + '\n' + recipient;
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return NameUuids.of(name).toString();
     }
 
     /**
