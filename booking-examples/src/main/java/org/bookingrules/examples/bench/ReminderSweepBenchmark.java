@@ -95,7 +95,10 @@ public final class ReminderSweepBenchmark {
         }
     }
 
-    /** The text of {@code Sql.overlapExists} on PostgreSQL: the check every slot-claiming write makes. */
+    /**
+     * The bookings' half of {@code Sql.slotTaken} on PostgreSQL, as a query of its own: the overlap check
+     * every slot-claiming write makes.
+     */
     static final String OVERLAP_QUERY = "SELECT 1 FROM br_booking WHERE tenant_id = ? AND resource_id = ? "
             + "AND status IN ('PENDING', 'CONFIRMED') AND id <> ? AND slot_start < ? AND slot_end > ? LIMIT 1";
 
