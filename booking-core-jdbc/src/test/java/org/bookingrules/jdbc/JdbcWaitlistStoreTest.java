@@ -216,7 +216,8 @@ class JdbcWaitlistStoreTest {
 
     @EachStore
     @DisplayName("with 2,000 holds in a tenant, the slot check of a booking reads the resource's open holds "
-            + "through br_slot_hold_resource_ix, in the same statement as its bookings")
+            + "through br_slot_hold_resource_ix, in the same statement as its bookings (on PostgreSQL in the "
+            + "generic plan too)")
     void holdCheckUsesItsIndex(Store store) throws SQLException {
         Database db = DATABASES.get(store);
         Sql sql = db.dialect().sql();
@@ -234,8 +235,9 @@ class JdbcWaitlistStoreTest {
                 }, () -> {
             Instant start = NOW.plus(Duration.ofHours(1003));
             Instant end = start.plus(Duration.ofHours(1));
-            String plan = plan(db, sql.slotTaken, List.of(PLAN_TENANT, "dr-3", "new-booking", end, start,
-                    PLAN_TENANT, "dr-3", end, start, NOW, ""));
+            List<Object> parameters = List.of(PLAN_TENANT, "dr-3", "new-booking", end, start, PLAN_TENANT, "dr-3",
+                    end, start, NOW, "");
+            String plan = plan(db, sql.slotTaken, parameters);
             System.out.printf(Locale.ROOT, "[JdbcWaitlistStoreTest] %s, slot check plan:%n%s%n", store, plan);
             // The index read, not merely a possible key; the bookings' half is OverlapPlanTest's.
             assertThat(plan).contains(switch (store) {
@@ -243,6 +245,13 @@ class JdbcWaitlistStoreTest {
                 case POSTGRESQL -> "\"Index Name\": \"br_slot_hold_resource_ix\"";
                 case MARIADB -> "\"key\": \"br_slot_hold_resource_ix\"";
             }).containsIgnoringCase("br_booking");
+            if (store == Store.POSTGRESQL) {
+                // The plan a prepared statement settles on, made without the parameters' values.
+                try (Connection c = db.dataSource().getConnection()) {
+                    OverlapPlanTest.Plan generic = OverlapPlanTest.genericPlan(c, sql.slotTaken, parameters);
+                    assertThat(generic.indexes()).as("%s", generic).contains("br_slot_hold_resource_ix");
+                }
+            }
         });
     }
 

@@ -313,7 +313,7 @@ class OverlapPlanTest {
      * skips the first custom plans): the parameters are unknown when it is made, so only the status
      * filter written in the statement can match the partial index's predicate.
      */
-    private static Plan genericPlan(Connection c, String statement, List<Object> parameters) throws SQLException {
+    static Plan genericPlan(Connection c, String statement, List<Object> parameters) throws SQLException {
         StringBuilder numbered = new StringBuilder();
         int n = 0;
         for (char ch : statement.toCharArray()) {
