@@ -9,6 +9,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -105,6 +106,11 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
     private static final int MAX_TRANSACTION_ATTEMPTS = 5;
     /** Most lock rows remembered; past it the memory starts over (a miss costs one statement). */
     private static final int MAX_KNOWN_LOCK_ROWS = 100_000;
+    /**
+     * Most bookings remembered as read, waiting for their update; past it the memory starts over (a
+     * miss costs the full update). A read is taken by the update that follows it within milliseconds.
+     */
+    private static final int MAX_LAST_READ = 4_096;
 
     private final DataSource dataSource;
     private final ConnectionProvider joined;
@@ -128,6 +134,18 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
     private final Set<LockKey> knownLockRows = ConcurrentHashMap.newKeySet();
     /** The bookings' rows over an existing appointment table, or null for the library's own tables. */
     private final AppointmentRows appointments;
+    /**
+     * Each booking as {@link #find} last read it, by tenant and id, until an update takes it: an update
+     * decided on that very version that keeps what {@link #sameTerms} compares writes the state columns
+     * alone ({@link Sql#updateBookingState}). The update's version check makes that safe: the row it
+     * changes is still at the version read, and every write of the library raises the version. A booking
+     * not here (another node read it, or the memory started over) is written in full, as always.
+     */
+    private final Map<BookingKey, Booking> lastRead = new ConcurrentHashMap<>();
+
+    /** A booking's key in {@link #lastRead}. */
+    private record BookingKey(String tenantId, String bookingId) {
+    }
 
     private record LockKey(String tenantId, String resourceId) {
         static LockKey of(Booking booking) {
@@ -290,7 +308,15 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (appointments != null) {
             return read("find", c -> appointments.find(c, tenantId, bookingId));
         }
-        return read("find", c -> first(query(c, sql.findBooking, tenantId, bookingId, this::booking)));
+        Optional<Booking> found = read("find", c -> first(query(c, sql.findBooking, tenantId, bookingId,
+                this::booking)));
+        found.ifPresent(b -> {
+            if (lastRead.size() >= MAX_LAST_READ) {
+                lastRead.clear();
+            }
+            lastRead.put(new BookingKey(b.tenantId(), b.id()), b);
+        });
+        return found;
     }
 
     /**
@@ -408,10 +434,10 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (appointments != null) {
             SaveResult inserted = appointments.insert(c, change);
             if (inserted != SaveResult.SAVED) {
-                return inserted;
+                return refusedInsert(c, booking, inserted);
             }
-        } else if (claims(change) && slotTaken(c, booking, takenHold)) {
-            return SaveResult.SLOT_TAKEN;
+        } else if (claims(change) && slotTaken(c, booking, false, takenHold)) {
+            return refusedInsert(c, booking, SaveResult.SLOT_TAKEN);
         } else {
             insertBooking(c, booking, change.slotClaim() == SlotClaim.EXCLUSIVE);
         }
@@ -435,7 +461,9 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (change.isInsert()) {
             throw new IllegalArgumentException("update needs an expected version above 0");
         }
-        return write("update", change, c -> updateWork(c, change, null));
+        Booking read = lastRead.remove(new BookingKey(change.booking().tenantId(), change.booking().id()));
+        Booking stored = read != null && read.version() == change.expectedVersion() ? read : null;
+        return write("update", change, c -> updateWork(c, change, null, stored));
     }
 
     /**
@@ -443,17 +471,19 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
      * the slot.
      *
      * @param takenHold the hold the booking takes, which is not in its way, or null
+     * @param stored the booking as stored at the change's expected version, if known, else null
      */
-    private SaveResult updateWork(Connection c, BookingChange change, String takenHold) throws SQLException {
+    private SaveResult updateWork(Connection c, BookingChange change, String takenHold, Booking stored)
+            throws SQLException {
         Booking booking = change.booking();
         if (appointments != null) {
             SaveResult updated = appointments.update(c, change);
             if (updated != SaveResult.SAVED) {
                 return updated;
             }
-        } else if (claims(change) && slotTaken(c, booking, takenHold)) {
+        } else if (claims(change) && slotTaken(c, booking, true, takenHold)) {
             return SaveResult.SLOT_TAKEN;
-        } else if (updateBooking(c, change) == 0) {
+        } else if (updateBooking(c, change, stored) == 0) {
             return SaveResult.VERSION_CONFLICT;
         }
         appendEventsAndNotifications(c, change);
@@ -476,7 +506,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             for (BookingChange change : erasure.changes()) {
                 Booking b = change.booking();
                 boolean saved = appointments != null ? appointments.update(c, change) == SaveResult.SAVED
-                        : updateBooking(c, change) == 1;
+                        : updateBooking(c, change, null) == 1;
                 if (!saved) {
                     return SaveResult.VERSION_CONFLICT;
                 }
@@ -729,15 +759,14 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
                 return SaveResult.VERSION_CONFLICT;
             }
         }
-        // No booking is excepted: no stored id is empty.
-        if (change.claimsSlot() && slotTaken(c, hold.tenantId(), hold.resource().id(), hold.slot(), "", change.at(),
+        if (change.claimsSlot() && slotTaken(c, hold.tenantId(), hold.resource().id(), hold.slot(), null, change.at(),
                 hold.id())) {
             return SaveResult.SLOT_TAKEN;
         }
         BookingChange booking = change.booking();
         if (booking != null) {
             SaveResult written = booking.isInsert() ? insertWork(c, booking, hold.id())
-                    : updateWork(c, booking, hold.id());
+                    : updateWork(c, booking, hold.id(), null);
             if (written != SaveResult.SAVED) {
                 return written;
             }
@@ -1129,7 +1158,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             throw fault("update", violation);
         }
         if (read("classify", c -> exists(c, sql.idExists, booking.tenantId(), booking.id()))) {
-            throw new IllegalArgumentException("booking id already used in tenant: " + booking.id());
+            throw idAlreadyUsed(booking);
         }
         IdempotencyKey idempotency = change.idempotency();
         // An expired key is not taken: the rolled-back insert had deleted it, and a retry may again.
@@ -1142,6 +1171,22 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         }
         // None of ours is taken: a unique value written with the booking (an outbox row's id) clashed.
         throw fault("insert", violation);
+    }
+
+    /**
+     * A new booking's refusal, unless the slot is taken by a stored booking with the new one's very id:
+     * the slot check does not except the new id, so that refusal is the caller's bug, thrown as the
+     * insert itself would have thrown it. Looked up only when refused.
+     */
+    private SaveResult refusedInsert(Connection c, Booking booking, SaveResult refusal) throws SQLException {
+        if (refusal == SaveResult.SLOT_TAKEN && exists(c, sql.idExists, booking.tenantId(), booking.id())) {
+            throw idAlreadyUsed(booking);
+        }
+        return refusal;
+    }
+
+    private static IllegalArgumentException idAlreadyUsed(Booking booking) {
+        return new IllegalArgumentException("booking id already used in tenant: " + booking.id());
     }
 
     private void remember(LockKey key) {
@@ -1173,28 +1218,40 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
     /**
      * Whether the booking's slot is taken at its {@code updatedAt} (the instant of the change): by
      * another active booking of its resource, or by an open hold other than {@code takenHold}.
+     *
+     * @param stored whether the booking is stored (a change to it), so its own row is not in its way;
+     *     false for a new booking
      */
-    private boolean slotTaken(Connection c, Booking booking, String takenHold) throws SQLException {
-        return slotTaken(c, booking.tenantId(), booking.resource().id(), booking.slot(), booking.id(),
+    private boolean slotTaken(Connection c, Booking booking, boolean stored, String takenHold) throws SQLException {
+        return slotTaken(c, booking.tenantId(), booking.resource().id(), booking.slot(), stored ? booking.id() : null,
                 booking.updatedAt(), takenHold);
     }
 
-    /** {@link Sql#slotTaken}: one statement for the bookings and the holds in the slot's way. */
+    /**
+     * {@link Sql#slotTaken}, or {@link Sql#slotTakenForChange} when a stored booking is excepted: one
+     * statement for the bookings and the holds in the slot's way.
+     *
+     * @param exceptBooking the stored booking whose own row is not in the way, or null for none
+     * @param exceptHold the hold that is not in the way, or null for none
+     */
     private boolean slotTaken(Connection c, String tenantId, String resourceId, Interval slot, String exceptBooking,
                               Instant at, String exceptHold) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql.slotTaken)) {
-            s.setString(1, tenantId);
-            s.setString(2, resourceId);
-            s.setString(3, exceptBooking);
-            sql.bindInstant(s, 4, slot.getEnd());
-            sql.bindInstant(s, 5, slot.getStart());
-            s.setString(6, tenantId);
-            s.setString(7, resourceId);
-            sql.bindInstant(s, 8, slot.getEnd());
-            sql.bindInstant(s, 9, slot.getStart());
-            sql.bindInstant(s, 10, at);
+        try (PreparedStatement s = c.prepareStatement(exceptBooking == null ? sql.slotTaken : sql.slotTakenForChange)) {
+            int i = 1;
+            s.setString(i++, tenantId);
+            s.setString(i++, resourceId);
+            if (exceptBooking != null) {
+                s.setString(i++, exceptBooking);
+            }
+            sql.bindInstant(s, i++, slot.getEnd());
+            sql.bindInstant(s, i++, slot.getStart());
+            s.setString(i++, tenantId);
+            s.setString(i++, resourceId);
+            sql.bindInstant(s, i++, slot.getEnd());
+            sql.bindInstant(s, i++, slot.getStart());
+            sql.bindInstant(s, i++, at);
             // Never NULL: "id <> NULL" would match no hold at all. No stored id is empty.
-            s.setString(11, exceptHold == null ? "" : exceptHold);
+            s.setString(i, exceptHold == null ? "" : exceptHold);
             try (ResultSet rows = s.executeQuery()) {
                 return rows.next();
             }
@@ -1261,8 +1318,34 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         }
     }
 
-    private int updateBooking(Connection c, BookingChange change) throws SQLException {
+    /**
+     * Writes the booking's new state, version-checked: its state columns alone when {@code stored}
+     * shows the change keeps the rest, else every column.
+     *
+     * @param stored the booking as stored at the change's expected version, or null if not known
+     * @return the rows updated: 1, or 0 if the version has moved on
+     */
+    private int updateBooking(Connection c, BookingChange change, Booking stored) throws SQLException {
         Booking b = change.booking();
+        if (stored != null && sameTerms(stored, b)) {
+            try (PreparedStatement s = c.prepareStatement(sql.updateBookingState)) {
+                s.setBoolean(1, change.slotClaim() == SlotClaim.EXCLUSIVE);
+                s.setString(2, b.status().name());
+                s.setString(3, b.paymentStatus().name());
+                s.setInt(4, b.customerReschedules());
+                Actor confirmedBy = b.confirmedBy().orElse(null);
+                s.setString(5, confirmedBy == null ? null : Codec.actorKind(confirmedBy));
+                s.setString(6, confirmedBy == null ? null : confirmedBy.id());
+                sql.bindInstant(s, 7, b.reminder().dueAt());
+                sql.bindInstant(s, 8, b.reminder().sentAt());
+                s.setLong(9, b.version());
+                sql.bindInstant(s, 10, b.updatedAt());
+                s.setString(11, b.tenantId());
+                s.setString(12, b.id());
+                s.setLong(13, change.expectedVersion());
+                return s.executeUpdate();
+            }
+        }
         try (PreparedStatement s = c.prepareStatement(sql.updateBooking)) {
             s.setBoolean(1, change.slotClaim() == SlotClaim.EXCLUSIVE);
             s.setString(2, b.resource().id());
@@ -1275,6 +1358,18 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             s.setLong(next + 3, change.expectedVersion());
             return s.executeUpdate();
         }
+    }
+
+    /**
+     * Whether a change leaves every column but the state columns of {@link Sql#updateBookingState} as
+     * stored: the same booking, resource, service, customer, slot and zone.
+     */
+    static boolean sameTerms(Booking stored, Booking changed) {
+        return stored.tenantId().equals(changed.tenantId()) && stored.id().equals(changed.id())
+                && stored.confirmationCode().equals(changed.confirmationCode())
+                && stored.resource().equals(changed.resource()) && stored.service().equals(changed.service())
+                && stored.customer().equals(changed.customer()) && stored.slot().equals(changed.slot())
+                && stored.zone().equals(changed.zone()) && stored.createdAt().equals(changed.createdAt());
     }
 
     /**

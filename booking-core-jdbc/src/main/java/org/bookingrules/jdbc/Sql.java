@@ -58,21 +58,41 @@ abstract class Sql {
             + "WHERE tenant_id = ? AND id = ? AND version = ?";
 
     /**
-     * Whether a slot-claiming write finds [start, end) taken, in one round trip: another active
-     * booking of the resource overlaps it, or another hold keeps bookings off it at an instant (open,
-     * not yet at its end, overlapping). Parameters: (tenant_id, resource_id, except booking id, end,
-     * start) of the bookings, then (tenant_id, resource_id, end, start, at, except hold id) of the
-     * holds; an except id is '' for none (never NULL: {@code id <> NULL} would match no row at all).
-     * The bookings' half reads the resource's active bookings only, through
-     * {@code br_booking_active_ix}, never its past (see {@link #activeBookingsOfResource()}); the
-     * holds' half reads {@code br_slot_hold_resource_ix}, the resource's open holds. Two EXISTS in
-     * one SELECT, not a UNION: H2 keeps a prepared SELECT in its session's statement cache but parses
-     * a UNION again on every execution (about 15 µs each).
+     * Version-checked update of a booking's state columns alone, for a change that keeps the
+     * booking's resource, service, customer, slot and zone as stored (a cancel, a confirmation, a
+     * payment, a reminder sent): 13 values where {@link #updateBooking} binds 29, which on PostgreSQL
+     * is about 15 µs of a cancel. The slot stays, so it stays claimed as it was, or is claimed by a
+     * claiming write: parameters (claims, status, payment_status, customer_reschedules,
+     * confirmed_by_kind, confirmed_by_id, reminder_due_at, reminder_sent_at, version, updated_at,
+     * tenant_id, id, expected version).
      */
-    final String slotTaken = "SELECT 1 WHERE EXISTS (" + read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND "
-            + activeBookingsOfResource() + " AND id <> ? AND slot_start < ? AND slot_end > ?")
-            + ") OR EXISTS (" + read("SELECT 1 FROM br_slot_hold WHERE tenant_id = ? AND resource_id = ? "
-            + "AND status = 'OPEN' AND slot_start < ? AND slot_end > ? AND until_at > ? AND id <> ?") + ")";
+    final String updateBookingState = "UPDATE br_booking SET claims_slot = (claims_slot OR ?), status = ?, "
+            + "payment_status = ?, customer_reschedules = ?, confirmed_by_kind = ?, confirmed_by_id = ?, "
+            + "reminder_due_at = ?, reminder_sent_at = ?, version = ?, updated_at = ? "
+            + "WHERE tenant_id = ? AND id = ? AND version = ?";
+
+    /**
+     * Whether a new booking or a hold finds [start, end) taken, in one round trip: an active booking
+     * of the resource overlaps it, or another hold keeps bookings off it at an instant (open, not yet
+     * at its end, overlapping). Parameters: (tenant_id, resource_id, end, start) of the bookings, then
+     * (tenant_id, resource_id, end, start, at, except hold id) of the holds; the except id is '' for
+     * none (never NULL: {@code id <> NULL} would match no row at all). The bookings' half reads the
+     * resource's active bookings only, through {@code br_booking_active_ix}, never its past (see
+     * {@link #activeBookingsOfResource()}), and answers from the index alone; the holds' half reads
+     * {@code br_slot_hold_resource_ix}, the resource's open holds. Two EXISTS in one SELECT, not a
+     * UNION: H2 keeps a prepared SELECT in its session's statement cache but parses a UNION again on
+     * every execution (about 15 µs each).
+     */
+    final String slotTaken = slotTaken(false);
+
+    /**
+     * {@link #slotTaken} for a change to a stored booking, whose own row is not in its way: the
+     * bookings' half takes the booking's id after resource_id ({@code id <> ?}), so its parameters
+     * are (tenant_id, resource_id, booking id, end, start). A statement of its own because the id is
+     * not in the index: excluding it reads each candidate's row as well, which a new booking, not yet
+     * stored, has no need of (on H2 that tripled the check's time).
+     */
+    final String slotTakenForChange = slotTaken(true);
 
     final String lockResource = "SELECT resource_id FROM br_resource_lock WHERE tenant_id = ? AND resource_id = ? "
             + "FOR UPDATE";
@@ -321,6 +341,15 @@ abstract class Sql {
      */
     String activeBookingsOfResource() {
         return "resource_id = ? AND status IN ('PENDING', 'CONFIRMED')";
+    }
+
+    /** The text of {@link #slotTaken} or, excepting a stored booking, {@link #slotTakenForChange}. */
+    private String slotTaken(boolean exceptBooking) {
+        return "SELECT 1 WHERE EXISTS (" + read("SELECT 1 FROM br_booking WHERE tenant_id = ? AND "
+                + activeBookingsOfResource() + (exceptBooking ? " AND id <> ?" : "")
+                + " AND slot_start < ? AND slot_end > ?") + ") OR EXISTS (" + read("SELECT 1 FROM br_slot_hold "
+                + "WHERE tenant_id = ? AND resource_id = ? AND status = 'OPEN' AND slot_start < ? AND slot_end > ? "
+                + "AND until_at > ? AND id <> ?") + ")";
     }
 
     /**

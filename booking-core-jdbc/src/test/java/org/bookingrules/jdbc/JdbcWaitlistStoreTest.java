@@ -235,8 +235,8 @@ class JdbcWaitlistStoreTest {
                 }, () -> {
             Instant start = NOW.plus(Duration.ofHours(1003));
             Instant end = start.plus(Duration.ofHours(1));
-            List<Object> parameters = List.of(PLAN_TENANT, "dr-3", "new-booking", end, start, PLAN_TENANT, "dr-3",
-                    end, start, NOW, "");
+            List<Object> parameters = List.of(PLAN_TENANT, "dr-3", end, start, PLAN_TENANT, "dr-3", end, start, NOW,
+                    "");
             String plan = plan(db, sql.slotTaken, parameters);
             System.out.printf(Locale.ROOT, "[JdbcWaitlistStoreTest] %s, slot check plan:%n%s%n", store, plan);
             // The index read, not merely a possible key; the bookings' half is OverlapPlanTest's.

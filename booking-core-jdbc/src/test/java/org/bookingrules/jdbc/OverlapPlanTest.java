@@ -25,8 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The overlap check of every slot-claiming write and the calendar read a resource's active bookings
  * only, through {@code br_booking_active_ix}, and not its past: on each store, with
  * {@value #HISTORY} completed, cancelled, declined and no-show bookings and {@value #ACTIVE} active
- * ones on one resource, the plan of the library's own statement ({@link Sql#slotTaken},
- * {@link Sql#calendar}, as the dialect's {@link Sql} writes them, with parameters) names that index
+ * ones on one resource, the plan of the library's own statement ({@link Sql#slotTaken} of a new
+ * booking, {@link Sql#slotTakenForChange} of a change to a stored one, {@link Sql#calendar}, as the
+ * dialect's {@link Sql} writes them, with parameters) names that index
  * and examines a handful of rows. On PostgreSQL the plan checked is the generic plan a prepared
  * statement ends up with, and the custom one.
  *
@@ -83,6 +84,23 @@ class OverlapPlanTest {
             assertThat(overlaps(db, sql.slotTaken, historyStart(7), historyStart(7).plus(Duration.ofMinutes(10))))
                     .as("a slot inside a cancelled or completed booking does not").isFalse();
             return plans(db, sql.slotTaken, overlapParameters());
+        }));
+    }
+
+    @EachStore
+    @DisplayName("the overlap check of a change to a stored booking skips that booking, names br_booking_active_ix "
+            + "and examines the active bookings only")
+    void changeOverlapCheckReadsActiveBookingsOnly(Store store) throws SQLException {
+        assertActiveBookingsOnly(store, "overlap check of a change", withHistoryLoaded(store, (db, sql) -> {
+            Instant inside = activeStart(1);
+            Instant insideEnd = inside.plus(Duration.ofMinutes(10));
+            assertThat(overlaps(db, sql.slotTakenForChange, changeParameters("plan-active-1", inside, insideEnd)))
+                    .as("a booking's own slot is not taken for a change to it").isFalse();
+            assertThat(overlaps(db, sql.slotTakenForChange, changeParameters("plan-active-0", inside, insideEnd)))
+                    .as("another active booking's slot is taken").isTrue();
+            assertThat(overlaps(db, sql.slotTakenForChange, changeParameters("plan-active-0", FREE_START, FREE_END)))
+                    .as("the free slot is free").isFalse();
+            return plans(db, sql.slotTakenForChange, changeParameters("plan-active-0", FREE_START, FREE_END));
         }));
     }
 
@@ -203,7 +221,15 @@ class OverlapPlanTest {
      * then the holds' half (none excepted).
      */
     private static List<Object> overlapParameters(Instant start, Instant end) {
-        return List.of(TENANT, RESOURCE, "plan-new", end, start, TENANT, RESOURCE, end, start, NOW, "");
+        return List.of(TENANT, RESOURCE, end, start, TENANT, RESOURCE, end, start, NOW, "");
+    }
+
+    /**
+     * The parameters of {@link Sql#slotTakenForChange} for a stored booking moved to [start, end): the
+     * bookings' half with the booking excepted, then the holds' half (none excepted).
+     */
+    private static List<Object> changeParameters(String bookingId, Instant start, Instant end) {
+        return List.of(TENANT, RESOURCE, bookingId, end, start, TENANT, RESOURCE, end, start, NOW, "");
     }
 
     /** (tenant, resource, end, start) of {@link Sql#calendar}. */
@@ -212,8 +238,12 @@ class OverlapPlanTest {
     }
 
     private static boolean overlaps(Database db, String statement, Instant start, Instant end) throws SQLException {
+        return overlaps(db, statement, overlapParameters(start, end));
+    }
+
+    private static boolean overlaps(Database db, String statement, List<Object> parameters) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
-            bind(db, s, overlapParameters(start, end));
+            bind(db, s, parameters);
             try (ResultSet r = s.executeQuery()) {
                 return r.next();
             }

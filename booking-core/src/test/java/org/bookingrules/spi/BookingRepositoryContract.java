@@ -384,6 +384,20 @@ public abstract class BookingRepositoryContract {
         assertThat(repository.history(TENANT_A, booking.id())).hasSize(1);
     }
 
+    @Test
+    @DisplayName("inserting a booking whose id is taken by the booking in its very slot throws IllegalArgumentException, "
+            + "not SLOT_TAKEN")
+    public void insertOfATakenIdInItsOwnSlotThrows() {
+        Booking booking = insert(spec(TENANT_A, RUIZ, hours(10, 11)));
+        BookingChange sameIdSameSlot = insertOf(spec(TENANT_A, RUIZ, hours(10, 11)).id(booking.id()),
+                SlotClaim.EXCLUSIVE);
+
+        assertThatThrownBy(() -> repository.insert(sameIdSameSlot)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(booking.id());
+        assertThat(repository.find(TENANT_A, booking.id())).contains(booking);
+        assertThat(repository.history(TENANT_A, booking.id())).hasSize(1);
+    }
+
     // --- idempotency keys ---
 
     /** A SHA-256 hex digest, as the facade fingerprints a request. */

@@ -653,15 +653,15 @@ public final class HistoryBenchmark {
     }
 
     /**
-     * The slot check of a new booking of the workload's first slot, after the agenda: (tenant, resource, id,
-     * end, start) of the bookings, then (tenant, resource, end, start, now, no hold excepted) of the holds.
+     * The slot check of a new booking of the workload's first slot, after the agenda: (tenant, resource, end,
+     * start) of the bookings, then (tenant, resource, end, start, now, no hold excepted) of the holds.
      */
     private static List<Object> overlapParameters(Instant now) {
         Workload workload = new Workload(now);
         String tenant = Workload.TENANT;
         String resource = workload.resource(0).id();
-        return List.of(tenant, resource, "new-booking", workload.end(0), workload.start(0), tenant, resource,
-                workload.end(0), workload.start(0), now, "");
+        return List.of(tenant, resource, workload.end(0), workload.start(0), tenant, resource, workload.end(0),
+                workload.start(0), now, "");
     }
 
     /** (tenant, resource, end, start): the calendar from the current hour to the workload's first slot. */
