@@ -60,11 +60,13 @@ public final class ClientCostBenchmark {
     private static final int RAW = 1;
     private static final int BOOK = 0;
     private static final int CANCEL = 1;
-    /** What is measured per phase: client CPU, wall time, bytes allocated, server CPU. */
+    /** What is measured per phase: client CPU, wall time, bytes allocated, server CPU, WAL bytes written. */
     private static final int CPU = 0;
     private static final int WALL = 1;
     private static final int BYTES = 2;
     private static final int SERVER = 3;
+    private static final int WAL = 4;
+    private static final int MEASURES = 5;
 
     private ClientCostBenchmark() {
     }
@@ -84,8 +86,9 @@ public final class ClientCostBenchmark {
         String url = BenchDatabase.postgresUrl(a.text("postgres-url", null));
         System.out.println("# CPU per operation, one thread; " + String.join(" ", args));
         System.out.println("| database | operation | client CPU µs/op, library / raw | library − raw "
-                + "| server CPU µs/op, library / raw | wall µs/op, library / raw | allocated KB/op, library / raw |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+                + "| server CPU µs/op, library / raw | wall µs/op, library / raw | allocated KB/op, library / raw "
+                + "| WAL bytes/op, library / raw |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
         for (BenchDatabase.Kind kind : kinds) {
             try (BenchDatabase db = kind == BenchDatabase.Kind.POSTGRESQL
                     ? BenchDatabase.postgres(url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + APPLICATION,
@@ -112,7 +115,7 @@ public final class ClientCostBenchmark {
         RawBookings raw = new RawBookings(db.dataSource());
         boolean server = monitor != null;
         // [side][operation][measure][round], per operation.
-        double[][][][] figures = new double[2][2][4][rounds];
+        double[][][][] figures = new double[2][2][MEASURES][rounds];
         for (int i = -warmup; i < rounds; i++) {
             for (int side : (i & 1) == 0 ? new int[] {LIBRARY, RAW} : new int[] {RAW, LIBRARY}) {
                 List<String[]> booked = new ArrayList<>(ops);
@@ -128,7 +131,7 @@ public final class ClientCostBenchmark {
                 }
                 double[] end = sample(monitor);
                 if (i >= 0) {
-                    for (int m = 0; m < 4; m++) {
+                    for (int m = 0; m < MEASURES; m++) {
                         figures[side][BOOK][m][i] = (booking[m] - start[m]) / ops;
                         figures[side][CANCEL][m][i] = (end[m] - booking[m]) / ops;
                     }
@@ -144,22 +147,41 @@ public final class ClientCostBenchmark {
         for (int op = BOOK; op <= CANCEL; op++) {
             double[][] lib = figures[LIBRARY][op];
             double[][] hand = figures[RAW][op];
-            System.out.printf(Locale.ROOT, "| %s | %s | %.1f / %.1f | %.1f | %s | %.0f / %.0f | %.1f / %.1f |%n",
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f / %.1f | %.1f | %s | %.0f / %.0f | %.1f / %.1f | %s |%n",
                     db.kind().label(), operations[op], median(lib[CPU]) / 1e3, median(hand[CPU]) / 1e3,
                     (median(lib[CPU]) - median(hand[CPU])) / 1e3,
                     server ? String.format(Locale.ROOT, "%.1f / %.1f", median(lib[SERVER]) / 1e3,
                             median(hand[SERVER]) / 1e3) : "(in the client)",
                     median(lib[WALL]) / 1e3, median(hand[WALL]) / 1e3, median(lib[BYTES]) / 1024,
-                    median(hand[BYTES]) / 1024);
+                    median(hand[BYTES]) / 1024, server ? String.format(Locale.ROOT, "%.0f / %.0f", median(lib[WAL]),
+                            median(hand[WAL])) : "(in memory)");
         }
     }
 
-    /** Now: this thread's CPU ns, wall ns, bytes allocated, and the server processes' CPU ns (or 0). */
+    /**
+     * Now: this thread's CPU ns, wall ns, bytes allocated, the server processes' CPU ns and the server's
+     * write-ahead log position in bytes (both 0 without a server).
+     */
     private static double[] sample(Connection monitor) {
         double serverNanos = monitor != null ? serverCpuNanos(monitor) : 0;
+        double wal = monitor != null ? walPosition(monitor) : 0;
         long thread = Thread.currentThread().getId();
         return new double[] {THREADS.getCurrentThreadCpuTime(), System.nanoTime(),
-                THREADS.getThreadAllocatedBytes(thread), serverNanos};
+                THREADS.getThreadAllocatedBytes(thread), serverNanos, wal};
+    }
+
+    /**
+     * How many bytes of write-ahead log the server has written since its start: what each commit must
+     * flush to disk before it returns, so a side that writes more waits longer at a commit.
+     */
+    private static double walPosition(Connection monitor) {
+        try (PreparedStatement s = monitor.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')");
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getDouble(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the server's log position", e);
+        }
     }
 
     /** The CPU time (user and system) of the PostgreSQL processes serving this benchmark's connections. */

@@ -107,6 +107,26 @@ public final class LoadBenchmark {
         if (r.failures() > 0) {
             System.out.println("FAILURES: " + r.failures() + ", first: " + r.firstFailure());
         }
+        double shortest = shortestPhaseSeconds(r);
+        if (shortest < MIN_PHASE_SECONDS) {
+            System.out.printf(Locale.ROOT, "NOTE: a phase took %.2f s on average: one pause of the machine moves a "
+                    + "round by much; raise --ops so each phase lasts at least %.2f s%n", shortest, MIN_PHASE_SECONDS);
+        }
+    }
+
+    /** Shorter phases than this are noise: one garbage collection or scheduling hiccup weighs a whole round. */
+    static final double MIN_PHASE_SECONDS = 0.25;
+
+    /** The mean time of one measured phase of the quickest side and operation, in seconds. */
+    static double shortestPhaseSeconds(Result r) {
+        double shortest = Double.MAX_VALUE;
+        for (Side side : Side.values()) {
+            for (Operation op : Operation.values()) {
+                Figures f = r.of(side, op);
+                shortest = Math.min(shortest, f.nanos() / 1e9 / Math.max(1, f.roundThroughputs().size()));
+            }
+        }
+        return shortest;
     }
 
     private static String rounds(Figures f) {
