@@ -64,8 +64,7 @@ class StateUpdateTest {
             + "still claims its slot as before")
     void cancelWritesTheStateAlone(Store store) throws SQLException {
         Recorded db = recorded(store);
-        Booking booked = db.rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, START, END, ZONE))
-                .orElseThrow().booking();
+        Booking booked = book(db);
         boolean claimedBefore = claimsSlot(db.database, booked);
         db.prepared.clear();
 
@@ -87,8 +86,7 @@ class StateUpdateTest {
     @DisplayName("a reschedule writes every column: the row holds the new slot and the old one is free")
     void rescheduleWritesEveryColumn(Store store) throws SQLException {
         Recorded db = recorded(store);
-        Booking booked = db.rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, START, END, ZONE))
-                .orElseThrow().booking();
+        Booking booked = book(db);
         db.prepared.clear();
         Instant newStart = START.plus(Duration.ofHours(3));
 
@@ -109,29 +107,22 @@ class StateUpdateTest {
             + "would use, and the other node's change stays")
     void aChangeOnAnOlderVersionIsRefused(Store store) {
         Recorded db = recorded(store);
-        JdbcBookingRepository otherNode = JdbcBookingRepository.create(db.database.dataSource());
-        Booking booked = db.rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, START, END, ZONE))
-                .orElseThrow().booking();
-        Booking read = db.repository.find(TENANT, booked.id()).orElseThrow();
-        Transition confirm = read.confirm(RECEPTION, NOW.plus(Duration.ofMinutes(1)));
-        assertThat(otherNode.update(change(read, confirm))).isEqualTo(SaveResult.SAVED);
+        Booking read = db.repository.find(TENANT, book(db).id()).orElseThrow();
+        Booking confirmed = confirmOnOtherNode(db, read);
 
         Transition cancel = read.cancel(ANA_ACTS, NOW.plus(Duration.ofMinutes(2)), "cannot come", null, false, null);
 
         assertThat(db.repository.update(change(read, cancel))).isEqualTo(SaveResult.VERSION_CONFLICT);
-        assertThat(db.repository.find(TENANT, booked.id())).contains(confirm.booking());
+        assertThat(db.repository.find(TENANT, read.id())).contains(confirmed);
     }
 
     @EachStore
-    @DisplayName("a change after a read that changed the version since, from another node, is written in full "
-            + "on the fresh read")
+    @DisplayName("after another node's change, the cancel is decided on a fresh read and writes the state columns "
+            + "alone")
     void aFreshReadIsUsed(Store store) {
         Recorded db = recorded(store);
-        JdbcBookingRepository otherNode = JdbcBookingRepository.create(db.database.dataSource());
-        Booking booked = db.rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, START, END, ZONE))
-                .orElseThrow().booking();
-        Transition confirm = booked.confirm(RECEPTION, NOW.plus(Duration.ofMinutes(1)));
-        assertThat(otherNode.update(change(booked, confirm))).isEqualTo(SaveResult.SAVED);
+        Booking booked = book(db);
+        confirmOnOtherNode(db, booked);
         db.prepared.clear();
 
         Booking cancelled = db.rules.cancel(ANA_ACTS, BookingRef.of(TENANT, booked.id()),
@@ -164,6 +155,25 @@ class StateUpdateTest {
     }
 
     // ------------------------------------------------------------------------------- support
+
+    /** Ana's booking, through the facade, at {@link #START}. */
+    private static Booking book(Recorded db) {
+        return db.rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, START, END, ZONE))
+                .orElseThrow().booking();
+    }
+
+    /**
+     * Confirms the booking, decided on {@code decidedOn}, through a second repository over the same
+     * database, as another node would.
+     *
+     * @return the confirmed booking
+     */
+    private static Booking confirmOnOtherNode(Recorded db, Booking decidedOn) {
+        Transition confirm = decidedOn.confirm(RECEPTION, NOW.plus(Duration.ofMinutes(1)));
+        assertThat(JdbcBookingRepository.create(db.database.dataSource()).update(change(decidedOn, confirm)))
+                .isEqualTo(SaveResult.SAVED);
+        return confirm.booking();
+    }
 
     private static BookingChange change(Booking decidedOn, Transition transition) {
         return new BookingChange(transition.booking(), decidedOn.version(), SlotClaim.NONE,
