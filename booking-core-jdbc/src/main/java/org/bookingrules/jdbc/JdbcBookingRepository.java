@@ -138,8 +138,10 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
      * Each booking as {@link #find} last read it, by tenant and id, until an update takes it: an update
      * decided on that very version that keeps what {@link #sameTerms} compares writes the state columns
      * alone ({@link Sql#updateBookingState}). The update's version check makes that safe: the row it
-     * changes is still at the version read, and every write of the library raises the version. A booking
-     * not here (another node read it, or the memory started over) is written in full, as always.
+     * changes is still at the version read, and every write of the library raises the version. Own
+     * transactions only: there a read sees committed rows, so one version number is one state; in joined
+     * mode a read may see the caller's uncommitted write, which a rollback takes back. A booking not here
+     * (another node read it, joined mode, or the memory started over) is written in full, as always.
      */
     private final Map<BookingKey, Booking> lastRead = new ConcurrentHashMap<>();
 
@@ -310,7 +312,7 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         }
         Optional<Booking> found = read("find", c -> first(query(c, sql.findBooking, tenantId, bookingId,
                 this::booking)));
-        found.ifPresent(b -> {
+        found.filter(b -> joined == null).ifPresent(b -> {
             if (lastRead.size() >= MAX_LAST_READ) {
                 lastRead.clear();
             }

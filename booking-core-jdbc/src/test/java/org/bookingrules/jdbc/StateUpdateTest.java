@@ -133,6 +133,33 @@ class StateUpdateTest {
         assertThat(db.prepared).contains(store.dialect().sql().updateBookingState);
     }
 
+    @EachStore
+    @DisplayName("in the caller's transaction (joined mode) a cancel writes every column: a read there may see the "
+            + "caller's uncommitted write")
+    void joinedModeWritesEveryColumn(Store store) throws SQLException {
+        Recorded db = recorded(store);
+        try (Connection callers = recording(db.database.dataSource().getConnection(), db.prepared)) {
+            callers.setAutoCommit(false);
+            JdbcBookingRepository joined = JdbcBookingRepository.joining(() -> callers, store.dialect());
+            BookingRules rules = BookingRules.builder().repository(joined).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                    .build();
+            Booking booked = rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, START, END,
+                    ZONE)).orElseThrow().booking();
+            callers.commit();
+            db.prepared.clear();
+
+            rules.cancel(ANA_ACTS, BookingRef.of(TENANT, booked.id()), ChangeRequest.because("cannot come"))
+                    .orElseThrow();
+            callers.commit();
+            callers.setAutoCommit(true);
+
+            Sql sql = store.dialect().sql();
+            assertThat(db.prepared).contains(sql.updateBooking).doesNotContain(sql.updateBookingState);
+            assertThat(db.repository.find(TENANT, booked.id()).orElseThrow().status())
+                    .isEqualTo(BookingStatus.CANCELLED);
+        }
+    }
+
     @Test
     @DisplayName("the terms compared: a cancel, a confirmation and a reminder keep them; a reschedule and an "
             + "erasure change them")
