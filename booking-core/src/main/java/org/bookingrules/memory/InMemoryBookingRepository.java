@@ -345,10 +345,12 @@ public final class InMemoryBookingRepository implements BookingRepository, Waitl
             }
             if (hold != null) {
                 SlotHold before = holds.put(new Key(hold.tenantId(), hold.id()), hold);
-                List<SlotHold> ofResource = holdsByResource.computeIfAbsent(
-                        new Key(hold.tenantId(), hold.resource().id()), k -> new ArrayList<>());
-                ofResource.remove(before);
-                ofResource.add(hold);
+                if (before != null) {
+                    // From the list it is in, should a writer have given the hold another resource.
+                    holdsByResource.get(new Key(before.tenantId(), before.resource().id())).remove(before);
+                }
+                holdsByResource.computeIfAbsent(new Key(hold.tenantId(), hold.resource().id()),
+                        k -> new ArrayList<>()).add(hold);
             }
             change.offers().forEach(o -> offers.put(new Key(o.tenantId(), o.id()), o));
             for (EntryChange e : change.entries()) {
