@@ -177,6 +177,11 @@ public final class OutboxRelay {
      * it waits for the notifier, the call is cancelled, the pass records what it finished and ends,
      * and the thread's interrupt flag is set again.
      *
+     * <p>A pass that meets a deadlock or serialization failure (other relays, retention and bookings
+     * write the same tables) is undone and run again a few times, as the databases expect of their
+     * clients; notifications the notifier accepted in the undone pass are delivered again (at least
+     * once, as after any failure).
+     *
      * @return the number of notifications delivered (marked {@code SENT}) in this pass; failed and
      *     parked ones are not counted
      * @throws BookingStorageException if the database fails; the pass is rolled back and its
@@ -184,59 +189,47 @@ public final class OutboxRelay {
      * @throws IllegalArgumentException if the database is not supported
      */
     public int deliverDue() {
-        Connection c = null;
-        boolean committed = false;
-        try {
-            c = config.dataSource().getConnection();
-            Sql sql = dialectOf(c).sql();
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            c.setAutoCommit(false);
-            List<Claimed> claimed = claim(c, sql);
-            if (claimed.isEmpty()) {
-                c.commit();
-                committed = true;
-                return 0;
-            }
-            int delivered = 0;
-            int failed = 0;
-            try (PreparedStatement sent = c.prepareStatement(sql.outboxDelivered);
-                 PreparedStatement retry = c.prepareStatement(sql.outboxFailed)) {
-                for (Claimed row : claimed) {
-                    Result result = deliver(sql, row, sent, retry);
-                    if (result == Result.DELIVERED) {
-                        delivered++;
-                        continue;
-                    }
-                    if (result == Result.FAILED || result == Result.TIMED_OUT) {
-                        failed++;
-                    }
-                    if (result != Result.FAILED) {
-                        // Timed out or interrupted: the rest waits for the next pass, so this
-                        // transaction is not held open for one timeout per claimed row.
-                        LOG.debug("outbox pass ended early ({}); {} claimed notifications left due", result,
-                                claimed.size() - delivered - failed);
-                        break;
-                    }
+        return OwnTransactions.run(config.dataSource(), c -> dialectOf(c).sql(), LOG, "outbox", this::pass,
+                e -> new BookingStorageException("outbox relay pass failed: SQLState " + e.getSQLState()
+                        + ", error " + e.getErrorCode(), e));
+    }
+
+    /** One pass in its transaction: claim due rows, deliver them, mark each; committed by the caller. */
+    private int pass(Connection c, Sql sql) throws SQLException {
+        List<Claimed> claimed = claim(c, sql);
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        int delivered = 0;
+        int failed = 0;
+        try (PreparedStatement sent = c.prepareStatement(sql.outboxDelivered);
+             PreparedStatement retry = c.prepareStatement(sql.outboxFailed)) {
+            for (Claimed row : claimed) {
+                Result result = deliver(sql, row, sent, retry);
+                if (result == Result.DELIVERED) {
+                    delivered++;
+                    continue;
                 }
-                if (delivered > 0) {
-                    sent.executeBatch();
+                if (result == Result.FAILED || result == Result.TIMED_OUT) {
+                    failed++;
                 }
-                if (failed > 0) {
-                    retry.executeBatch();
+                if (result != Result.FAILED) {
+                    // Timed out or interrupted: the rest waits for the next pass, so this
+                    // transaction is not held open for one timeout per claimed row.
+                    LOG.debug("outbox pass ended early ({}); {} claimed notifications left due", result,
+                            claimed.size() - delivered - failed);
+                    break;
                 }
             }
-            c.commit();
-            committed = true;
-            LOG.debug("outbox pass: claimed {}, delivered {}, failed {}", claimed.size(), delivered, failed);
-            return delivered;
-        } catch (SQLException e) {
-            throw new BookingStorageException("outbox relay pass failed: SQLState " + e.getSQLState()
-                    + ", error " + e.getErrorCode(), e);
-        } finally {
-            if (c != null) {
-                OwnTransactions.release(c, committed, LOG, "outbox");
+            if (delivered > 0) {
+                sent.executeBatch();
+            }
+            if (failed > 0) {
+                retry.executeBatch();
             }
         }
+        LOG.debug("outbox pass: claimed {}, delivered {}, failed {}", claimed.size(), delivered, failed);
+        return delivered;
     }
 
     /**

@@ -2,15 +2,76 @@ package org.bookingrules.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 
 /**
- * Gives back a connection that a background job ({@link OutboxRelay}, {@link Retention}) took from
- * its pool for a short transaction of its own. Stateless; thread-safe.
+ * The short transactions of a background job ({@link OutboxRelay}, {@link Retention}): each on a
+ * connection of its own from the pool, at READ COMMITTED, run again a few times on a deadlock or
+ * serialization failure (which the databases expect their clients to retry), the connection always
+ * given back. Stateless; thread-safe.
  */
 final class OwnTransactions {
 
+    /** Attempts of one transaction: the first and up to four more on a deadlock or serialization failure. */
+    static final int MAX_ATTEMPTS = 5;
+
     private OwnTransactions() {
+    }
+
+    /** Which statements a connection's database needs. */
+    @FunctionalInterface
+    interface Dialects {
+        Sql of(Connection c) throws SQLException;
+    }
+
+    /** A job's work inside its transaction; committed when it returns. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c, Sql sql) throws SQLException;
+    }
+
+    /**
+     * Runs the work in a transaction of its own and commits it; on a deadlock or serialization
+     * failure undoes it and runs it again on a fresh connection, after a short random pause, up to
+     * {@value #MAX_ATTEMPTS} attempts in all.
+     *
+     * @param fault what any other failure, or the last retryable one, is thrown as
+     * @return what the work returned
+     */
+    static <T> T run(DataSource dataSource, Dialects dialects, Logger log, String job, Work<T> work,
+                     Function<SQLException, RuntimeException> fault) {
+        for (int attempt = 1; ; attempt++) {
+            Connection c = null;
+            boolean committed = false;
+            Sql sql = null;
+            try {
+                c = dataSource.getConnection();
+                sql = dialects.of(c);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setAutoCommit(false);
+                T result = work.run(c, sql);
+                c.commit();
+                committed = true;
+                return result;
+            } catch (SQLException e) {
+                if (sql == null || !sql.isRetryable(e) || attempt >= MAX_ATTEMPTS) {
+                    throw fault.apply(e);
+                }
+                log.debug("{}: {} (SQLState {}), running the transaction again", job, e.getClass().getSimpleName(),
+                        e.getSQLState());
+                release(c, false, log, job);
+                c = null;
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000L, 5_000_000L) * attempt);
+            } finally {
+                if (c != null) {
+                    release(c, committed, log, job);
+                }
+            }
+        }
     }
 
     /**

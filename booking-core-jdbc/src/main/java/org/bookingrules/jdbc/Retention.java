@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.bookingrules.internal.schedule.Schedules;
 import org.bookingrules.internal.settings.Settings;
@@ -90,7 +88,6 @@ public final class Retention {
     /** Largest allowed batch size: 10000. */
     public static final int MAX_BATCH_SIZE = 10_000;
 
-    private static final int MAX_BATCH_ATTEMPTS = 5;
 
     /** The settings the job was built with, as the builder checked them. */
     private record Config(DataSource dataSource, Clock clock, Duration deliveredOutboxAge,
@@ -227,36 +224,11 @@ public final class Retention {
     }
 
     private Batch batch(Kind kind, Instant now) {
-        for (int attempt = 1; ; attempt++) {
-            Connection c = null;
-            boolean committed = false;
-            Sql sql = null;
-            try {
-                c = config.dataSource().getConnection();
-                sql = dialectOf(c).sql();
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                c.setAutoCommit(false);
-                List<String[]> keys = select(c, sql, kind, now);
-                int deleted = keys.isEmpty() ? 0 : delete(c, sql, kind, keys);
-                c.commit();
-                committed = true;
-                return new Batch(keys.size(), deleted);
-            } catch (SQLException e) {
-                if (sql != null && sql.isRetryable(e) && attempt < MAX_BATCH_ATTEMPTS) {
-                    LOG.debug("retention batch ({}): {} (SQLState {}), running it again", kind,
-                            e.getClass().getSimpleName(), e.getSQLState());
-                    OwnTransactions.release(c, false, LOG, "retention");
-                    c = null;
-                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000L, 5_000_000L) * attempt);
-                    continue;
-                }
-                throw JdbcBookingRepository.fault("retention (" + kind + ")", e);
-            } finally {
-                if (c != null) {
-                    OwnTransactions.release(c, committed, LOG, "retention");
-                }
-            }
-        }
+        String job = "retention (" + kind + ")";
+        return OwnTransactions.run(config.dataSource(), c -> dialectOf(c).sql(), LOG, job, (c, sql) -> {
+            List<String[]> keys = select(c, sql, kind, now);
+            return new Batch(keys.size(), keys.isEmpty() ? 0 : delete(c, sql, kind, keys));
+        }, e -> JdbcBookingRepository.fault(job, e));
     }
 
     private JdbcDialect dialectOf(Connection c) throws SQLException {

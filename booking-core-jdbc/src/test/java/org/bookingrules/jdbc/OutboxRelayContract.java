@@ -1,6 +1,7 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bookingrules.testing.Fixture.ANA;
 import static org.bookingrules.testing.Fixture.ANA_ACTS;
 import static org.bookingrules.testing.Fixture.CONSULTATION;
@@ -11,6 +12,8 @@ import static org.bookingrules.testing.Fixture.TENANT;
 import static org.bookingrules.testing.Fixture.ZONE;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,6 +35,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
@@ -98,6 +102,52 @@ abstract class OutboxRelayContract {
     }
 
     // ------------------------------------------------------------------------------- the tests
+
+    @Test
+    @DisplayName("A pass whose claim meets a deadlock is undone and run again: each notification delivered once; "
+            + "a failure that is not a deadlock ends the pass with BookingStorageException and nothing delivered")
+    void aDeadlockedPassRunsAgain() throws Exception {
+        Set<String> queued = ids(bookForAna(facade(pool), 0).notifications());
+        FlakyNotifier notifier = new FlakyNotifier(0);
+        AtomicInteger claimsToFail = new AtomicInteger(1);
+        AtomicInteger claims = new AtomicInteger();
+        String[] failWith = {"40001"};
+        DataSource failingClaims = new ForwardingDataSource(pool) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection c = delegate().getConnection();
+                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
+                                    && sql.contains("FROM br_outbox") && sql.contains("SKIP LOCKED")) {
+                                claims.incrementAndGet();
+                                if (claimsToFail.getAndDecrement() > 0) {
+                                    throw new SQLException("injected", failWith[0]);
+                                }
+                            }
+                            try {
+                                return method.invoke(c, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+        OutboxRelay relay = OutboxRelay.builder().dataSource(failingClaims).notifier(notifier).clock(clock).build();
+
+        assertThat(relay.deliverDue()).as("delivered after the pass ran again").isEqualTo(2);
+        assertThat(claims.get()).as("claims: the deadlocked one and the one run again").isEqualTo(2);
+        assertThat(notifier.deliveriesById()).containsOnlyKeys(queued).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+
+        bookForAna(facade(pool), 1);
+        failWith[0] = "08006";
+        claimsToFail.set(1);
+        int callsBefore = notifier.calls();
+        assertThatThrownBy(relay::deliverDue)
+                .isInstanceOf(BookingStorageException.class).hasMessageContaining("08006");
+        assertThat(notifier.calls()).as("nothing delivered by the failed pass").isEqualTo(callsBefore);
+        assertThat(relay.deliverDue()).as("the next pass delivers").isEqualTo(2);
+    }
 
     @Test
     @DisplayName("A notifier that fails three times then succeeds delivers each notification once, "
