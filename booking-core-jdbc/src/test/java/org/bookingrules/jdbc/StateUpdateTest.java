@@ -9,7 +9,6 @@ import static org.bookingrules.testing.Fixture.NOW;
 import static org.bookingrules.testing.Fixture.RECEPTION;
 import static org.bookingrules.testing.Fixture.ZONE;
 
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.bookingrules.BookRequest;
 import org.bookingrules.BookingRef;
@@ -138,7 +136,7 @@ class StateUpdateTest {
             + "caller's uncommitted write")
     void joinedModeWritesEveryColumn(Store store) throws SQLException {
         Recorded db = recorded(store);
-        try (Connection callers = recording(db.database.dataSource().getConnection(), db.prepared)) {
+        try (Connection callers = db.source.getConnection()) {
             callers.setAutoCommit(false);
             JdbcBookingRepository joined = JdbcBookingRepository.joining(() -> callers, store.dialect());
             BookingRules rules = BookingRules.builder().repository(joined).clock(Clock.fixed(NOW, ZoneOffset.UTC))
@@ -209,35 +207,16 @@ class StateUpdateTest {
 
     /** A repository over a data source that records each statement prepared, and a facade over it. */
     private record Recorded(Database database, JdbcBookingRepository repository, BookingRules rules,
-                            List<String> prepared) {
+                            RecordingDataSource source, List<String> prepared) {
     }
 
     private static Recorded recorded(Store store) {
         Database database = DATABASES.get(store);
-        List<String> prepared = new CopyOnWriteArrayList<>();
-        JdbcBookingRepository repository = database.emptyRepository(new ForwardingDataSource(database.dataSource()) {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return recording(delegate().getConnection(), prepared);
-            }
-        });
+        RecordingDataSource recording = new RecordingDataSource(database.dataSource());
+        JdbcBookingRepository repository = database.emptyRepository(recording);
         BookingRules rules = BookingRules.builder().repository(repository).clock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .build();
-        return new Recorded(database, repository, rules, prepared);
-    }
-
-    private static Connection recording(Connection connection, List<String> prepared) {
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String s) {
-                        prepared.add(s);
-                    }
-                    try {
-                        return method.invoke(connection, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return new Recorded(database, repository, rules, recording, recording.prepared());
     }
 
     private static boolean claimsSlot(Database database, Booking booking) throws SQLException {

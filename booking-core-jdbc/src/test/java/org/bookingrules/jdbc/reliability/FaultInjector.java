@@ -56,7 +56,10 @@ final class FaultInjector extends ForwardingDataSource {
         AFTER_BOOKING_WRITE,
         /** At the insert of the history events, before it runs. */
         AT_EVENT_INSERT,
-        /** At the insert of the outbox rows, before it runs. */
+        /**
+         * At the insert of the outbox rows, before it runs; on PostgreSQL the same statement as the
+         * events' insert.
+         */
         AT_OUTBOX_INSERT,
         /** At commit, before the commit reaches the server. */
         AT_COMMIT,
@@ -281,6 +284,15 @@ final class FaultInjector extends ForwardingDataSource {
                     new Class<?>[] {PreparedStatement.class}, handler);
         }
 
+        /**
+         * Whether a statement inserts into the table: an INSERT, or a WITH holding one (PostgreSQL
+         * writes a change's events and outbox rows in one such statement, which is then both steps).
+         */
+        private static boolean inserts(String text, String table) {
+            String insert = "INSERT INTO " + table + " ";
+            return text.startsWith(insert) || text.startsWith("WITH ") && text.contains(insert);
+        }
+
         private Object execute(PreparedStatement statement, String text, Method method, Object[] args)
                 throws Throwable {
             synchronized (this) {
@@ -289,10 +301,10 @@ final class FaultInjector extends ForwardingDataSource {
                 }
                 boolean first = !autoCommit && statementsInTransaction++ == 0;
                 Armed before = first ? take(Step.BEFORE_LOCK) : null;
-                if (before == null && text.startsWith("INSERT INTO BR_BOOKING_EVENT")) {
+                if (before == null && inserts(text, "BR_BOOKING_EVENT")) {
                     before = take(Step.AT_EVENT_INSERT);
                 }
-                if (before == null && text.startsWith("INSERT INTO BR_OUTBOX")) {
+                if (before == null && inserts(text, "BR_OUTBOX")) {
                     before = take(Step.AT_OUTBOX_INSERT);
                 }
                 if (before != null) {

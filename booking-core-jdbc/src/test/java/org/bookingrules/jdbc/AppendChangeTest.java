@@ -1,0 +1,183 @@
+package org.bookingrules.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bookingrules.testing.Fixture.ANA;
+import static org.bookingrules.testing.Fixture.ANA_ACTS;
+import static org.bookingrules.testing.Fixture.CONSULTATION;
+import static org.bookingrules.testing.Fixture.DR_RUIZ;
+import static org.bookingrules.testing.Fixture.NOW;
+import static org.bookingrules.testing.Fixture.RECEPTION;
+import static org.bookingrules.testing.Fixture.ZONE;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bookingrules.BookRequest;
+import org.bookingrules.BookingRef;
+import org.bookingrules.BookingRules;
+import org.bookingrules.ChangeRequest;
+import org.bookingrules.Outcome;
+import org.bookingrules.jdbc.TestDatabases.Database;
+import org.bookingrules.jdbc.TestDatabases.EachStore;
+import org.bookingrules.jdbc.TestDatabases.Store;
+import org.bookingrules.model.BookingEvent;
+import org.bookingrules.spi.Notification;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A change's events and notifications reach the database in one statement on PostgreSQL
+ * ({@link Sql#appendChange}: the outbox insert with the events' insert inside its WITH), and as the
+ * events' insert, then the outbox's, on H2 and MariaDB. Either way the history holds every event in
+ * order and the outbox one row per notification, each with the change's document. The statements are
+ * seen through {@link RecordingDataSource}; on the databases without the single statement the same
+ * assertions see the two inserts, so the recording is shown to see what runs.
+ */
+@DisplayName("A change's events and notifications are written in one statement on PostgreSQL, in two elsewhere")
+class AppendChangeTest {
+
+    @RegisterExtension
+    static final TestDatabases DATABASES = new TestDatabases();
+
+    private static final String TENANT = "clinic-append";
+
+    @EachStore
+    @DisplayName("a booking inside the reminder window (booked, then auto-confirmed: two events) and its "
+            + "notifications: the statements the dialect has, the history in order, one outbox row each")
+    void aBookingWithTwoEvents(Store store) throws Exception {
+        Recorded db = recorded(store);
+        Instant start = NOW.plus(Duration.ofHours(3));
+
+        Outcome.Done done = db.rules.book(RECEPTION, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, start,
+                start.plus(Duration.ofMinutes(30)), ZONE)).orElseThrow();
+
+        assertThat(done.events()).as("booked and auto-confirmed").hasSize(2);
+        assertThat(done.notifications()).hasSizeGreaterThanOrEqualTo(2);
+        assertWritten(db, store, done);
+    }
+
+    @EachStore
+    @DisplayName("a cancel (one event) and its notifications: the statements the dialect has, the history in "
+            + "order, one outbox row each")
+    void aCancel(Store store) throws Exception {
+        Recorded db = recorded(store);
+        Instant start = NOW.plus(Duration.ofDays(3));
+        Outcome.Done booked = db.rules.book(ANA_ACTS, BookRequest.of(TENANT, DR_RUIZ, CONSULTATION, ANA, start,
+                start.plus(Duration.ofMinutes(30)), ZONE)).orElseThrow();
+        db.prepared.clear();
+
+        Outcome.Done done = db.rules.cancel(ANA_ACTS, BookingRef.of(TENANT, booked.booking().id()),
+                ChangeRequest.because("cannot come")).orElseThrow();
+
+        assertThat(done.events()).hasSize(1);
+        assertThat(done.notifications()).isNotEmpty();
+        assertWritten(db, store, done);
+        assertThat(sequences(db.database, done)).containsExactly(1L, 2L);
+    }
+
+    @Test
+    @DisplayName("the single statement has each event's ten parameters and each notification's eight, for any "
+            + "count, built once for the common ones; H2 and MariaDB have none")
+    void theStatementsShape() {
+        Sql postgres = JdbcDialect.POSTGRESQL.sql();
+        assertThat(postgres.appendChange(0, 0)).isNull();
+        assertThat(postgres.appendChange(1, 0)).isEqualTo(postgres.insertEvent);
+        assertThat(postgres.appendChange(0, 1)).isEqualTo(postgres.insertOutbox);
+        String common = postgres.appendChange(2, 3);
+        assertThat(common).startsWith("WITH ").contains("INSERT INTO br_booking_event", "INSERT INTO br_outbox");
+        assertThat(markers(common)).isEqualTo(2 * 10 + 3 * 8);
+        assertThat(postgres.appendChange(2, 3)).isSameAs(common);
+        String large = postgres.appendChange(7, 11);
+        assertThat(markers(large)).isEqualTo(7 * 10 + 11 * 8);
+        assertThat(postgres.appendChange(7, 11)).isEqualTo(large);
+        for (JdbcDialect other : List.of(JdbcDialect.H2, JdbcDialect.MARIADB)) {
+            assertThat(other.sql().appendChange(1, 2)).as(other.name()).isNull();
+        }
+    }
+
+    private static void assertWritten(Recorded db, Store store, Outcome.Done done) throws SQLException {
+        Sql sql = store.dialect().sql();
+        int events = done.events().size();
+        int notifications = done.notifications().size();
+        if (store == Store.POSTGRESQL) {
+            assertThat(db.prepared).contains(sql.appendChange(events, notifications))
+                    .doesNotContain(sql.insertEvent, sql.insertOutbox);
+        } else {
+            assertThat(sql.appendChange(events, notifications)).isNull();
+            assertThat(db.prepared).contains(sql.insertEvent, sql.insertOutbox);
+        }
+        String bookingId = done.booking().id();
+        List<BookingEvent> history = db.rules.history(RECEPTION, BookingRef.of(TENANT, bookingId));
+        assertThat(history.subList(history.size() - events, history.size())).extracting(BookingEvent::kind)
+                .containsExactlyElementsOf(done.events().stream().map(BookingEvent::kind).toList());
+        assertThat(sequences(db.database, done)).hasSize(history.size()).last().isEqualTo(done.booking().version());
+
+        Map<String, String[]> rows = outboxRows(db.database, bookingId);
+        List<Notification> made = done.notifications();
+        assertThat(rows.keySet()).containsAll(made.stream().map(Notification::id).toList());
+        for (Notification n : made) {
+            String[] row = rows.get(n.id());
+            assertThat(row[0]).as("recipient of %s", n.id()).isEqualTo(n.recipient().name());
+            assertThat(OutboxJson.fields(row[1])).as("document of %s", n.id())
+                    .containsEntry("kind", n.kind().name()).containsValue(n.id());
+        }
+    }
+
+    private static int markers(String statement) {
+        return (int) statement.chars().filter(ch -> ch == '?').count();
+    }
+
+    private static List<Long> sequences(Database database, Outcome.Done done) throws SQLException {
+        List<Long> seqs = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT seq FROM br_booking_event WHERE tenant_id = ? "
+                     + "AND booking_id = ? ORDER BY seq")) {
+            s.setString(1, TENANT);
+            s.setString(2, done.booking().id());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    seqs.add(r.getLong(1));
+                }
+            }
+        }
+        return seqs;
+    }
+
+    /** notification id → {recipient, body as text}. */
+    private static Map<String, String[]> outboxRows(Database database, String bookingId) throws SQLException {
+        Map<String, String[]> rows = new LinkedHashMap<>();
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT notification_id, recipient, body FROM br_outbox "
+                     + "WHERE tenant_id = ? AND booking_id = ?")) {
+            s.setString(1, TENANT);
+            s.setString(2, bookingId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.put(r.getString(1), new String[] {r.getString(2), r.getString(3)});
+                }
+            }
+        }
+        return rows;
+    }
+
+    private record Recorded(Database database, BookingRules rules, List<String> prepared) {
+    }
+
+    private static Recorded recorded(Store store) {
+        Database database = DATABASES.get(store);
+        RecordingDataSource recording = new RecordingDataSource(database.dataSource());
+        BookingRules rules = BookingRules.builder().repository(database.emptyRepository(recording))
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+        return new Recorded(database, rules, recording.prepared());
+    }
+}
