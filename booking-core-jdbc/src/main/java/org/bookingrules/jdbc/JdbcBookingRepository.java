@@ -91,7 +91,8 @@ import org.threeten.extra.Interval;
  * id or confirmation code is found by the table's unique constraints rather than looked up first;
  * the violation rolls the transaction back and is then told apart by a lookup. On PostgreSQL a
  * change's events and its outbox rows go in one statement (an INSERT inside the outbox INSERT's
- * WITH), on H2 and MariaDB in two.
+ * WITH), on H2 and MariaDB in two; on PostgreSQL and H2 the outbox rows of a change take its
+ * document as one bound value, which the database reads once.
  *
  * <p><b>The cancellation list.</b> Over its own tables the repository keeps the list too
  * ({@link WaitlistStore}: {@code br_waitlist_entry}, {@code br_waitlist_event}, {@code br_slot_hold},
@@ -1410,9 +1411,10 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
     }
 
     /**
-     * Appends a change's events to the history and stores its notifications in the outbox: in one
-     * statement where the dialect has one ({@link Sql#appendChange}), else the events, then the
-     * notifications, each kind in one execution.
+     * Appends a change's events to the history and stores its notifications in the outbox, one
+     * document for all the change's recipients, encoded once (docs/OUTBOX.md). On PostgreSQL in one
+     * statement ({@link Sql#appendChange}); elsewhere the events, then the outbox rows. Where the
+     * dialect can ({@link Sql#insertChangeOutbox}), the document is bound once for all its rows.
      */
     private void appendEventsAndNotifications(Connection c, BookingChange change) throws SQLException {
         Booking b = change.booking();
@@ -1420,18 +1422,15 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         // Each event raised the version by one: its sequence number is the version it produced.
         long firstSeq = b.version() - events.size() + 1;
         List<List<Notification>> changes = OutboxDocument.byChange(change.notifications());
-        String together = sql.appendChange(events.size(), change.notifications().size());
+        String together = changes.size() > 1 ? null : sql.appendChange(events.size(), change.notifications().size());
         if (together != null) {
             try (PreparedStatement s = c.prepareStatement(together)) {
                 int next = 1;
                 for (int i = 0; i < events.size(); i++) {
                     next = bindEvent(s, next, b, events.get(i), firstSeq + i);
                 }
-                for (List<Notification> sameChange : changes) {
-                    String document = OutboxDocument.write(sameChange);
-                    for (Notification n : sameChange) {
-                        next = bindNotification(s, next, b, n, document);
-                    }
+                if (!changes.isEmpty()) {
+                    bindChangeOutbox(s, next, b, changes.get(0));
                 }
                 s.executeUpdate();
             }
@@ -1455,12 +1454,28 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         if (changes.isEmpty()) {
             return;
         }
+        if (sql.insertChangeOutbox(1) != null) {
+            for (List<Notification> sameChange : changes) {
+                try (PreparedStatement s = c.prepareStatement(sql.insertChangeOutbox(sameChange.size()))) {
+                    bindChangeOutbox(s, 1, b, sameChange);
+                    s.executeUpdate();
+                }
+            }
+            return;
+        }
         try (PreparedStatement s = c.prepareStatement(sql.insertOutbox)) {
             for (List<Notification> sameChange : changes) {
-                // One document for all the change's recipients, encoded once; each row picks its own element.
                 String document = OutboxDocument.write(sameChange);
                 for (Notification n : sameChange) {
-                    bindNotification(s, 1, b, n, document);
+                    int i = 1;
+                    s.setString(i++, b.tenantId());
+                    s.setString(i++, n.id());
+                    s.setString(i++, b.id());
+                    s.setString(i++, n.kind().name());
+                    s.setString(i++, n.recipient().name());
+                    s.setString(i++, document);
+                    sql.bindInstant(s, i++, b.updatedAt());
+                    sql.bindInstant(s, i, b.updatedAt());
                     s.addBatch();
                 }
             }
@@ -1485,19 +1500,23 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         return i;
     }
 
-    /** Binds one notification's eight values of {@link Sql#insertOutbox} from {@code first}; returns the next index. */
-    private int bindNotification(PreparedStatement s, int first, Booking b, Notification n, String document)
+    /**
+     * Binds the values of {@link Sql#insertChangeOutbox} from {@code first}: the change's document,
+     * encoded once, then each notification's row.
+     */
+    private void bindChangeOutbox(PreparedStatement s, int first, Booking b, List<Notification> sameChange)
             throws SQLException {
         int i = first;
-        s.setString(i++, b.tenantId());
-        s.setString(i++, n.id());
-        s.setString(i++, b.id());
-        s.setString(i++, n.kind().name());
-        s.setString(i++, n.recipient().name());
-        s.setString(i++, document);
-        sql.bindInstant(s, i++, b.updatedAt());
-        sql.bindInstant(s, i++, b.updatedAt());
-        return i;
+        s.setString(i++, OutboxDocument.write(sameChange));
+        for (Notification n : sameChange) {
+            s.setString(i++, b.tenantId());
+            s.setString(i++, n.id());
+            s.setString(i++, b.id());
+            s.setString(i++, n.kind().name());
+            s.setString(i++, n.recipient().name());
+            sql.bindInstant(s, i++, b.updatedAt());
+            sql.bindInstant(s, i++, b.updatedAt());
+        }
     }
 
     // ---------------------------------------------------------------------------------- mapping

@@ -183,12 +183,15 @@ abstract class Sql {
 
     final String dropOutboxRow = "DELETE FROM br_outbox WHERE tenant_id = ? AND notification_id = ?";
 
-    private static final String OUTBOX_INSERT = "INSERT INTO br_outbox (tenant_id, notification_id, booking_id, "
-            + "kind, recipient, body, status, attempts, next_attempt_at, created_at) VALUES ";
-    private final String outboxValues = "(?, ?, ?, ?, ?, " + json() + ", 'PENDING', 0, ?, ?)";
+    private static final String OUTBOX_COLUMNS = "tenant_id, notification_id, booking_id, kind, recipient, body, "
+            + "status, attempts, next_attempt_at, created_at";
 
     /** One outbox row; parameter 6 is its change's document (docs/OUTBOX.md), the old payload stays NULL. */
-    final String insertOutbox = OUTBOX_INSERT + outboxValues;
+    final String insertOutbox = "INSERT INTO br_outbox (" + OUTBOX_COLUMNS + ") VALUES (?, ?, ?, ?, ?, " + json()
+            + ", 'PENDING', 0, ?, ?)";
+
+    /** {@link #insertChangeOutbox} for the common counts, built once: [rows]. */
+    private final String[] insertChangeOutbox = new String[5];
 
     /** {@link #appendChange} for the common counts, built once: [events][notifications]. */
     private final String[][] appendChange = new String[4][5];
@@ -324,40 +327,82 @@ abstract class Sql {
     }
 
     /**
-     * One statement that appends a change's events and stores its notifications, on a database that
-     * runs an INSERT inside WITH (PostgreSQL): a round trip fewer per change, and one statement for the
-     * server to run instead of two. Its parameters are each event's ten of {@link #insertEvent}, then
-     * each notification's eight of {@link #insertOutbox}, in the order bound.
+     * The outbox rows of one change in one statement, its document bound once, so that the database
+     * reads and checks the JSON once for all the change's recipients. Its parameters are the document,
+     * then each row's seven values: tenant, notification id, booking id, kind, recipient,
+     * next attempt, created. H2 and PostgreSQL; MariaDB has no column names for a VALUES table, and
+     * writes the rows as a batch of {@link #insertOutbox}.
+     *
+     * @param rows the change's notifications, 1 or more
+     * @return the statement, or null on MariaDB
+     */
+    String insertChangeOutbox(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("an outbox statement writes at least one row");
+        }
+        if (!valuesTakeColumnNames()) {
+            return null;
+        }
+        boolean common = rows < insertChangeOutbox.length;
+        String cached = common ? insertChangeOutbox[rows] : null;
+        if (cached != null) {
+            return cached;
+        }
+        StringBuilder statement = new StringBuilder("INSERT INTO br_outbox (").append(OUTBOX_COLUMNS)
+                .append(") SELECT r.tenant_id, r.notification_id, r.booking_id, r.kind, r.recipient, d.body, ")
+                .append("'PENDING', 0, r.next_attempt_at, r.created_at FROM (SELECT ").append(json())
+                .append(" AS body) d, (VALUES ");
+        rows(statement, "(?, ?, ?, ?, ?, ?, ?)", rows);
+        String built = statement.append(") r (tenant_id, notification_id, booking_id, kind, recipient, ")
+                .append("next_attempt_at, created_at)").toString();
+        if (common) {
+            // A benign race: two threads build equal strings; either may stay.
+            insertChangeOutbox[rows] = built;
+        }
+        return built;
+    }
+
+    /**
+     * Whether a VALUES table in FROM takes column names ({@code (VALUES ...) r (a, b)}), for
+     * {@link #insertChangeOutbox}.
+     *
+     * @return true but on MariaDB
+     */
+    boolean valuesTakeColumnNames() {
+        return true;
+    }
+
+    /**
+     * One statement that appends a change's events and stores the outbox rows of its one document, on
+     * a database that runs an INSERT inside WITH (PostgreSQL): a round trip fewer per change. Its
+     * parameters are each event's ten of {@link #insertEvent}, then those of
+     * {@link #insertChangeOutbox} when there are notifications.
      *
      * @param events the change's events, 0 or more
-     * @param notifications the change's notifications, 0 or more
-     * @return the statement, or null where the events and the notifications go as
-     *     {@link #insertEvent} and {@link #insertOutbox}, or when there is nothing to write
+     * @param notifications the change's notifications, 0 or more, all of one document
+     * @return the statement, or null where the events and the notifications go as two statements,
+     *     or when there is nothing to write
      */
     String appendChange(int events, int notifications) {
         if (!insertsInWith() || events + notifications == 0) {
             return null;
+        }
+        if (events == 0) {
+            return insertChangeOutbox(notifications);
         }
         boolean common = events < appendChange.length && notifications < appendChange[0].length;
         String cached = common ? appendChange[events][notifications] : null;
         if (cached != null) {
             return cached;
         }
-        StringBuilder statement = new StringBuilder();
-        if (events > 0) {
-            statement.append(notifications > 0 ? "WITH appended_events AS (" : "").append(EVENT_INSERT);
-            rows(statement, EVENT_VALUES, events);
-            if (notifications > 0) {
-                statement.append(") ");
-            }
-        }
+        StringBuilder statement = new StringBuilder(notifications > 0 ? "WITH appended_events AS (" : "")
+                .append(EVENT_INSERT);
+        rows(statement, EVENT_VALUES, events);
         if (notifications > 0) {
-            statement.append(OUTBOX_INSERT);
-            rows(statement, outboxValues, notifications);
+            statement.append(") ").append(insertChangeOutbox(notifications));
         }
         String built = statement.toString();
         if (common) {
-            // A benign race: two threads build equal strings; either may stay.
             appendChange[events][notifications] = built;
         }
         return built;
@@ -727,6 +772,11 @@ abstract class Sql {
     }
 
     private static final class MariaDbSql extends Sql {
+
+        @Override
+        boolean valuesTakeColumnNames() {
+            return false;
+        }
 
         /**
          * MariaDB's optimizer reads the tenant's rows by the primary key and sorts every one that

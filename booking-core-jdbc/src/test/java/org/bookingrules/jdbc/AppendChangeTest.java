@@ -1,6 +1,7 @@
 package org.bookingrules.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bookingrules.testing.Fixture.ANA;
 import static org.bookingrules.testing.Fixture.ANA_ACTS;
 import static org.bookingrules.testing.Fixture.CONSULTATION;
@@ -38,12 +39,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A change's events and notifications reach the database in one statement on PostgreSQL
  * ({@link Sql#appendChange}: the outbox insert with the events' insert inside its WITH), and as the
- * events' insert, then the outbox's, on H2 and MariaDB. Either way the history holds every event in
- * order and the outbox one row per notification, each with the change's document. The statements are
- * seen through {@link RecordingDataSource}; on the databases without the single statement the same
- * assertions see the two inserts, so the recording is shown to see what runs.
+ * events' insert, then the outbox's, on H2 and MariaDB; on PostgreSQL and H2 the outbox insert binds
+ * the change's document once for all its rows ({@link Sql#insertChangeOutbox}), on MariaDB each row
+ * of a batch binds it. Either way the history holds every event in order and the outbox one row per
+ * notification, each with the change's one document. The statements are seen through
+ * {@link RecordingDataSource}; each database's assertions see the statements it runs, so the
+ * recording is shown to see what runs.
  */
-@DisplayName("A change's events and notifications are written in one statement on PostgreSQL, in two elsewhere")
+@DisplayName("A change's events and notifications: one statement on PostgreSQL, two elsewhere; the document bound once where the database can")
 class AppendChangeTest {
 
     @RegisterExtension
@@ -86,35 +89,46 @@ class AppendChangeTest {
     }
 
     @Test
-    @DisplayName("the single statement has each event's ten parameters and each notification's eight, for any "
-            + "count, built once for the common ones; H2 and MariaDB have none")
+    @DisplayName("the single statement has each event's ten parameters, then the document once and each "
+            + "notification's seven, for any count, built once for the common ones; H2 writes the document once "
+            + "in its own statement, MariaDB as a batch")
     void theStatementsShape() {
         Sql postgres = JdbcDialect.POSTGRESQL.sql();
         assertThat(postgres.appendChange(0, 0)).isNull();
         assertThat(postgres.appendChange(1, 0)).isEqualTo(postgres.insertEvent);
-        assertThat(postgres.appendChange(0, 1)).isEqualTo(postgres.insertOutbox);
+        assertThat(postgres.appendChange(0, 2)).isEqualTo(postgres.insertChangeOutbox(2));
         String common = postgres.appendChange(2, 3);
-        assertThat(common).startsWith("WITH ").contains("INSERT INTO br_booking_event", "INSERT INTO br_outbox");
-        assertThat(markers(common)).isEqualTo(2 * 10 + 3 * 8);
+        assertThat(common).startsWith("WITH ").contains("INSERT INTO br_booking_event", "INSERT INTO br_outbox")
+                .endsWith(postgres.insertChangeOutbox(3));
+        assertThat(markers(common)).isEqualTo(2 * 10 + 1 + 3 * 7);
         assertThat(postgres.appendChange(2, 3)).isSameAs(common);
         String large = postgres.appendChange(7, 11);
-        assertThat(markers(large)).isEqualTo(7 * 10 + 11 * 8);
+        assertThat(markers(large)).isEqualTo(7 * 10 + 1 + 11 * 7);
         assertThat(postgres.appendChange(7, 11)).isEqualTo(large);
-        for (JdbcDialect other : List.of(JdbcDialect.H2, JdbcDialect.MARIADB)) {
-            assertThat(other.sql().appendChange(1, 2)).as(other.name()).isNull();
-        }
+
+        Sql h2 = JdbcDialect.H2.sql();
+        assertThat(h2.appendChange(1, 2)).isNull();
+        assertThat(markers(h2.insertChangeOutbox(2))).isEqualTo(1 + 2 * 7);
+        assertThat(markers(h2.insertChangeOutbox(9))).isEqualTo(1 + 9 * 7);
+        assertThat(h2.insertChangeOutbox(2)).isSameAs(h2.insertChangeOutbox(2));
+        assertThatThrownBy(() -> h2.insertChangeOutbox(0)).isInstanceOf(IllegalArgumentException.class);
+
+        Sql mariadb = JdbcDialect.MARIADB.sql();
+        assertThat(mariadb.appendChange(1, 2)).isNull();
+        assertThat(mariadb.insertChangeOutbox(2)).isNull();
     }
 
     private static void assertWritten(Recorded db, Store store, Outcome.Done done) throws SQLException {
         Sql sql = store.dialect().sql();
         int events = done.events().size();
         int notifications = done.notifications().size();
-        if (store == Store.POSTGRESQL) {
-            assertThat(db.prepared).contains(sql.appendChange(events, notifications))
-                    .doesNotContain(sql.insertEvent, sql.insertOutbox);
-        } else {
-            assertThat(sql.appendChange(events, notifications)).isNull();
-            assertThat(db.prepared).contains(sql.insertEvent, sql.insertOutbox);
+        switch (store) {
+            case POSTGRESQL -> assertThat(db.prepared).contains(sql.appendChange(events, notifications))
+                    .doesNotContain(sql.insertEvent, sql.insertOutbox, sql.insertChangeOutbox(notifications));
+            case H2 -> assertThat(db.prepared).contains(sql.insertEvent, sql.insertChangeOutbox(notifications))
+                    .doesNotContain(sql.insertOutbox);
+            case MARIADB -> assertThat(db.prepared).contains(sql.insertEvent, sql.insertOutbox);
+            default -> throw new IllegalArgumentException("unknown store " + store);
         }
         String bookingId = done.booking().id();
         List<BookingEvent> history = db.rules.history(RECEPTION, BookingRef.of(TENANT, bookingId));
@@ -131,6 +145,8 @@ class AppendChangeTest {
             assertThat(OutboxJson.fields(row[1])).as("document of %s", n.id())
                     .containsEntry("kind", n.kind().name()).containsValue(n.id());
         }
+        assertThat(made.stream().map(n -> OutboxJson.fields(rows.get(n.id())[1])).distinct())
+                .as("one document for the change").hasSize(1);
     }
 
     private static int markers(String statement) {
