@@ -1,10 +1,14 @@
 package org.bookingrules.examples.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Counts the calls that a benchmark database's pooled connections make to the database while it is set
@@ -51,11 +55,22 @@ public final class CallCounter {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
+    private static final Pattern INSERT_INTO = Pattern.compile("(?i)INSERT INTO (\\w+)");
+
     /** A statement's label: its verb and table, e.g. {@code SELECT br_resource_lock}, {@code INSERT br_outbox}. */
     static String label(String sql) {
         String s = sql.trim().replaceAll("\\s+", " ");
         String upper = s.toUpperCase(Locale.ROOT);
         String verb = upper.split(" ", 2)[0];
+        if (verb.equals("WITH")) {
+            // Data-modifying WITH (PostgreSQL): the tables it inserts into, in the statement's order.
+            List<String> inserts = new ArrayList<>();
+            Matcher m = INSERT_INTO.matcher(s);
+            while (m.find()) {
+                inserts.add("INSERT " + m.group(1));
+            }
+            return "sql " + String.join(" + ", inserts) + " (one WITH statement)";
+        }
         String table = "";
         int at = switch (verb) {
             case "SELECT" -> upper.indexOf(" FROM ") + 6;
