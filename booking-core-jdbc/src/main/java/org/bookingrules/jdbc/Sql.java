@@ -196,7 +196,6 @@ abstract class Sql {
     /** {@link #appendChange} for the common counts, built once: [events][notifications]. */
     private final String[][] appendChange = new String[4][5];
 
-
     final String outboxDelivered = "UPDATE br_outbox SET status = 'SENT', attempts = attempts + 1, "
             + "delivered_at = ?, last_error = NULL WHERE tenant_id = ? AND notification_id = ?";
 
