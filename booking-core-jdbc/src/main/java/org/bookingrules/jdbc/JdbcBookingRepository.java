@@ -1423,19 +1423,25 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
         long firstSeq = b.version() - events.size() + 1;
         List<List<Notification>> changes = OutboxDocument.byChange(change.notifications());
         String together = changes.size() > 1 ? null : sql.appendChange(events.size(), change.notifications().size());
-        if (together != null) {
-            try (PreparedStatement s = c.prepareStatement(together)) {
-                int next = 1;
-                for (int i = 0; i < events.size(); i++) {
-                    next = bindEvent(s, next, b, events.get(i), firstSeq + i);
-                }
-                if (!changes.isEmpty()) {
-                    bindChangeOutbox(s, next, b, changes.get(0));
-                }
-                s.executeUpdate();
-            }
+        if (together == null) {
+            insertEvents(c, b, events, firstSeq);
+            insertOutboxRows(c, b, changes);
             return;
         }
+        try (PreparedStatement s = c.prepareStatement(together)) {
+            int next = 1;
+            for (int i = 0; i < events.size(); i++) {
+                next = bindEvent(s, next, b, events.get(i), firstSeq + i);
+            }
+            if (!changes.isEmpty()) {
+                bindChangeOutbox(s, next, b, changes.get(0));
+            }
+            s.executeUpdate();
+        }
+    }
+
+    /** The events in one statement of {@link Sql#insertEvent}: a batch when there are several. */
+    private void insertEvents(Connection c, Booking b, List<BookingEvent> events, long firstSeq) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.insertEvent)) {
             for (int i = 0; i < events.size(); i++) {
                 bindEvent(s, 1, b, events.get(i), firstSeq + i);
@@ -1451,10 +1457,18 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
                 s.executeBatch();
             }
         }
+    }
+
+    /**
+     * The outbox rows of each change's document: one statement per document where the dialect binds it
+     * once ({@link Sql#insertChangeOutbox}), else one batch of {@link Sql#insertOutbox}, each row
+     * binding its document.
+     */
+    private void insertOutboxRows(Connection c, Booking b, List<List<Notification>> changes) throws SQLException {
         if (changes.isEmpty()) {
             return;
         }
-        if (sql.insertChangeOutbox(1) != null) {
+        if (sql.valuesTakeColumnNames()) {
             for (List<Notification> sameChange : changes) {
                 try (PreparedStatement s = c.prepareStatement(sql.insertChangeOutbox(sameChange.size()))) {
                     bindChangeOutbox(s, 1, b, sameChange);
@@ -1467,15 +1481,14 @@ public final class JdbcBookingRepository implements OutboxBookingRepository, Wai
             for (List<Notification> sameChange : changes) {
                 String document = OutboxDocument.write(sameChange);
                 for (Notification n : sameChange) {
-                    int i = 1;
-                    s.setString(i++, b.tenantId());
-                    s.setString(i++, n.id());
-                    s.setString(i++, b.id());
-                    s.setString(i++, n.kind().name());
-                    s.setString(i++, n.recipient().name());
-                    s.setString(i++, document);
-                    sql.bindInstant(s, i++, b.updatedAt());
-                    sql.bindInstant(s, i, b.updatedAt());
+                    s.setString(1, b.tenantId());
+                    s.setString(2, n.id());
+                    s.setString(3, b.id());
+                    s.setString(4, n.kind().name());
+                    s.setString(5, n.recipient().name());
+                    s.setString(6, document);
+                    sql.bindInstant(s, 7, b.updatedAt());
+                    sql.bindInstant(s, 8, b.updatedAt());
                     s.addBatch();
                 }
             }
